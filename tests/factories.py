@@ -1,0 +1,85 @@
+"""Builders for real-looking entries and ways to run tvlint."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ACCEL = "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/"
+REGIONAL = "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/"
+
+
+def webhook_entry(
+    job: str = "3e248bb6-012c-4384-ae6c-4b19c126d093-e1", model: str = "style_1_vV7", **extra: Any
+) -> dict[str, Any]:
+    """A detailed entry as the training webhook writes it."""
+    entry: dict[str, Any] = {
+        "id": job,
+        "name": "V7",
+        "timestamp": "2025-10-12T08:14:00.884Z",
+        "parameters": {
+            "network_dim": 16,
+            "network_alpha": 8,
+            "learning_rate": 0.0001,
+            "max_train_steps": 1600,
+            "lr_scheduler": "cosine_with_restarts",
+            "lr_warmup_steps": 100,
+            "optimizer_type": "adamw8bit",
+            "batch_size": 2,
+            "num_repeats": 10,
+            "gradient_dtype": "bf16",
+            "save_every_n_steps": 400,
+            "class_tokens": "style SBai_style_1",
+        },
+        "status": "completed",
+        "selectionSetId": 1,
+        "imageCount": 43,
+        "loraUrl": ACCEL + model + ".safetensors",
+        "completedAt": "2025-10-12T08:41:05.201Z",
+    }
+    entry.update(extra)
+    return entry
+
+
+def s3_entry(model: str = "style_1_vV7", **extra: Any) -> dict[str, Any]:
+    """A minimal entry as the S3 sync writes it."""
+    entry: dict[str, Any] = {
+        "id": model,
+        "name": model + ".safetensors",
+        "status": "completed",
+        "loraUrl": REGIONAL + model + ".safetensors",
+        "timestamp": "2025-10-12T08:41:02+00:00",
+        "lastSynced": "2025-10-12T09:46:20.075Z",
+        "parameters": {},
+        "description": "Synced from S3",
+    }
+    entry.update(extra)
+    return entry
+
+
+def dumps(data: Any) -> str:
+    """As the writers do: JSON.stringify(data, null, 2), no final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+class Run:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def run_process(*args: str | Path, cwd: Path | None = None) -> Run:
+    """tvlint as a separate process, the way users and hooks run it."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "tvlint", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import builtins
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tvlint import __version__
+
+from .factories import Run, dumps, run_process, s3_entry, webhook_entry
+
+CLEAN = {"versions": [webhook_entry(), s3_entry("style_1_vV6")]}
+DUPLICATE = {"versions": [webhook_entry(), s3_entry()]}
+
+Cli = Callable[..., Run]
+Write = Callable[..., Path]
+
+
+def test_clean_file_exits_0_with_a_summary(cli: Cli, write: Write) -> None:
+    run = cli(write(CLEAN))
+    assert run.code == 0
+    assert run.out == "1 file checked, 0 with problems\n0 duplicates found\n"
+    assert run.err == ""
+
+
+def test_problem_exits_1_with_one_line_per_problem_and_a_summary(cli: Cli, write: Write) -> None:
+    path = write(DUPLICATE)
+    run = cli(path)
+    assert run.code == 1
+    lines = run.out.splitlines()
+    assert lines[0].startswith(f"{path}:")
+    _, line, col, rest = lines[0].split(":", 3)
+    assert (int(line), int(col)) > (1, 1)
+    assert rest.startswith(' TV004 duplicate-lora-url entry "style_1_vV7" duplicates ')
+    assert lines[1:] == [
+        "1 file checked, 1 with problems",
+        "1 problem (TV004 duplicate-lora-url: 1)",
+        "1 duplicate found",
+    ]
+
+
+def test_missing_file_exits_2_on_stderr_and_others_are_still_checked(
+    cli: Cli, write: Write, tmp_path: Path
+) -> None:
+    good = write(DUPLICATE)
+    run = cli(tmp_path / "missing.json", good)
+    assert run.code == 2
+    assert run.err == f"tvlint: error: {tmp_path / 'missing.json'}: No such file or directory\n"
+    assert f"{good}:" in run.out
+    assert "1 file checked, 1 with problems, 1 could not be read" in run.out
+
+
+def test_directory_named_like_the_file_exits_2(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "d" / "training_versions.json").mkdir(parents=True)
+    run = cli(tmp_path / "d")
+    assert run.code == 2
+    assert "training_versions.json: is a directory" in run.err
+
+
+def test_permission_denied_exits_2(cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(CLEAN)
+    real_open = builtins.open
+
+    # Simulated: CI runs as root, which chmod cannot lock out.
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    run = cli(path)
+    assert run.code == 2
+    assert run.err == f"tvlint: error: {path}: Permission denied\n"
+
+
+def test_usage_errors_exit_2(cli: Cli) -> None:
+    run = cli("--format", "xml")
+    assert run.code == 2
+    assert "invalid choice" in run.err
+    assert cli("--no-such-flag").code == 2
+
+
+def test_version(cli: Cli) -> None:
+    run = cli("--version")
+    assert (run.code, run.out) == (0, f"tvlint {__version__}\n")
+
+
+def test_no_path_means_the_current_directory(
+    cli: Cli, write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(DUPLICATE, "resources/style_images/1_a/training_versions.json")
+    write(CLEAN, "data/actors/2_b/training_versions.json")
+    monkeypatch.chdir(tmp_path)
+    run = cli("--format", "json")
+    assert run.code == 1
+    result = run.json()
+    assert result["summary"]["files"] == 2
+    assert [p["path"] for p in result["problems"]] == [
+        "./resources/style_images/1_a/training_versions.json"
+    ]
+
+
+def test_json_output_shape(cli: Cli, write: Write, tmp_path: Path) -> None:
+    write(DUPLICATE, "styles/1/training_versions.json")
+    write({"versions": [webhook_entry(imageCount="43")]}, "styles/2/training_versions.json")
+    write(CLEAN, "styles/3/training_versions.json")
+    run = cli("--format", "json", tmp_path / "styles")
+    assert run.code == 1
+    result = run.json()
+    assert result["summary"] == {
+        "files": 3,
+        "files_with_problems": 2,
+        "problems": 2,
+        "duplicates": 1,
+        "unreadable": 0,
+    }
+    assert result["errors"] == []
+    first, second = result["problems"]
+    assert list(first) == ["path", "line", "column", "code", "rule", "message", "pointer"]
+    assert first["path"] == str(tmp_path / "styles/1/training_versions.json")
+    assert (first["code"], first["rule"], first["pointer"]) == (
+        "TV004",
+        "duplicate-lora-url",
+        "/versions/1/loraUrl",
+    )
+    assert (second["code"], second["pointer"]) == ("TV003", "/versions/0/imageCount")
+    text = (tmp_path / "styles/2/training_versions.json").read_text()
+    offset = text.index('"43"')
+    assert second["line"] == text.count("\n", 0, offset) + 1
+    assert second["column"] == offset - text.rfind("\n", 0, offset)
+
+
+def test_json_output_lists_unreadable_files_too(cli: Cli, tmp_path: Path) -> None:
+    run = cli("--format", "json", tmp_path / "nope.json")
+    assert run.code == 2
+    assert run.json()["errors"] == [
+        {"path": str(tmp_path / "nope.json"), "message": "No such file or directory"}
+    ]
+
+
+def test_custom_schema(cli: Cli, write: Write, tmp_path: Path) -> None:
+    schema = tmp_path / "strict.json"
+    schema.write_text(json.dumps({"type": "object", "required": ["owner"]}))
+    path = write(CLEAN)
+    run = cli("--schema", schema, "--format", "json", path)
+    assert run.code == 1
+    assert [p["message"] for p in run.json()["problems"]] == ["/: 'owner' is a required property"]
+
+
+def test_unreadable_schema_is_a_usage_error(cli: Cli, write: Write, tmp_path: Path) -> None:
+    run = cli("--schema", tmp_path / "none.json", write(CLEAN))
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err.startswith("tvlint: error: cannot read schema")
+
+
+BAD_INPUTS: list[tuple[str, bytes, str]] = [
+    ("empty", b"", "TV001 invalid-json Expecting value"),
+    ("null", b"null", "TV003 schema /: None is not of type 'object'"),
+    ("array", b"[]", "TV003 schema /: [] is not of type 'object'"),
+    ("versions-null", b'{"versions": null}', "TV003 schema /versions: None is not of type 'array'"),
+    ("entry-number", b'{"versions": [5]}', "TV003 schema /versions/0: 5 is not of type 'object'"),
+    (
+        "lora-url-5",
+        dumps({"versions": [s3_entry(loraUrl=5)]}).encode(),
+        "TV003 schema /versions/0/loraUrl: 5 is not of type 'string'",
+    ),
+    ("trailing-comma", b'{"versions": [],}', "TV001 invalid-json Expecting property name"),
+    ("bom-bad", b"\xef\xbb\xbf{}", "TV003 schema /: 'versions' is a required property"),
+    ("invalid-utf8", b'{"versions": ["\xc0\xaf"]}', "TV001 invalid-json invalid UTF-8: byte 0xc0"),
+    ("nan", b'{"versions": [], "x": NaN}', "TV001 invalid-json NaN is not a JSON number"),
+    ("nested", b"[" * 100_000 + b"]" * 100_000, "TV001 invalid-json nesting too deep to parse"),
+    ("lone-surrogate", b'{"versions": [{"id": "\\ud800"}]}', "TV003 schema /versions/0: 'name'"),
+    ("huge-int", b'{"versions": ' + b"9" * 10_000 + b"}", "TV001 invalid-json Exceeds the limit"),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_inputs_end_in_a_clear_message(
+    cli: Cli, write: Write, name: str, raw: bytes, expected: str
+) -> None:
+    path = write(raw)
+    run = cli(path)
+    assert run.code == 1
+    assert expected in run.out
+    assert "Traceback" not in run.out + run.err
+
+
+def test_bom_in_a_valid_file_is_accepted(cli: Cli, write: Write) -> None:
+    assert cli(write(b"\xef\xbb\xbf" + dumps(CLEAN).encode())).code == 0
+
+
+def test_bad_inputs_through_a_real_process(tmp_path: Path) -> None:
+    for name, raw, _ in BAD_INPUTS:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "training_versions.json").write_bytes(raw)
+    run = run_process("--format", "json", tmp_path)
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    result = run.json()
+    assert result["summary"]["files"] == result["summary"]["files_with_problems"] == len(BAD_INPUTS)
+
+
+def test_unprintable_text_in_messages_does_not_crash_a_real_process(tmp_path: Path) -> None:
+    entry = '{"id": "\\ud800", "name": 5}'
+    (tmp_path / "training_versions.json").write_text(f'{{"versions": [{entry}, {entry}]}}')
+    run = run_process(tmp_path)
+    assert run.code == 1
+    assert "TV003 schema /versions/0/name: 5 is not of type 'string'" in run.out
+    assert 'TV005 duplicate-id id "\\ud800" is already used' in run.out
+    assert run.err == ""
+
+
+def test_the_console_script_runs(tmp_path: Path) -> None:
+    (tmp_path / "training_versions.json").write_text(dumps(DUPLICATE))
+    script = Path(sys.executable).with_name("tvlint")
+    proc = subprocess.run([str(script), str(tmp_path)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "TV004 duplicate-lora-url" in proc.stdout

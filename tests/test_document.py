@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+
+from tvlint.document import InvalidJSON, join_pointer, parse, split_pointer
+
+
+def test_parse_keeps_bytes_text_and_data() -> None:
+    raw = b'{"versions": [1, 2]}'
+    doc = parse(raw)
+    assert doc.raw == raw
+    assert doc.data == {"versions": [1, 2]}
+    assert not doc.has_bom
+    assert doc.duplicate_keys == ()
+
+
+def test_position_is_one_based_and_counts_characters() -> None:
+    doc = parse('{\n  "a": "é",\n  "b": 1\n}'.encode())
+    assert doc.position(0) == (1, 1)
+    b_value = doc.text.index("1")
+    assert doc.position(b_value) == (3, 8)
+    # é is one character, so the comma after it is column 11 on line 2.
+    assert doc.position(doc.text.index(",")) == (2, 11)
+
+
+def test_locate_finds_values_by_pointer() -> None:
+    text = '{"versions": [\n {"id": "a"},\n {"id": "b", "loraUrl": "x"}\n]}'
+    doc = parse(text.encode())
+    assert doc.position(doc.locate("/versions/1/loraUrl")) == (3, 25)
+    assert doc.position(doc.locate("/versions/1")) == (3, 2)
+    assert doc.locate("") == 0
+
+
+def test_locate_falls_back_to_the_deepest_existing_parent() -> None:
+    doc = parse(b'{"versions": [{"id": "a"}]}')
+    assert doc.locate("/versions/0/missing") == doc.locate("/versions/0")
+    assert doc.locate("/versions/7") == doc.locate("/versions")
+
+
+def test_locate_takes_the_last_of_repeated_keys_as_json_does() -> None:
+    doc = parse(b'{"a": 1, "a": 2}')
+    assert doc.data == {"a": 2}
+    assert doc.text[doc.locate("/a")] == "2"
+
+
+def test_locate_handles_escaped_pointer_tokens() -> None:
+    doc = parse(b'{"a/b": {"c~d": 5}}')
+    pointer = join_pointer("a/b", "c~d")
+    assert pointer == "/a~1b/c~0d"
+    assert split_pointer(pointer) == ["a/b", "c~d"]
+    assert doc.text[doc.locate(pointer)] == "5"
+
+
+def test_element_spans_cover_each_entry_exactly() -> None:
+    text = '{"versions": [ {"id": "a"} ,\n{"id": "b"}]}'
+    doc = parse(text.encode())
+    spans = doc.element_spans("/versions")
+    assert [doc.text[s:e] for s, e in spans] == ['{"id": "a"}', '{"id": "b"}']
+    assert doc.element_spans("/nothing") == []
+
+
+def test_duplicate_keys_are_found_at_every_depth_with_offsets() -> None:
+    text = '{"versions": [{"id": "a", "status": "x", "status": "y"}], "versions": []}'
+    doc = parse(text.encode())
+    assert [p for p, _ in doc.duplicate_keys] == ["/versions/0/status", "/versions"]
+    offsets = [o for _, o in doc.duplicate_keys]
+    assert [doc.text[o : o + 9] for o in offsets] == ['"status":', '"versions']
+    assert offsets[0] == text.rindex('"status"')
+
+
+def test_bom_is_accepted_and_positions_ignore_it() -> None:
+    doc = parse(b'\xef\xbb\xbf{"a": 1}')
+    assert doc.has_bom
+    assert doc.data == {"a": 1}
+    assert doc.position(doc.locate("/a")) == (1, 7)
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "column", "words"),
+    [
+        (b"", 1, 1, "Expecting value"),
+        (b"  \n  ", 2, 3, "Expecting value"),
+        (b'{"versions": [1,]}', 1, 17, "Expecting value"),
+        (b'{"versions": [],\n}', 2, 1, "Expecting property name"),
+        (b'{"a": NaN}', 1, 7, "NaN is not a JSON number"),
+        (b'{"a": [1, -Infinity]}', 1, 11, "-Infinity is not a JSON number"),
+        (b'{"s": "NaN", "a": Infinity}', 1, 19, "Infinity is not a JSON number"),
+        (b'{"a": 1}\n{"b": 2}', 2, 1, "Extra data"),
+        (b'{"a": "x\xffy"}', 1, 9, "invalid UTF-8: byte 0xff"),
+        (b'\xef\xbb\xbf{\n"a": "\xc3"}', 2, 7, "invalid UTF-8: byte 0xc3"),
+        (b"\xff\xfe{\x00}\x00", 1, 1, "UTF-16"),
+        (b'{"a": "x\x00"}', 1, 9, "Invalid control character"),
+        (b"{'a': 1}", 1, 2, "Expecting property name"),
+        (b'{"a": 1 // comment\n}', 1, 9, "Expecting"),
+        (b'{"versions": [{"id": "x"', 1, 25, "Expecting"),
+    ],
+)
+def test_invalid_json_has_message_and_position(
+    raw: bytes, line: int, column: int, words: str
+) -> None:
+    with pytest.raises(InvalidJSON) as info:
+        parse(raw)
+    assert words in info.value.message
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_deep_nesting_is_invalid_json_not_a_crash() -> None:
+    raw = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(InvalidJSON) as info:
+        parse(raw)
+    assert "nesting too deep" in info.value.message
+    assert "100000 levels" in info.value.message
+    assert info.value.line == 1
+
+
+def test_integer_beyond_the_digit_limit_is_invalid_json() -> None:
+    raw = b'{"n":\n ' + b"7" * 10_000 + b"}"
+    with pytest.raises(InvalidJSON) as info:
+        parse(raw)
+    assert "digits" in info.value.message
+    assert (info.value.line, info.value.column) == (2, 2)

@@ -1,0 +1,28 @@
+"""The bundled example the README runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .factories import run_process
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bundled_example_has_exactly_one_duplicate() -> None:
+    run = run_process("--format", "json", "examples/actor_maker", cwd=ROOT)
+    assert run.code == 1
+    result = run.json()
+    assert result["summary"] == {
+        "files": 2,
+        "files_with_problems": 1,
+        "problems": 1,
+        "duplicates": 1,
+        "unreadable": 0,
+    }
+    [problem] = result["problems"]
+    assert (
+        problem["path"]
+        == "examples/actor_maker/resources/style_images/1_watercolor/training_versions.json"
+    )
+    assert problem["code"] == "TV004"

@@ -1,0 +1,3 @@
+from tvlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""One file: read → parse → rules → located problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tvlint.document import Document, InvalidJSON, parse
+from tvlint.problem import Finding, Problem
+from tvlint.rules import BY_CODE, Rule
+from tvlint.rules.syntax import InvalidJson
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file that was read; ``document`` is None when it is not valid JSON."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    document: Document | None
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that could not be read at all (missing, a directory, no permission)."""
+
+    path: str
+    reason: str
+
+
+Outcome = Checked | Unreadable
+
+
+def describe_os_error(error: OSError) -> str:
+    if isinstance(error, IsADirectoryError):
+        return "is a directory"
+    return error.strerror or str(error)
+
+
+class Linter:
+    """Runs the enabled rules over files; holds no per-file state."""
+
+    def __init__(self, rules: Sequence[Rule], enabled: Iterable[str] | None = None) -> None:
+        wanted = set(BY_CODE) if enabled is None else set(enabled)
+        self.rules = [rule for rule in rules if rule.code in wanted]
+        self.report_invalid_json = InvalidJson.code in wanted
+
+    def lint_path(self, path: str) -> Outcome:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            return Unreadable(path, describe_os_error(exc))
+        return self.lint_bytes(path, raw)
+
+    def lint_bytes(self, path: str, raw: bytes) -> Checked:
+        try:
+            doc = parse(raw)
+        except InvalidJSON as exc:
+            problems: tuple[Problem, ...] = ()
+            if self.report_invalid_json:
+                problems = (
+                    Problem(
+                        path,
+                        exc.line,
+                        exc.column,
+                        InvalidJson.code,
+                        InvalidJson.name,
+                        exc.message,
+                        "",
+                    ),
+                )
+            return Checked(path, problems, None)
+        findings = [finding for rule in self.rules for finding in rule.check(doc)]
+        return Checked(path, locate(path, doc, findings), doc)
+
+
+def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Problem, ...]:
+    problems = []
+    for finding in findings:
+        offset = doc.locate(finding.pointer) if finding.offset is None else finding.offset
+        line, column = doc.position(offset)
+        rule = BY_CODE[finding.code]
+        problems.append(
+            Problem(path, line, column, rule.code, rule.name, finding.message, finding.pointer)
+        )
+    problems.sort(key=lambda p: (p.line, p.column, p.code))
+    return tuple(problems)

@@ -1,0 +1,33 @@
+"""The records every stage after parsing speaks: findings and located problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule saw, before it is given a place in the source text.
+
+    ``pointer`` is the JSON pointer of the value the finding is about. ``offset`` is
+    set by the rules that already know the exact character (syntax errors, duplicate
+    keys); the others are located through the pointer, and only when reported.
+    """
+
+    code: str
+    message: str
+    pointer: str = ""
+    offset: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding located in a file: 1-based line and column (in characters)."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    rule: str
+    message: str
+    pointer: str

@@ -1,0 +1,96 @@
+"""Rules about entries that repeat one another."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from tvlint.document import Document, join_pointer
+from tvlint.problem import Finding
+from tvlint.ranking import duplicate_groups
+from tvlint.rules.base import Rule
+
+
+def versions_of(doc: Document) -> list[Any]:
+    """The ``versions`` array, or an empty list when the file has none (TV003 says so)."""
+    data = doc.data
+    versions = data.get("versions") if isinstance(data, dict) else None
+    return versions if isinstance(versions, list) else []
+
+
+def describe_id(entry: Any) -> str:
+    value = entry.get("id") if isinstance(entry, dict) else None
+    return json.dumps(value, ensure_ascii=False) if value is not None else "(no id)"
+
+
+class DuplicateLoraUrl(Rule):
+    """Two or more entries name the same model file in ``loraUrl``.
+
+    The model file is the URL's last path segment, percent-decoded; scheme, host,
+    query string and fragment are ignored, so the transfer-accelerated and the
+    regional S3 host match, and so do presigned URLs. Entries without ``loraUrl``
+    never collide. One problem for each entry beyond the one ``--fix`` keeps (the
+    keep-best ranking: non-empty ``parameters``, then ``completedAt``, then the newer
+    ``timestamp``, then the first in the file), at that entry's ``loraUrl``.
+
+    Passing::
+
+        {"versions": [
+          {"id": "a-e1", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV7.safetensors", ...},
+          {"id": "a-e2", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV8.safetensors", ...}]}
+
+    Failing::
+
+        {"versions": [
+          {"id": "a-e1", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV7.safetensors", ...},
+          {"id": "style_1_vV7", "loraUrl": "https://b.s3.us-west-1.amazonaws.com/m/style_1_vV7.safetensors", ...}]}
+    """
+
+    code = "TV004"
+    name = "duplicate-lora-url"
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        versions = versions_of(doc)
+        for group in duplicate_groups(versions):
+            kept = versions[group.kept]
+            kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
+            for removal in group.removed:
+                yield self.finding(
+                    f"entry {describe_id(versions[removal.index])} duplicates "
+                    f"{describe_id(kept)} (line {kept_line}): same model file {group.model_file}",
+                    join_pointer("versions", removal.index, "loraUrl"),
+                )
+
+
+class DuplicateId(Rule):
+    """Two entries have the same ``id``.
+
+    The training webhook updates an entry by its id, so only the first of them
+    would ever be updated. One problem for each entry after the first, at its ``id``.
+
+    Passing::
+
+        {"versions": [{"id": "a-e1", ...}, {"id": "a-e2", ...}]}
+
+    Failing::
+
+        {"versions": [{"id": "a-e1", ...}, {"id": "a-e1", ...}]}
+    """
+
+    code = "TV005"
+    name = "duplicate-id"
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        first_with: dict[str, int] = {}
+        for index, entry in enumerate(versions_of(doc)):
+            entry_id = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(entry_id, str):
+                continue
+            first = first_with.setdefault(entry_id, index)
+            if first != index:
+                first_line = doc.position(doc.locate(join_pointer("versions", first)))[0]
+                yield self.finding(
+                    f"id {describe_id(entry)} is already used by the entry at line {first_line}",
+                    join_pointer("versions", index, "id"),
+                )

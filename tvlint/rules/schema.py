@@ -1,0 +1,63 @@
+"""The JSON Schema rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tvlint.document import Document, join_pointer
+from tvlint.problem import Finding
+from tvlint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+_MAX_MESSAGE = 200
+_MAX_VALUE = 60
+
+
+class SchemaRule(Rule):
+    """The file does not match the training-versions JSON Schema.
+
+    Every violation is reported, each at the value it is about (for a missing
+    property: the object that lacks it). The schema requires an object with a
+    ``versions`` array whose entries have ``id``, ``name``, ``timestamp`` (an RFC 3339
+    date-time), ``parameters`` and a known ``status``; keys it knows must have their
+    type (``loraUrl`` an absolute http(s) URL naming a file). Unknown keys are
+    allowed: the writers add keys over time. ``--schema FILE`` uses another schema.
+
+    Passing::
+
+        {"versions": [{"id": "style_1_vV7", "name": "V7", "status": "completed",
+                       "timestamp": "2025-10-12T08:41:02+00:00", "parameters": {}}]}
+
+    Failing::
+
+        {"versions": [{"id": "style_1_vV7", "name": "V7", "status": "done",
+                       "timestamp": "yesterday", "parameters": {}}]}
+    """
+
+    code = "TV003"
+    name = "schema"
+
+    def __init__(self, validator: Validator) -> None:
+        self.validator = validator
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        for error in self.validator.iter_errors(doc.data):
+            pointer = join_pointer(*error.absolute_path)
+            yield self.finding(
+                f"{pointer or '/'}: {_shorten(error.message, error.instance)}", pointer
+            )
+
+
+def _shorten(message: str, instance: object) -> str:
+    # jsonschema quotes the whole offending value; a 1 MB string is no help in a report.
+    if len(message) <= _MAX_MESSAGE:
+        return message
+    shown = repr(instance)
+    if len(shown) > _MAX_VALUE:
+        message = message.replace(shown, shown[: _MAX_VALUE - 12] + "…" + shown[-10:])
+    if len(message) > _MAX_MESSAGE:
+        message = message[: _MAX_MESSAGE - 1] + "…"
+    return message

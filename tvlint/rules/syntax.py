@@ -1,0 +1,54 @@
+"""Rules about the file's JSON text itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tvlint.document import Document, split_pointer
+from tvlint.problem import Finding
+from tvlint.rules.base import Rule
+
+
+class InvalidJson(Rule):
+    """The file is not strict JSON (RFC 8259).
+
+    Reported at the line and column where the parser stopped: syntax errors
+    (trailing commas, comments, single quotes, truncated files), ``NaN`` and
+    ``Infinity``, bytes that are not UTF-8 (a UTF-8 byte-order mark is allowed), and
+    nesting or numbers too large to parse. No other rule runs on such a file.
+
+    Passing::
+
+        {"versions": []}
+
+    Failing::
+
+        {"versions": [],}
+    """
+
+    code = "TV001"
+    name = "invalid-json"
+
+
+class DuplicateKey(Rule):
+    """The same key appears twice in one object.
+
+    JSON parsers silently keep one of the two values (Python keeps the last), so a
+    second ``loraUrl`` or ``status`` can hide the first. Reported at the repeated key.
+
+    Passing::
+
+        {"id": "style_1_vV7", "status": "completed"}
+
+    Failing::
+
+        {"id": "style_1_vV7", "status": "failed", "status": "completed"}
+    """
+
+    code = "TV002"
+    name = "duplicate-key"
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        for pointer, offset in doc.duplicate_keys:
+            key = split_pointer(pointer)[-1]
+            yield self.finding(f'key "{key}" appears again in the same object', pointer, offset)
