@@ -52,7 +52,7 @@ def test_missing_file_exits_2_on_stderr_and_others_are_still_checked(
     assert run.code == 2
     assert run.err == f"tvlint: error: {tmp_path / 'missing.json'}: No such file or directory\n"
     assert f"{good}:" in run.out
-    assert "1 file checked, 1 with problems, 1 could not be read" in run.out
+    assert "1 file checked, 1 with problems, 1 with errors" in run.out
 
 
 def test_directory_named_like_the_file_exits_2(cli: Cli, tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ def test_json_output_shape(cli: Cli, write: Write, tmp_path: Path) -> None:
         "files_with_problems": 2,
         "problems": 2,
         "duplicates": 1,
-        "unreadable": 0,
+        "errors": 0,
     }
     assert result["errors"] == []
     first, second = result["problems"]

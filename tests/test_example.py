@@ -18,7 +18,7 @@ def test_bundled_example_has_exactly_one_duplicate() -> None:
         "files_with_problems": 1,
         "problems": 1,
         "duplicates": 1,
-        "unreadable": 0,
+        "errors": 0,
     }
     [problem] = result["problems"]
     assert (

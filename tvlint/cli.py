@@ -8,23 +8,25 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from tvlint import __version__
-from tvlint.discover import discover
-from tvlint.lint import Linter, Outcome, Unreadable, describe_os_error
+from tvlint.lint import Linter
 from tvlint.report import FORMATS, reporter
 from tvlint.rules import RULES, Rule
 from tvlint.rules.schema import SchemaRule
+from tvlint.runner import Mode, RunResult, run
 from tvlint.schema import SchemaLoadError, load_schema, make_validator, shipped_validator
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
-EXIT_ERROR = 2  # usage error, or a file that could not be read
+EXIT_ERROR = 2  # usage error, or a file that could not be read or written
+EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tvlint",
         description="Check training_versions.json files: JSON, schema and duplicate models.",
-        epilog="Exit status: 0 no problem, 1 problems found, 2 usage error or unreadable file.",
+        epilog="Exit status: 0 nothing to report; 1 problems found or files changed "
+        "(or that --diff would change); 2 usage error, or a file that could not be read or written.",
     )
     parser.add_argument(
         "paths",
@@ -32,6 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a file (checked whatever its name) or a directory searched for "
         "training_versions.json (default: the current directory)",
+    )
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument(
+        "--fix",
+        action="store_true",
+        help="remove duplicate-loraUrl entries (TV004), keeping the best of each group",
+    )
+    action.add_argument(
+        "--diff", action="store_true", help="print the diff --fix would apply; write nothing"
+    )
+    parser.add_argument(
+        "--no-backup", action="store_true", help="with --fix: write no <file>.backup copy"
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema")
@@ -56,6 +70,15 @@ def _safe_streams() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Every file is whole at this point: the writer holds Ctrl-C while it works.
+        print("tvlint: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -67,25 +90,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaLoadError as exc:
         print(f"tvlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    return run(Linter(rules), args.paths or ["."], args.format, sys.stdout, sys.stderr)
+    mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
+    result = run(Linter(rules), args.paths or ["."], mode, backup=not args.no_backup)
+    report(result, args.format, sys.stdout, sys.stderr)
+    return exit_status(result)
 
 
-def run(linter: Linter, paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
-    outcomes: list[Outcome] = []
+def report(result: RunResult, fmt: str, out: TextIO, err: TextIO) -> None:
+    for error in result.errors:
+        print(f"tvlint: error: {error.path}: {error.reason}", file=err)
+    if result.mode is Mode.DIFF and fmt == "text":
+        # stdout carries only the patch, so it can be piped to `patch -p0`.
+        out.writelines(fix.diff or "" for fix in result.fixes)
+        out = err
+    reporter(fmt)(result, out)
 
-    def unlistable(error: OSError) -> None:
-        outcomes.append(Unreadable(str(error.filename), describe_os_error(error)))
 
-    for path in discover(paths, unlistable):
-        outcomes.append(linter.lint_path(path))
-    for outcome in outcomes:
-        if isinstance(outcome, Unreadable):
-            print(f"tvlint: error: {outcome.path}: {outcome.reason}", file=err)
-    reporter(fmt)(outcomes, out)
-    if any(isinstance(o, Unreadable) for o in outcomes):
+def exit_status(result: RunResult) -> int:
+    if result.errors:
         return EXIT_ERROR
-    return (
-        EXIT_PROBLEMS
-        if any(o.problems for o in outcomes if not isinstance(o, Unreadable))
-        else EXIT_OK
-    )
+    return EXIT_PROBLEMS if result.problems or result.fixes else EXIT_OK

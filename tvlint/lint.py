@@ -21,14 +21,11 @@ class Checked:
 
 
 @dataclass(frozen=True)
-class Unreadable:
-    """A file that could not be read at all (missing, a directory, no permission)."""
+class FileError:
+    """A file that could not be read (missing, a directory, no permission) or written."""
 
     path: str
     reason: str
-
-
-Outcome = Checked | Unreadable
 
 
 def describe_os_error(error: OSError) -> str:
@@ -45,12 +42,12 @@ class Linter:
         self.rules = [rule for rule in rules if rule.code in wanted]
         self.report_invalid_json = InvalidJson.code in wanted
 
-    def lint_path(self, path: str) -> Outcome:
+    def lint_path(self, path: str) -> Checked | FileError:
         try:
             with open(path, "rb") as handle:
                 raw = handle.read()
         except OSError as exc:
-            return Unreadable(path, describe_os_error(exc))
+            return FileError(path, describe_os_error(exc))
         return self.lint_bytes(path, raw)
 
     def lint_bytes(self, path: str, raw: bytes) -> Checked:

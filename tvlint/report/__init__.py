@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
-from tvlint.lint import Checked, Outcome, Unreadable
-from tvlint.problem import Problem
 from tvlint.rules.duplicates import DuplicateLoraUrl
+from tvlint.runner import FileFix, RunResult
+
+FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True)
@@ -17,29 +18,75 @@ class Summary:
     files: int
     files_with_problems: int
     problems: int
-    duplicates: int
-    unreadable: int
+    duplicates: int  # TV004 problems that remain
     by_rule: dict[str, int]  # "TV004 duplicate-lora-url" → count, in code order
+    errors: int
+    changed: int  # files fixed (or, with --diff, that would be)
+    removed: int
+    backups: int
 
 
-def problems_of(outcomes: Sequence[Outcome]) -> list[Problem]:
-    return [p for o in outcomes if isinstance(o, Checked) for p in o.problems]
-
-
-def summarize(outcomes: Sequence[Outcome]) -> Summary:
-    problems = problems_of(outcomes)
+def summarize(result: RunResult) -> Summary:
+    problems = result.problems
     counts = Counter(f"{p.code} {p.rule}" for p in problems)
     return Summary(
-        files=sum(isinstance(o, Checked) for o in outcomes),
-        files_with_problems=sum(isinstance(o, Checked) and bool(o.problems) for o in outcomes),
+        files=len(result.checked),
+        files_with_problems=sum(bool(c.problems) for c in result.checked),
         problems=len(problems),
         duplicates=sum(p.code == DuplicateLoraUrl.code for p in problems),
-        unreadable=sum(isinstance(o, Unreadable) for o in outcomes),
         by_rule=dict(sorted(counts.items())),
+        errors=len(result.errors),
+        changed=len(result.fixes),
+        removed=sum(len(f.plan.removed) for f in result.fixes),
+        backups=sum(f.backup is not None for f in result.fixes),
     )
 
 
-Reporter = Callable[[Sequence[Outcome], TextIO], None]
+@dataclass(frozen=True)
+class EntryReport:
+    id: Any
+    name: Any
+    has_parameters: bool
+
+
+@dataclass(frozen=True)
+class RemovedReport(EntryReport):
+    criterion: str
+    only_here: dict[str, Any]  # keys the kept entry lacks; their values live in the backup
+
+
+@dataclass(frozen=True)
+class GroupReport:
+    model_file: str
+    kept: EntryReport
+    removed: tuple[RemovedReport, ...]
+
+
+def _entry(entry: dict[str, Any]) -> EntryReport:
+    params = entry.get("parameters")
+    return EntryReport(
+        entry.get("id"), entry.get("name"), isinstance(params, dict) and bool(params)
+    )
+
+
+def group_reports(fix: FileFix) -> list[GroupReport]:
+    """What was kept and removed in each duplicate group of one fixed file."""
+    reports = []
+    for group in fix.plan.groups:
+        kept = fix.plan.versions[group.kept]
+        removed = []
+        for removal in group.removed:
+            entry = fix.plan.versions[removal.index]
+            base = _entry(entry)
+            only_here = {k: v for k, v in entry.items() if k not in kept}
+            removed.append(
+                RemovedReport(base.id, base.name, base.has_parameters, removal.criterion, only_here)
+            )
+        reports.append(GroupReport(group.model_file, _entry(kept), tuple(removed)))
+    return reports
+
+
+Reporter = Callable[[RunResult, TextIO], None]
 
 
 def reporter(name: str) -> Reporter:
@@ -49,6 +96,3 @@ def reporter(name: str) -> Reporter:
     else:
         from tvlint.report import text as module  # type: ignore[no-redef]
     return module.render
-
-
-FORMATS = ("text", "json")

@@ -1,30 +1,46 @@
-"""One JSON object: a summary and every problem, and any file that could not be read."""
+"""One JSON object: summary, problems, fixes and the files that could not be read or written."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import asdict
-from typing import TextIO
+from typing import Any, TextIO
 
-from tvlint.lint import Outcome, Unreadable
-from tvlint.report import problems_of, summarize
+from tvlint.report import group_reports, summarize
+from tvlint.runner import FileFix, Mode, RunResult
 
 
-def render(outcomes: Sequence[Outcome], out: TextIO) -> None:
-    s = summarize(outcomes)
-    document = {
-        "summary": {
-            "files": s.files,
-            "files_with_problems": s.files_with_problems,
-            "problems": s.problems,
-            "duplicates": s.duplicates,
-            "unreadable": s.unreadable,
-        },
-        "problems": [asdict(p) for p in problems_of(outcomes)],
-        "errors": [
-            {"path": o.path, "message": o.reason} for o in outcomes if isinstance(o, Unreadable)
-        ],
+def _fix(fix: FileFix) -> dict[str, Any]:
+    groups = group_reports(fix)
+    record: dict[str, Any] = {
+        "path": fix.path,
+        "written": fix.written,
+        "backup": fix.backup,
+        "kept": [g.kept.id for g in groups],
+        "removed": [r.id for g in groups for r in g.removed],
+        "groups": [asdict(g) for g in groups],
     }
+    if fix.diff is not None:
+        record["diff"] = fix.diff
+    return record
+
+
+def render(result: RunResult, out: TextIO) -> None:
+    s = summarize(result)
+    summary: dict[str, Any] = {
+        "files": s.files,
+        "files_with_problems": s.files_with_problems,
+        "problems": s.problems,
+        "duplicates": s.duplicates,
+        "errors": s.errors,
+    }
+    document: dict[str, Any] = {
+        "summary": summary,
+        "problems": [asdict(p) for p in result.problems],
+        "errors": [{"path": e.path, "message": e.reason} for e in result.errors],
+    }
+    if result.mode is not Mode.CHECK:
+        summary.update(changed=s.changed, removed=s.removed, backups=s.backups)
+        document["fixes"] = [_fix(f) for f in result.fixes]
     json.dump(document, out, indent=2)
     out.write("\n")

@@ -1,27 +1,79 @@
-"""One problem a line (path:line:col: CODE name message), then a summary."""
+"""One problem a line (path:line:col: CODE rule message), fixes by group, a summary."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TextIO
+import json
+from typing import Any, TextIO
 
-from tvlint.lint import Outcome
-from tvlint.report import problems_of, summarize
+from tvlint.report import EntryReport, Summary, group_reports, summarize
+from tvlint.runner import FileFix, Mode, RunResult
+
+WHY = {
+    "parameters": "the kept entry has parameters",
+    "completedAt": "the kept entry has completedAt",
+    "timestamp": "the kept entry's timestamp is newer",
+    "position": "a full tie; the kept entry comes first",
+}
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render(outcomes: Sequence[Outcome], out: TextIO) -> None:
-    for p in problems_of(outcomes):
-        out.write(f"{p.path}:{p.line}:{p.column}: {p.code} {p.rule} {p.message}\n")
-    s = summarize(outcomes)
-    lines = [f"{_plural(s.files, 'file')} checked, {s.files_with_problems} with problems"]
-    if s.unreadable:
-        lines[0] += f", {s.unreadable} could not be read"
+def _value(value: Any, limit: int = 60) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _entry(entry: EntryReport) -> str:
+    params = "yes" if entry.has_parameters else "no"
+    return f"{_value(entry.id)} (name {_value(entry.name)}, params {params})"
+
+
+def _fix_lines(fix: FileFix) -> list[str]:
+    count = _plural(len(fix.plan.removed), "duplicate")
+    if fix.written:
+        backup = f"backup {fix.backup}" if fix.backup else "no backup"
+        lines = [f"{fix.path}: removed {count} ({backup})"]
+    else:
+        lines = [f"{fix.path}: would remove {count}"]
+    for group in group_reports(fix):
+        lines.append(f"  {group.model_file}: kept {_entry(group.kept)}")
+        for removed in group.removed:
+            lines.append(f"    removed {_entry(removed)}: {WHY[removed.criterion]}")
+            if removed.only_here:
+                carried = ", ".join(f"{k}={_value(v, 40)}" for k, v in removed.only_here.items())
+                lines.append(f"      only the removed entry had: {carried}")
+    return lines
+
+
+def _summary_lines(s: Summary, mode: Mode) -> list[str]:
+    first = f"{_plural(s.files, 'file')} checked, {s.files_with_problems} with problems"
+    if s.errors:
+        first += f", {s.errors} with errors"
+    lines = [first]
+    if mode is Mode.FIX:
+        lines.append(
+            f"{_plural(s.changed, 'file')} changed, {_plural(s.removed, 'duplicate')} removed, "
+            f"{_plural(s.backups, 'backup')} written"
+        )
+    elif mode is Mode.DIFF:
+        lines.append(
+            f"{_plural(s.changed, 'file')} would change, "
+            f"{_plural(s.removed, 'duplicate')} would be removed"
+        )
     if s.problems:
         counts = ", ".join(f"{rule}: {n}" for rule, n in s.by_rule.items())
         lines.append(f"{_plural(s.problems, 'problem')} ({counts})")
-    lines.append(f"{_plural(s.duplicates, 'duplicate')} found")
+    if mode is Mode.CHECK or s.duplicates:
+        lines.append(f"{_plural(s.duplicates, 'duplicate')} found")
+    return lines
+
+
+def render(result: RunResult, out: TextIO) -> None:
+    lines = [line for fix in result.fixes for line in _fix_lines(fix)]
+    lines += [
+        f"{p.path}:{p.line}:{p.column}: {p.code} {p.rule} {p.message}" for p in result.problems
+    ]
+    lines += _summary_lines(summarize(result), result.mode)
     out.write("".join(line + "\n" for line in lines))

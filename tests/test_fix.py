@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tvlint.document import parse
+from tvlint.fix import SelfCheckFailed, plan_fix, unified_diff
+
+from .factories import Run, dumps, s3_entry, webhook_entry
+
+Cli = Callable[..., Run]
+Write = Callable[..., Path]
+
+
+def studio_versions() -> list[dict[str, Any]]:
+    """Newest first: a synced duplicate above its webhook entry, a pending run, another pair."""
+    pending = webhook_entry(job="aa11-e3", status="pending", name="V8")
+    del pending["loraUrl"], pending["completedAt"]
+    return [
+        pending,
+        s3_entry(),
+        webhook_entry(),
+        webhook_entry(job="bb22-e1", model="style_1_vV6", name="V6"),
+        s3_entry("style_1_vV6"),
+    ]
+
+
+def without(versions: list[dict[str, Any]], *indices: int) -> list[dict[str, Any]]:
+    return [e for i, e in enumerate(versions) if i not in indices]
+
+
+def fixed(raw: bytes) -> bytes:
+    plan = plan_fix(parse(raw))
+    assert plan is not None
+    return plan.new_bytes
+
+
+STYLES: dict[str, Callable[[Any], str]] = {
+    "stringify-2": lambda d: json.dumps(d, indent=2, ensure_ascii=False),
+    "python-4": lambda d: json.dumps(d, indent=4, ensure_ascii=False) + "\n",
+    "tabs": lambda d: json.dumps(d, indent="\t", ensure_ascii=False),
+    "compact": lambda d: json.dumps(d, separators=(",", ":")),
+    "one-line": lambda d: json.dumps(d) + "\n",
+    "ascii-escaped": lambda d: json.dumps(d, indent=2),
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("crlf", [False, True])
+def test_only_the_removed_entries_text_goes(style: str, crlf: bool) -> None:
+    dump = STYLES[style]
+    versions = studio_versions()
+    versions[2]["description"] = "Aquarelle légère — 水彩"
+    before = dump({"versions": versions})
+    after = dump({"versions": without(versions, 1, 4)})
+    if crlf:
+        before, after = before.replace("\n", "\r\n"), after.replace("\n", "\r\n")
+    assert fixed(before.encode()) == after.encode()
+
+
+def test_first_and_last_entries_can_go() -> None:
+    versions = [s3_entry(), webhook_entry(), s3_entry("v8", id="x"), s3_entry("v8", id="y")]
+    before = dumps({"versions": versions})
+    assert fixed(before.encode()) == dumps({"versions": without(versions, 0, 3)}).encode()
+
+
+def test_number_literals_bom_and_other_keys_stay_as_written() -> None:
+    text = (
+        '\ufeff{\n  "owner": "studio",\n  "versions": [\n'
+        '    {"id": "a", "name": "V1", "timestamp": "2025-01-01T00:00:00Z", "status": "completed",\n'
+        '     "parameters": {"learning_rate": 1.0e-4, "network_alpha": 8.50, "big": 1E+2},\n'
+        '     "loraUrl": "https://h/x/m.safetensors"},\n'
+        '    {"id": "m", "name": "m.safetensors", "timestamp": "2025-01-01T00:00:00Z",\n'
+        '     "status": "completed", "parameters": {}, "loraUrl": "https://g/y/m.safetensors"}\n'
+        '  ],\n  "note": "caf\\u00e9"\n}'
+    )
+    raw = text.encode("utf-8")
+    result = fixed(raw)
+    assert result.startswith(b"\xef\xbb\xbf")
+    expected = text[: text.index(',\n    {"id": "m"')] + text[text.index("\n  ],") :]
+    assert result == expected.encode("utf-8")
+    assert (
+        b"1.0e-4" in result and b"8.50" in result and b"1E+2" in result and b"caf\\u00e9" in result
+    )
+
+
+def test_no_duplicates_means_no_plan() -> None:
+    assert plan_fix(parse(dumps({"versions": [webhook_entry()]}).encode())) is None
+    assert plan_fix(parse(b'{"versions": 5}')) is None
+
+
+def test_self_check_refuses_a_text_that_would_not_round_trip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tvlint.fix as fix_module
+
+    raw = dumps({"versions": [webhook_entry(), s3_entry()]}).encode()
+    monkeypatch.setattr(fix_module, "_without_elements", lambda text, spans, removed: text)
+    with pytest.raises(SelfCheckFailed, match="minus the duplicates"):
+        plan_fix(parse(raw))
+    monkeypatch.setattr(fix_module, "_without_elements", lambda text, spans, removed: text[:-3])
+    with pytest.raises(SelfCheckFailed, match="would not parse"):
+        plan_fix(parse(raw))
+
+
+def test_diff_marks_a_missing_final_newline() -> None:
+    diff = unified_diff(
+        "f.json", b'{\n  "a": [\n    1,\n    2\n  ]\n}', b'{\n  "a": [\n    1\n  ]\n}'
+    )
+    assert diff.startswith("--- f.json\n+++ f.json\n")
+    assert diff.endswith(" }\n\\ No newline at end of file\n")
+
+
+# ---- through the command line ----
+
+
+def test_fix_writes_the_file_a_backup_and_a_report(cli: Cli, write: Write) -> None:
+    versions = studio_versions()
+    versions[1]["isGood"] = True
+    path = write({"versions": versions})
+    original = path.read_bytes()
+    run = cli("--fix", path)
+    assert run.code == 1
+    assert path.read_bytes() == dumps({"versions": without(versions, 1, 4)}).encode()
+    backup = Path(str(path) + ".backup")
+    assert backup.read_bytes() == original
+    lines = run.out.splitlines()
+    assert lines[0] == f"{path}: removed 2 duplicates (backup {backup})"
+    assert lines[1] == (
+        '  style_1_vV7.safetensors: kept "3e248bb6-012c-4384-ae6c-4b19c126d093-e1" '
+        '(name "V7", params yes)'
+    )
+    assert lines[2] == (
+        '    removed "style_1_vV7" (name "style_1_vV7.safetensors", params no): '
+        "the kept entry has parameters"
+    )
+    assert lines[3] == (
+        '      only the removed entry had: lastSynced="2025-10-12T09:46:20.075Z", '
+        'description="Synced from S3", isGood=true'
+    )
+    assert lines[-2:] == [
+        "1 file checked, 0 with problems",
+        "1 file changed, 2 duplicates removed, 1 backup written",
+    ]
+    # Fixing twice equals fixing once, and the second run is clean.
+    again = cli("--fix", path)
+    assert (again.code, path.read_bytes()) == (
+        0,
+        dumps({"versions": without(versions, 1, 4)}).encode(),
+    )
+    assert cli(path).code == 0
+
+
+def test_existing_backups_are_never_overwritten(cli: Cli, write: Write) -> None:
+    path = write({"versions": [webhook_entry(), s3_entry()]})
+    for name, content in [(".backup", b"old 0"), (".backup.1", b"old 1")]:
+        Path(str(path) + name).write_bytes(content)
+    original = path.read_bytes()
+    run = cli("--fix", path)
+    assert Path(str(path) + ".backup").read_bytes() == b"old 0"
+    assert Path(str(path) + ".backup.1").read_bytes() == b"old 1"
+    assert Path(str(path) + ".backup.2").read_bytes() == original
+    assert f"backup {path}.backup.2" in run.out
+
+
+def test_no_backup(cli: Cli, write: Write, tmp_path: Path) -> None:
+    path = write({"versions": [webhook_entry(), s3_entry()]})
+    run = cli("--fix", "--no-backup", path)
+    assert run.code == 1
+    assert "(no backup)" in run.out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["training_versions.json"]
+
+
+def test_a_clean_file_is_not_touched(cli: Cli, write: Write, tmp_path: Path) -> None:
+    path = write({"versions": [webhook_entry()]})
+    stamp = 1_000_000_000
+    os.utime(path, (stamp, stamp))
+    assert cli("--fix", path).code == 0
+    assert path.stat().st_mtime == stamp
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["training_versions.json"]
+
+
+def test_other_problems_are_reported_never_fixed(cli: Cli, write: Write) -> None:
+    versions = [webhook_entry(imageCount="43"), s3_entry(), webhook_entry(model="other")]
+    path = write({"versions": versions})
+    run = cli("--fix", "--format", "json", path)
+    assert run.code == 1
+    result = run.json()
+    assert [(p["code"], p["pointer"]) for p in result["problems"]] == [
+        ("TV003", "/versions/0/imageCount"),
+        ("TV005", "/versions/1/id"),
+    ]
+    assert result["summary"]["removed"] == 1
+    [fix] = result["fixes"]
+    assert fix["kept"] == ["3e248bb6-012c-4384-ae6c-4b19c126d093-e1"]
+    assert fix["removed"] == ["style_1_vV7"]
+    assert fix["backup"] == str(path) + ".backup"
+    assert json.loads(path.read_text())["versions"] == without(versions, 1)
+    # The remaining problems keep the exit status at 1 on the next run, with nothing to fix.
+    second = cli("--fix", "--format", "json", path)
+    assert (second.code, second.json()["fixes"]) == (1, [])
+
+
+def test_files_that_are_not_json_are_never_written(cli: Cli, write: Write) -> None:
+    raw = (dumps({"versions": [webhook_entry(), s3_entry()]}) + ",").encode()
+    path = write(raw)
+    run = cli("--fix", path)
+    assert run.code == 1
+    assert "TV001 invalid-json" in run.out
+    assert path.read_bytes() == raw
+
+
+def test_diff_prints_the_patch_and_writes_nothing(cli: Cli, write: Write, tmp_path: Path) -> None:
+    versions = studio_versions()
+    path = write({"versions": versions})
+    original = path.read_bytes()
+    run = cli("--diff", path)
+    assert run.code == 1
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["training_versions.json"]
+    assert run.out == unified_diff(
+        str(path), original, dumps({"versions": without(versions, 1, 4)}).encode()
+    )
+    assert run.out.count("\n-    {\n") == 2
+    assert f"{path}: would remove 2 duplicates" in run.err
+    assert "1 file would change, 2 duplicates would be removed" in run.err
+    # A clean file: no diff, exit 0.
+    assert (
+        cli("--diff", write({"versions": [webhook_entry()]}, "b/training_versions.json")).code == 0
+    )
+
+
+def test_diff_applies_with_patch(
+    cli: Cli, write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("patch") is None:
+        pytest.skip("patch is not installed")
+    path = write({"versions": studio_versions()}, "repo/training_versions.json")
+    monkeypatch.chdir(path.parent)
+    diff = cli("--diff", "training_versions.json").out
+    subprocess.run(["patch", "-p0", "-s"], input=diff, text=True, check=True)
+    assert cli("training_versions.json").code == 0
+
+
+def test_diff_in_json(cli: Cli, write: Write) -> None:
+    path = write({"versions": [webhook_entry(), s3_entry()]})
+    result = cli("--diff", "--format", "json", path).json()
+    [fix] = result["fixes"]
+    assert fix["written"] is False and fix["backup"] is None
+    assert fix["diff"].startswith(f"--- {path}\n")
+    assert fix["groups"][0]["removed"][0]["criterion"] == "parameters"
+    assert fix["groups"][0]["removed"][0]["only_here"] == {
+        "lastSynced": "2025-10-12T09:46:20.075Z",
+        "description": "Synced from S3",
+    }
+
+
+def test_fix_and_diff_are_exclusive(cli: Cli) -> None:
+    assert cli("--fix", "--diff").code == 2

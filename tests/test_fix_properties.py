@@ -1,0 +1,131 @@
+"""Property tests: --fix over generated version lists in both writers' shapes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tvlint.document import parse
+from tvlint.fix import plan_fix
+from tvlint.ranking import duplicate_groups, model_file
+
+HOSTS = [
+    "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/",
+    "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/",
+    "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-actors/models/",
+]
+MODELS = [f"style_1_vV{i}" for i in range(1, 5)] + ["actor_6_V7", "café_été"]
+BASE = datetime(2025, 10, 12, 8, 0, tzinfo=timezone.utc)
+
+
+@st.composite
+def timestamps(draw: st.DrawFn) -> str | None:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from([None, "yesterday", "2025-13-01T00:00:00Z"]))
+    instant = BASE + timedelta(seconds=draw(st.integers(-5000, 5000)))
+    offset = timedelta(minutes=30 * draw(st.integers(-16, 16)))
+    local = instant.astimezone(timezone(offset))
+    text = local.strftime("%Y-%m-%dT%H:%M:%S") + draw(st.sampled_from(["", ".5", ".123"]))
+    suffix = "Z" if not offset and draw(st.booleans()) else local.strftime("%z")
+    return text + (suffix if suffix == "Z" else suffix[:3] + ":" + suffix[3:])
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> dict[str, Any]:
+    model = draw(st.sampled_from(MODELS))
+    webhook = draw(st.booleans())
+    entry: dict[str, Any] = {
+        "id": f"{draw(st.uuids())}-e1" if webhook else model,
+        "name": "V7" if webhook else f"{model}.safetensors",
+        "timestamp": draw(timestamps()),
+        "parameters": {"network_dim": 16, "learning_rate": 0.0001} if webhook else {},
+        "status": draw(st.sampled_from(["completed", "pending", "failed"])),
+    }
+    if entry["timestamp"] is None:
+        del entry["timestamp"]
+    if draw(st.integers(0, 4)) > 0:
+        query = draw(st.sampled_from(["", "?X-Amz-Signature=abc", "#x"]))
+        entry["loraUrl"] = (
+            draw(st.sampled_from(HOSTS)) + model.replace("é", "%C3%A9") + ".safetensors" + query
+        )
+    if draw(st.booleans()):
+        entry["completedAt"] = "2025-10-12T08:41:05.201Z"
+    if not webhook:
+        entry["lastSynced"] = "2025-10-12T09:46:20.075Z"
+        entry["description"] = "Synced from S3"
+    keys = list(entry)
+    order = draw(st.permutations(keys))
+    return {k: entry[k] for k in order}
+
+
+FORMATS = st.tuples(
+    st.sampled_from([2, 4, "\t", None]),  # indent
+    st.booleans(),  # CRLF
+    st.booleans(),  # final newline
+    st.booleans(),  # non-ASCII escaped
+)
+
+
+def render(data: Any, fmt: tuple[Any, bool, bool, bool]) -> bytes:
+    indent, crlf, final_newline, ascii_only = fmt
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    if final_newline:
+        text += "\r\n" if crlf else "\n"
+    return text.encode()
+
+
+def oracle_best(versions: list[dict[str, Any]], indices: list[int]) -> int:
+    """The ranking, written independently: params, completedAt, instant, first."""
+
+    def instant(entry: dict[str, Any]) -> datetime | None:
+        try:
+            value = datetime.fromisoformat(entry["timestamp"].replace("Z", "+00:00"))
+        except (KeyError, ValueError):
+            return None
+        return value if value.tzinfo else None
+
+    def key(i: int) -> tuple[Any, ...]:
+        e = versions[i]
+        when = instant(e)
+        return (bool(e["parameters"]), "completedAt" in e, when is not None, when or BASE, -i)
+
+    return max(indices, key=key)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(entries(), max_size=14), FORMATS)
+def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bool, bool]) -> None:
+    raw = render({"versions": versions}, fmt)
+    plan = plan_fix(parse(raw))
+    by_file: dict[str, list[int]] = {}
+    for i, entry in enumerate(versions):
+        name = model_file(entry.get("loraUrl"))
+        if name:
+            by_file.setdefault(name, []).append(i)
+    if all(len(ix) == 1 for ix in by_file.values()):
+        assert plan is None
+        return
+    assert plan is not None
+    new = parse(plan.new_bytes).data["versions"]
+    # No duplicate remains, and every model file is still there exactly once.
+    assert duplicate_groups(new) == []
+    assert sorted(str(model_file(e.get("loraUrl"))) for e in new if "loraUrl" in e) == sorted(
+        by_file
+    )
+    # Entries without loraUrl are all kept, in order.
+    assert [e for e in new if "loraUrl" not in e] == [e for e in versions if "loraUrl" not in e]
+    # The kept entry of each group is the ranking's best; the rest stay in order.
+    kept = {oracle_best(versions, ix) for ix in by_file.values()}
+    expected = [e for i, e in enumerate(versions) if "loraUrl" not in e or i in kept]
+    assert new == expected
+    # Every byte outside the removed spans is preserved: the result is exactly what the
+    # same writer would have written without the removed entries.
+    assert plan.new_bytes == render({"versions": expected}, fmt)
+    # Fixing twice equals fixing once.
+    assert plan_fix(parse(plan.new_bytes)) is None

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import tvlint.safe_write as safe_write
+from tvlint.safe_write import ChangedOnDisk, WriteFailed, replace_file
+
+from .factories import Run, dumps, s3_entry, webhook_entry
+
+Cli = Callable[..., Run]
+Write = Callable[..., Path]
+DUPLICATED = {"versions": [webhook_entry(), s3_entry()]}
+FIXED = dumps({"versions": [webhook_entry()]}).encode()
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.rglob("*") if p.name.endswith(safe_write.TEMP_SUFFIX))
+
+
+def test_replace_keeps_permission_bits(write: Write) -> None:
+    path = write(DUPLICATED)
+    path.chmod(0o640)
+    backup = replace_file(str(path), path.read_bytes(), FIXED, backup=True)
+    assert path.read_bytes() == FIXED
+    assert (path.stat().st_mode & 0o7777) == 0o640
+    assert backup is not None and (Path(backup).stat().st_mode & 0o7777) == 0o640
+
+
+def test_symlink_is_written_through_and_kept(cli: Cli, write: Write, tmp_path: Path) -> None:
+    target = write(DUPLICATED, "store/real.json")
+    link = tmp_path / "repo" / "training_versions.json"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    original = target.read_bytes()
+    assert cli("--fix", link).code == 1
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_bytes() == FIXED
+    assert Path(str(link) + ".backup").read_bytes() == original
+    assert leftovers(tmp_path) == []
+
+
+def test_changed_on_disk_before_writing_is_left_alone(write: Write, tmp_path: Path) -> None:
+    path = write(DUPLICATED)
+    read_then = path.read_bytes()
+    path.write_bytes(read_then + b"\n")  # someone saved the file meanwhile
+    with pytest.raises(ChangedOnDisk):
+        replace_file(str(path), read_then, FIXED, backup=True)
+    assert path.read_bytes() == read_then + b"\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["training_versions.json"]
+
+
+def test_changed_on_disk_while_writing_is_left_alone(
+    write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(DUPLICATED)
+    read_then = path.read_bytes()
+    real_write_temp = safe_write._write_temp
+
+    def write_temp_and_meanwhile_edit(directory: str, name: str, content: bytes, mode: int) -> str:
+        tmp = real_write_temp(directory, name, content, mode)
+        if content == FIXED:
+            path.write_bytes(b"edited")
+        return tmp
+
+    monkeypatch.setattr(safe_write, "_write_temp", write_temp_and_meanwhile_edit)
+    with pytest.raises(ChangedOnDisk):
+        replace_file(str(path), read_then, FIXED, backup=False)
+    assert path.read_bytes() == b"edited"
+    assert leftovers(tmp_path) == []
+
+
+def test_changed_on_disk_through_the_cli_exits_2(
+    cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tvlint.runner as runner
+
+    path = write(DUPLICATED)
+    real_plan = runner.plan_fix  # type: ignore[attr-defined]
+
+    def plan_then_edit(doc: Any) -> Any:
+        plan = real_plan(doc)
+        path.write_text(path.read_text() + " ")
+        return plan
+
+    monkeypatch.setattr(runner, "plan_fix", plan_then_edit)
+    run = cli("--fix", path)
+    assert run.code == 2
+    assert "changed on disk since it was read" in run.err
+    assert path.read_text() == dumps(DUPLICATED) + " "
+
+
+def _fail(err: int) -> Callable[..., Any]:
+    def raiser(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(err, os.strerror(err), str(args[0]) if args else kwargs.get("dir"))
+
+    return raiser
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EACCES])
+@pytest.mark.parametrize(
+    ("where", "target"),
+    [("temp", (tempfile, "mkstemp")), ("backup", (os, "link")), ("rename", (os, "replace"))],
+)
+def test_write_failures_leave_the_original_and_backup_intact(
+    cli: Cli,
+    write: Write,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    err: int,
+    where: str,
+    target: tuple[Any, str],
+) -> None:
+    # Simulated: CI runs as root on a roomy disk, where neither failure happens for real.
+    failing = write(DUPLICATED, "a/training_versions.json")
+    other = write(DUPLICATED, "b/training_versions.json")
+    original = failing.read_bytes()
+    module, name = target
+    real = getattr(module, name)
+    fail = _fail(err)
+
+    def sometimes(*args: Any, **kwargs: Any) -> Any:
+        if any(str(failing.parent) in str(a) for a in (*args, *kwargs.values())):
+            return fail(*args, **kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, sometimes)
+    run = cli("--fix", tmp_path)
+    assert run.code == 2
+    assert f"tvlint: error: {failing}: not fixed: {os.strerror(err)}" in run.err
+    assert failing.read_bytes() == original
+    backup = Path(str(failing) + ".backup")
+    if where == "rename":
+        assert backup.read_bytes() == original
+    else:
+        assert not backup.exists()
+    assert leftovers(tmp_path) == []
+    # The other file was still fixed.
+    assert other.read_bytes() == FIXED
+
+
+def test_write_failed_carries_the_reason(write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(DUPLICATED)
+    monkeypatch.setattr(os, "replace", _fail(errno.EROFS))
+    with pytest.raises(WriteFailed, match="Read-only file system"):
+        replace_file(str(path), path.read_bytes(), FIXED, backup=False)
+
+
+def _tree(root: Path, files: int) -> dict[Path, bytes]:
+    originals = {}
+    for i in range(files):
+        path = root / f"resources/style_images/{i}_s/training_versions.json"
+        path.parent.mkdir(parents=True)
+        versions = [s3_entry(f"style_{i}_vV7"), webhook_entry(f"job-{i}-e1", f"style_{i}_vV7")]
+        path.write_text(dumps({"versions": versions}))
+        originals[path] = path.read_bytes()
+    return originals
+
+
+def _fixed_form(i: int) -> bytes:
+    return dumps({"versions": [webhook_entry(f"job-{i}-e1", f"style_{i}_vV7")]}).encode()
+
+
+def _assert_every_file_whole(originals: dict[Path, bytes]) -> int:
+    fixed = 0
+    for i, (path, original) in enumerate(originals.items()):
+        content = path.read_bytes()
+        assert content in (original, _fixed_form(i)), path
+        backups = sorted(path.parent.glob("training_versions.json.backup*"))
+        assert all(b.read_bytes() == original for b in backups), path
+        fixed += content != original
+    return fixed
+
+
+def _restore(originals: dict[Path, bytes]) -> None:
+    for path, original in originals.items():
+        for backup in path.parent.glob("training_versions.json.backup*"):
+            backup.unlink()
+        path.write_bytes(original)
+
+
+def _fix_process(root: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tvlint", "--fix", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.parametrize(("sig", "kills"), [(signal.SIGKILL, 15), (signal.SIGINT, 15)])
+def test_killed_fix_leaves_every_file_whole(
+    tmp_path: Path, sig: signal.Signals, kills: int
+) -> None:
+    originals = _tree(tmp_path, 150)
+    # Calibrates the kill times to this machine's speed: one whole run, timed.
+    started = time.perf_counter()
+    _fix_process(tmp_path).communicate()
+    full_run = time.perf_counter() - started
+    assert _assert_every_file_whole(originals) == len(originals)
+    rng = random.Random(sig)
+    for _ in range(kills):
+        _restore(originals)
+        proc = _fix_process(tmp_path)
+        time.sleep(rng.uniform(0, full_run))
+        proc.send_signal(sig)
+        _, err = proc.communicate()
+        assert b"Traceback" not in err
+        _assert_every_file_whole(originals)
+        if sig == signal.SIGINT:
+            assert leftovers(tmp_path) == []
+    # Whatever was interrupted, a last run completes the job.
+    _fix_process(tmp_path).communicate()
+    assert _assert_every_file_whole(originals) == len(originals)

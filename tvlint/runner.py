@@ -1,0 +1,89 @@
+"""A whole run: discovery → lint each file → (fix plan → safe write) → results.
+
+Nothing here prints; the reporters and the CLI decide what a result looks like.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tvlint.discover import discover
+from tvlint.fix import FixPlan, SelfCheckFailed, plan_fix, unified_diff
+from tvlint.lint import Checked, FileError, Linter, describe_os_error
+from tvlint.problem import Problem
+from tvlint.rules.duplicates import DuplicateLoraUrl
+from tvlint.safe_write import WriteFailed, replace_file
+
+
+class Mode(enum.Enum):
+    CHECK = "check"
+    FIX = "fix"
+    DIFF = "diff"
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """Duplicates removed from one file (``written``), or that ``--diff`` would remove."""
+
+    path: str
+    plan: FixPlan
+    written: bool
+    backup: str | None = None
+    diff: str | None = None
+
+
+@dataclass
+class RunResult:
+    mode: Mode
+    checked: list[Checked] = field(default_factory=list)
+    fixes: list[FileFix] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems that remain (after ``--fix``, or that ``--diff`` would leave)."""
+        return [p for c in self.checked for p in c.problems]
+
+
+def run(linter: Linter, paths: Sequence[str], mode: Mode, backup: bool = True) -> RunResult:
+    result = RunResult(mode)
+
+    def unlistable(error: OSError) -> None:
+        result.errors.append(FileError(str(error.filename), describe_os_error(error)))
+
+    fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
+    for path in discover(paths, unlistable):
+        outcome = linter.lint_path(path)
+        if isinstance(outcome, FileError):
+            result.errors.append(outcome)
+            continue
+        if fixing and outcome.document is not None:
+            outcome = _fix(linter, outcome, mode, backup, result)
+        result.checked.append(outcome)
+    return result
+
+
+def _fix(linter: Linter, checked: Checked, mode: Mode, backup: bool, result: RunResult) -> Checked:
+    """The file's outcome after the fix: what remains once the duplicates are gone."""
+    doc = checked.document
+    assert doc is not None
+    try:
+        plan = plan_fix(doc)
+    except SelfCheckFailed as exc:
+        result.errors.append(FileError(checked.path, f"not fixed: {exc}"))
+        return checked
+    if plan is None:
+        return checked
+    if mode is Mode.DIFF:
+        diff = unified_diff(checked.path, doc.raw, plan.new_bytes)
+        result.fixes.append(FileFix(checked.path, plan, written=False, diff=diff))
+    else:
+        try:
+            backup_path = replace_file(checked.path, doc.raw, plan.new_bytes, backup)
+        except WriteFailed as exc:
+            result.errors.append(FileError(checked.path, f"not fixed: {exc.reason}"))
+            return checked
+        result.fixes.append(FileFix(checked.path, plan, written=True, backup=backup_path))
+    return linter.lint_bytes(checked.path, plan.new_bytes)

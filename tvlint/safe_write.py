@@ -1,0 +1,176 @@
+"""Replacing a file so that no crash, kill or full disk can lose it.
+
+Order of events: re-read and compare (the file must be as it was read), write the
+backup under a name no other file has, write the new text to a temporary file beside
+the target, fsync it, compare once more, then ``os.replace`` it over the target. Each
+step leaves either the old file or the new one in place, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import signal
+import stat
+import tempfile
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+TEMP_SUFFIX = ".tvlint-tmp"
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+class WriteFailed(Exception):
+    """The file was left as it was; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ChangedOnDisk(WriteFailed):
+    pass
+
+
+def backup_path_for(path: str) -> str:
+    """``<file>.backup``, or the first free ``<file>.backup.N``: never an existing file."""
+    candidate = path + ".backup"
+    n = 0
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = f"{path}.backup.{n}"
+    return candidate
+
+
+def replace_file(path: str, expected: bytes, new: bytes, backup: bool) -> str | None:
+    """Replace ``path``'s content ``expected`` with ``new``; return the backup's path.
+
+    A symlink is written through (its target changes, the link stays). The target's
+    permission bits are kept. Raises WriteFailed (ChangedOnDisk if the file no longer
+    holds ``expected``) with the original untouched.
+    """
+    target = os.path.realpath(path)
+    with _deferred_interrupts():
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+            _ensure_unchanged(target, expected)
+            backup_path = _write_backup(path, expected, mode) if backup else None
+            _replace(target, new, mode, expected)
+        except OSError as exc:
+            raise WriteFailed(_describe(exc)) from None
+    return backup_path
+
+
+def _ensure_unchanged(target: str, expected: bytes) -> None:
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
+            raise ChangedOnDisk("the file changed on disk since it was read; left as it is")
+
+
+def _write_backup(path: str, content: bytes, mode: int) -> str:
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = _write_temp(directory, os.path.basename(path), content, mode)
+    try:
+        while True:
+            backup = backup_path_for(path)
+            try:
+                # link() refuses an existing name, so a backup appearing meanwhile is
+                # never overwritten; and the backup appears only once complete.
+                os.link(tmp, backup)
+                return backup
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno not in _NO_HARD_LINKS:
+                    raise
+                return _write_exclusive(path, content)
+    finally:
+        _remove_quietly(tmp)
+
+
+def _write_exclusive(path: str, content: bytes) -> str:
+    # For filesystems without hard links: still never overwrites, but a crash can
+    # leave a partial backup beside an intact original.
+    while True:
+        backup = backup_path_for(path)
+        try:
+            with open(backup, "xb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            return backup
+        except FileExistsError:
+            continue
+
+
+def _replace(target: str, content: bytes, mode: int, expected: bytes) -> None:
+    directory = os.path.dirname(target)
+    tmp = _write_temp(directory, os.path.basename(target), content, mode)
+    try:
+        _ensure_unchanged(target, expected)
+        os.replace(tmp, target)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _write_temp(directory: str, name: str, content: bytes, mode: int) -> str:
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    return tmp
+
+
+def _fsync_directory(directory: str) -> None:
+    # Makes the rename itself durable; some filesystems cannot open a directory.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_quietly(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _describe(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
+@contextlib.contextmanager
+def _deferred_interrupts() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the write is done or undone, then deliver them.
+
+    Without this, Ctrl-C between creating a temporary file and removing it would leave
+    the temporary file behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for signum in received:
+            signal.raise_signal(signum)
