@@ -118,6 +118,7 @@ def test_json_output_shape(cli: Cli, write: Write, tmp_path: Path) -> None:
         "problems": 2,
         "duplicates": 1,
         "errors": 0,
+        "by_rule": {"TV003": 1, "TV004": 1},
     }
     assert result["errors"] == []
     first, second = result["problems"]
@@ -222,3 +223,20 @@ def test_the_console_script_runs(tmp_path: Path) -> None:
     proc = subprocess.run([str(script), str(tmp_path)], capture_output=True, text=True, check=False)
     assert proc.returncode == 1
     assert "TV004 duplicate-lora-url" in proc.stdout
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    for i in range(200):
+        (tmp_path / f"{i}").mkdir()
+        (tmp_path / f"{i}" / "training_versions.json").write_text(dumps(DUPLICATE))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tvlint", "--format", "sarif", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()  # as `| head -c 10` does
+    err = proc.stderr.read()
+    assert proc.wait() == 141
+    assert err == b""

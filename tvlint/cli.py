@@ -1,24 +1,32 @@
-"""Command line: options → discovery → lint → reporter → exit status."""
+"""Command line: options → settings → discovery → lint → reporter → exit status."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from tvlint import __version__
+from tvlint.config import ConfigError, Settings, load_settings, override, rule_codes
+from tvlint.discover import FileFilter
 from tvlint.lint import Linter
-from tvlint.report import FORMATS, reporter
-from tvlint.rules import RULES, Rule
+from tvlint.report import FORMATS, ReportOptions, reporter
+from tvlint.rules import RULES, Rule, rule_named
 from tvlint.rules.schema import SchemaRule
 from tvlint.runner import Mode, RunResult, run
 from tvlint.schema import SchemaLoadError, load_schema, make_validator, shipped_validator
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
-EXIT_ERROR = 2  # usage error, or a file that could not be read or written
+EXIT_ERROR = 2  # usage error, bad configuration, or a file that could not be read or written
 EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
+EXIT_BROKEN_PIPE = 141  # the shell's convention for SIGPIPE
+
+
+def _comma_list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tvlint",
         description="Check training_versions.json files: JSON, schema and duplicate models.",
         epilog="Exit status: 0 nothing to report; 1 problems found or files changed "
-        "(or that --diff would change); 2 usage error, or a file that could not be read or written.",
+        "(or that --diff would change); 2 usage or configuration error, or a file that "
+        "could not be read or written.",
     )
     parser.add_argument(
         "paths",
@@ -44,11 +53,31 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument(
         "--diff", action="store_true", help="print the diff --fix would apply; write nothing"
     )
+    action.add_argument(
+        "--explain", metavar="RULE", help="print what a rule checks (a code, a name, or 'all')"
+    )
     parser.add_argument(
         "--no-backup", action="store_true", help="with --fix: write no <file>.backup copy"
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output (auto: on a terminal, unless NO_COLOR is set)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    parser.add_argument("--statistics", action="store_true", help="count problems by rule")
     parser.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema")
+    parser.add_argument(
+        "--select", type=_comma_list, metavar="RULES", help="only these rules (codes or names)"
+    )
+    parser.add_argument(
+        "--ignore", type=_comma_list, metavar="RULES", help="skip these rules (codes or names)"
+    )
+    parser.add_argument(
+        "--exclude", type=_comma_list, metavar="GLOBS", help="skip paths matching these globs"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -58,6 +87,24 @@ def build_rules(schema_path: str | None) -> list[Rule]:
         shipped_validator() if schema_path is None else make_validator(load_schema(schema_path))
     )
     return [SchemaRule(validator) if cls is SchemaRule else cls() for cls in RULES]
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    """[tool.tvlint] from the nearest pyproject.toml, with the flags given on top."""
+    return override(
+        load_settings(),
+        schema=args.schema,
+        select=None if args.select is None else rule_codes(args.select, "--select"),
+        ignore=None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
+        exclude=args.exclude,
+    )
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    # https://no-color.org: any non-empty value turns colour off.
+    return not os.environ.get("NO_COLOR") and stream.isatty()
 
 
 def _safe_streams() -> None:
@@ -76,6 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Every file is whole at this point: the writer holds Ctrl-C while it works.
         print("tvlint: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (`| head`) went away. Point stdout at devnull so that the
+        # interpreter's final flush does not fail a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -85,25 +138,43 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     _safe_streams()
+    if args.explain:
+        return _explain(args.explain)
     try:
-        rules = build_rules(args.schema)
-    except SchemaLoadError as exc:
+        settings = settings_for(args)
+        rules = build_rules(settings.schema)
+    except (ConfigError, SchemaLoadError) as exc:
         print(f"tvlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
-    result = run(Linter(rules), args.paths or ["."], mode, backup=not args.no_backup)
-    report(result, args.format, sys.stdout, sys.stderr)
+    where = FileFilter(settings.root, settings.include, settings.exclude)
+    linter = Linter(rules, settings.enabled)
+    result = run(linter, args.paths or ["."], mode, backup=not args.no_backup, where=where)
+    options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stdout))
+    report(result, args.format, options, sys.stdout, sys.stderr)
     return exit_status(result)
 
 
-def report(result: RunResult, fmt: str, out: TextIO, err: TextIO) -> None:
+def _explain(name: str) -> int:
+    from tvlint.explain import explain
+
+    try:
+        rules = list(RULES) if name == "all" else [rule_named(name)]
+    except KeyError:
+        print(f"tvlint: error: no rule {name!r}", file=sys.stderr)
+        return EXIT_ERROR
+    print("\n".join(explain(rule) for rule in rules), end="")
+    return EXIT_OK
+
+
+def report(result: RunResult, fmt: str, options: ReportOptions, out: TextIO, err: TextIO) -> None:
     for error in result.errors:
         print(f"tvlint: error: {error.path}: {error.reason}", file=err)
     if result.mode is Mode.DIFF and fmt == "text":
         # stdout carries only the patch, so it can be piped to `patch -p0`.
         out.writelines(fix.diff or "" for fix in result.fixes)
         out = err
-    reporter(fmt)(result, out)
+    reporter(fmt)(result, out, options)
 
 
 def exit_status(result: RunResult) -> int:

@@ -9,7 +9,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tvlint.discover import discover
+from tvlint.discover import FileFilter, discover
 from tvlint.fix import FixPlan, SelfCheckFailed, plan_fix, unified_diff
 from tvlint.lint import Checked, FileError, Linter, describe_os_error
 from tvlint.problem import Problem
@@ -47,14 +47,20 @@ class RunResult:
         return [p for c in self.checked for p in c.problems]
 
 
-def run(linter: Linter, paths: Sequence[str], mode: Mode, backup: bool = True) -> RunResult:
+def run(
+    linter: Linter,
+    paths: Sequence[str],
+    mode: Mode,
+    backup: bool = True,
+    where: FileFilter | None = None,
+) -> RunResult:
     result = RunResult(mode)
 
     def unlistable(error: OSError) -> None:
         result.errors.append(FileError(str(error.filename), describe_os_error(error)))
 
     fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
-    for path in discover(paths, unlistable):
+    for path in discover(paths, unlistable, where):
         outcome = linter.lint_path(path)
         if isinstance(outcome, FileError):
             result.errors.append(outcome)

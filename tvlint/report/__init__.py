@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,14 @@ from typing import Any, TextIO
 from tvlint.rules.duplicates import DuplicateLoraUrl
 from tvlint.runner import FileFix, RunResult
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github", "sarif")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    quiet: bool = False  # problems only
+    statistics: bool = False  # counts by rule
+    color: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,13 +94,13 @@ def group_reports(fix: FileFix) -> list[GroupReport]:
     return reports
 
 
-Reporter = Callable[[RunResult, TextIO], None]
+Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
 
 
 def reporter(name: str) -> Reporter:
-    # Imported on demand: a run loads only the reporter it prints with.
-    if name == "json":
-        from tvlint.report import json as module
-    else:
-        from tvlint.report import text as module  # type: ignore[no-redef]
-    return module.render
+    """The reporter for a format name; imported on demand, so a run loads only its own."""
+    if name not in FORMATS:
+        raise KeyError(name)
+    module = importlib.import_module(f"tvlint.report.{name}")
+    render: Reporter = module.render
+    return render

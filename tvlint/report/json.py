@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from tvlint.report import group_reports, summarize
+from tvlint.report import ReportOptions, group_reports, summarize
 from tvlint.runner import FileFix, Mode, RunResult
 
 
@@ -25,7 +25,7 @@ def _fix(fix: FileFix) -> dict[str, Any]:
     return record
 
 
-def render(result: RunResult, out: TextIO) -> None:
+def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     s = summarize(result)
     summary: dict[str, Any] = {
         "files": s.files,
@@ -33,6 +33,7 @@ def render(result: RunResult, out: TextIO) -> None:
         "problems": s.problems,
         "duplicates": s.duplicates,
         "errors": s.errors,
+        "by_rule": {rule.split(" ", 1)[0]: n for rule, n in s.by_rule.items()},
     }
     document: dict[str, Any] = {
         "summary": summary,

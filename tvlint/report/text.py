@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from tvlint.report import EntryReport, Summary, group_reports, summarize
+from tvlint.problem import Problem
+from tvlint.report import EntryReport, ReportOptions, Summary, group_reports, summarize
 from tvlint.runner import FileFix, Mode, RunResult
 
 WHY = {
@@ -47,7 +48,16 @@ def _fix_lines(fix: FileFix) -> list[str]:
     return lines
 
 
-def _summary_lines(s: Summary, mode: Mode) -> list[str]:
+def summary_lines(result: RunResult, options: ReportOptions) -> list[str]:
+    """The closing summary, and with ``--statistics`` the count of each rule."""
+    s = summarize(result)
+    lines = _summary(s, result.mode)
+    if options.statistics:
+        lines += [f"{count:<6} {rule}" for rule, count in s.by_rule.items()]
+    return lines
+
+
+def _summary(s: Summary, mode: Mode) -> list[str]:
     first = f"{_plural(s.files, 'file')} checked, {s.files_with_problems} with problems"
     if s.errors:
         first += f", {s.errors} with errors"
@@ -70,10 +80,24 @@ def _summary_lines(s: Summary, mode: Mode) -> list[str]:
     return lines
 
 
-def render(result: RunResult, out: TextIO) -> None:
-    lines = [line for fix in result.fixes for line in _fix_lines(fix)]
-    lines += [
-        f"{p.path}:{p.line}:{p.column}: {p.code} {p.rule} {p.message}" for p in result.problems
-    ]
-    lines += _summary_lines(summarize(result), result.mode)
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_RED = "\x1b[31m"
+_DIM = "\x1b[2m"
+
+
+def problem_line(p: Problem, color: bool = False) -> str:
+    if not color:
+        return f"{p.path}:{p.line}:{p.column}: {p.code} {p.rule} {p.message}"
+    return (
+        f"{_BOLD}{p.path}{_RESET}:{p.line}:{p.column}: {_BOLD}{_RED}{p.code}{_RESET} "
+        f"{_DIM}{p.rule}{_RESET} {p.message}"
+    )
+
+
+def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+    lines = [] if options.quiet else [line for fix in result.fixes for line in _fix_lines(fix)]
+    lines += [problem_line(p, options.color) for p in result.problems]
+    if not options.quiet:
+        lines += summary_lines(result, options)
     out.write("".join(line + "\n" for line in lines))

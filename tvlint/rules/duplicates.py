@@ -34,17 +34,17 @@ class DuplicateLoraUrl(Rule):
     keep-best ranking: non-empty ``parameters``, then ``completedAt``, then the newer
     ``timestamp``, then the first in the file), at that entry's ``loraUrl``.
 
-    Passing::
+    Passing (other keys left out)::
 
         {"versions": [
-          {"id": "a-e1", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV7.safetensors", ...},
-          {"id": "a-e2", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV8.safetensors", ...}]}
+          {"id": "a-e2", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV8.safetensors"},
+          {"id": "a-e1", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV7.safetensors"}]}
 
-    Failing::
+    Failing (other keys left out)::
 
         {"versions": [
-          {"id": "a-e1", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV7.safetensors", ...},
-          {"id": "style_1_vV7", "loraUrl": "https://b.s3.us-west-1.amazonaws.com/m/style_1_vV7.safetensors", ...}]}
+          {"id": "style_1_vV7", "loraUrl": "https://b.s3.us-west-1.amazonaws.com/m/style_1_vV7.safetensors"},
+          {"id": "a-e1", "loraUrl": "https://b.s3-accelerate.amazonaws.com/m/style_1_vV7.safetensors"}]}
     """
 
     code = "TV004"
@@ -69,13 +69,13 @@ class DuplicateId(Rule):
     The training webhook updates an entry by its id, so only the first of them
     would ever be updated. One problem for each entry after the first, at its ``id``.
 
-    Passing::
+    Passing (other keys left out)::
 
-        {"versions": [{"id": "a-e1", ...}, {"id": "a-e2", ...}]}
+        {"versions": [{"id": "a-e2"}, {"id": "a-e1"}]}
 
-    Failing::
+    Failing (other keys left out)::
 
-        {"versions": [{"id": "a-e1", ...}, {"id": "a-e1", ...}]}
+        {"versions": [{"id": "a-e1"}, {"id": "a-e1"}]}
     """
 
     code = "TV005"

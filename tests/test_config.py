@@ -1,0 +1,132 @@
+"""[tool.tvlint] in pyproject.toml: found by walking up, validated, overridden by flags."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tvlint.config import ConfigError, Settings, find_pyproject, load_settings
+
+from .factories import Run, s3_entry, webhook_entry
+
+Cli = Callable[..., Run]
+Write = Callable[..., Path]
+BROKEN = {"versions": [webhook_entry(imageCount="43"), s3_entry()]}
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    deep = tmp_path / "data" / "actors"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    return tmp_path
+
+
+def configure(repo: Path, body: str) -> None:
+    (repo / "pyproject.toml").write_text("[project]\nname = 'studio'\n\n" + body)
+
+
+def test_found_by_walking_up_but_not_past_the_repository(repo: Path) -> None:
+    assert find_pyproject(".") is None
+    (repo.parent / "pyproject.toml").write_text("[tool.tvlint]\nselect = ['TV999']\n")
+    assert find_pyproject(".") is None  # outside the repository: ignored
+    configure(repo, "[tool.tvlint]\nignore = ['TV005']\n")
+    assert find_pyproject(".") == str(repo / "pyproject.toml")
+    assert load_settings().ignore == ("TV005",)
+
+
+def test_values_and_names(repo: Path) -> None:
+    configure(
+        repo,
+        "[tool.tvlint]\n"
+        "schema = 'schemas/custom.json'\n"
+        "select = ['TV001', 'duplicate-lora-url', 'schema']\n"
+        "ignore = ['tv003']\n"
+        "include = ['*.versions.json']\n"
+        "exclude = ['data/archive']\n",
+    )
+    settings = load_settings()
+    assert settings.schema == str(repo / "schemas/custom.json")
+    assert settings.select == ("TV001", "TV004", "TV003")
+    assert settings.enabled == frozenset({"TV001", "TV004"})
+    assert (settings.include, settings.exclude) == (("*.versions.json",), ("data/archive",))
+    assert settings.root == str(repo)
+    assert Settings().enabled == frozenset({"TV001", "TV002", "TV003", "TV004", "TV005"})
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("[tool.tvlint]\nselct = ['TV004']\n", "unknown key 'selct'"),
+        ("[tool.tvlint]\nselect = 'TV004'\n", "select must be a list of non-empty strings"),
+        ("[tool.tvlint]\nignore = ['TV999']\n", "ignore: no rule 'TV999'"),
+        ("[tool.tvlint]\nschema = 5\n", "schema must be a path"),
+        ("[tool.tvlint]\nexclude = ['']\n", "exclude must be a list of non-empty strings"),
+        ("[tool]\ntvlint = 5\n", "[tool.tvlint] must be a table"),
+        ("[tool.tvlint\n", "not valid TOML"),
+    ],
+)
+def test_bad_configuration_is_a_clear_error_with_exit_2(
+    repo: Path, cli: Cli, body: str, words: str
+) -> None:
+    configure(repo, body)
+    with pytest.raises(ConfigError, match=words.replace("[", r"\[").replace("]", r"\]")):
+        load_settings()
+    run = cli(".")
+    assert run.code == 2
+    assert run.out == ""
+    assert words in run.err and str(repo / "pyproject.toml") in run.err
+
+
+def test_flags_override_the_configuration(repo: Path, cli: Cli) -> None:
+    configure(repo, "[tool.tvlint]\nignore = ['TV004']\n")
+    (repo / "data/actors/6_b").mkdir()
+    (repo / "data/actors/6_b/training_versions.json").write_text(json.dumps(BROKEN))
+    assert [p["code"] for p in cli("--format", "json").json()["problems"]] == ["TV003"]
+    assert [p["code"] for p in cli("--format", "json", "--ignore", "TV003").json()["problems"]] == [
+        "TV004"
+    ]
+    assert [p["code"] for p in cli("--format", "json", "--ignore", "").json()["problems"]] == [
+        "TV003",
+        "TV004",
+    ]
+    run = cli("--format", "json", "--select", "duplicate-lora-url,TV003", "--ignore", "schema")
+    assert [p["code"] for p in run.json()["problems"]] == ["TV004"]
+    bad = cli("--select", "TV042")
+    assert (bad.code, bad.err) == (2, "tvlint: error: --select: no rule 'TV042'\n")
+
+
+def test_schema_from_configuration_and_from_the_flag(repo: Path, cli: Cli) -> None:
+    (repo / "owner.json").write_text(json.dumps({"required": ["owner"]}))
+    (repo / "strict.json").write_text(json.dumps({"required": ["team"]}))
+    configure(repo, "[tool.tvlint]\nschema = 'owner.json'\n")
+    (repo / "data/actors/training_versions.json").write_text(json.dumps({"versions": []}))
+    assert "'owner' is a required property" in cli().out
+    assert "'team' is a required property" in cli("--schema", repo / "strict.json").out
+
+
+def test_include_and_exclude(repo: Path, cli: Cli) -> None:
+    configure(
+        repo,
+        "[tool.tvlint]\ninclude = ['*.versions.json']\nexclude = ['data/archive', '*.old.json']\n",
+    )
+    files = {
+        "data/actors/1_a/training_versions.json": True,
+        "data/actors/1_a/style.versions.json": True,
+        "data/actors/1_a/manifest.json": False,
+        "data/archive/2_b/training_versions.json": False,
+        "data/actors/3_c/x.old.json": False,
+    }
+    for relative in files:
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        (repo / relative).write_text(json.dumps(BROKEN))
+    run = cli("--format", "json", repo)
+    checked = {Path(p["path"]).relative_to(repo).as_posix() for p in run.json()["problems"]}
+    assert checked == {f for f, wanted in files.items() if wanted}
+    # Explicit files (as pre-commit passes them) are excluded too; --exclude replaces the list.
+    assert cli(repo / "data/archive/2_b/training_versions.json").code == 0
+    assert cli("--exclude", "nothing", repo / "data/archive/2_b/training_versions.json").code == 1

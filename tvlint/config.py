@@ -1,0 +1,127 @@
+"""``[tool.tvlint]`` in the nearest ``pyproject.toml``, validated, under the CLI's flags."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from tvlint.rules import rule_named
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run is configured with. Paths in it are absolute or relative to ``root``."""
+
+    root: str = "."
+    schema: str | None = None
+    select: tuple[str, ...] | None = None  # rule codes; None means every rule
+    ignore: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # globs of extra training-versions files
+    exclude: tuple[str, ...] = ()
+    source: str | None = None  # the pyproject.toml the settings came from
+    enabled: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        from tvlint.rules import BY_CODE
+
+        chosen = set(BY_CODE) if self.select is None else set(self.select)
+        object.__setattr__(self, "enabled", frozenset(chosen - set(self.ignore)))
+
+
+_KEYS = {"schema", "select", "ignore", "include", "exclude"}
+
+
+def find_pyproject(start: str) -> str | None:
+    """The nearest pyproject.toml from ``start`` upwards, not past the repository root."""
+    directory = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(directory, PYPROJECT)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory or os.path.exists(os.path.join(directory, ".git")):
+            return None
+        directory = parent
+
+
+def load_settings(start: str = ".") -> Settings:
+    """Settings from the nearest pyproject.toml (defaults if it has no [tool.tvlint])."""
+    path = find_pyproject(start)
+    if path is None:
+        return Settings()
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    table = document.get("tool", {}).get("tvlint")
+    root = os.path.dirname(path)
+    if table is None:
+        return Settings(root=root)
+    return settings_from_table(table, root=root, source=path)
+
+
+def settings_from_table(table: Any, root: str, source: str) -> Settings:
+    where = f"{source}: [tool.tvlint]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(sorted(_KEYS))})"
+        )
+    values: dict[str, Any] = {"root": root, "source": source}
+    if "schema" in table:
+        schema = table["schema"]
+        if not isinstance(schema, str) or not schema:
+            raise ConfigError(f"{where}: schema must be a path (a non-empty string)")
+        values["schema"] = os.path.join(root, schema)
+    for key in ("select", "ignore"):
+        if key in table:
+            values[key] = rule_codes(_strings(table[key], f"{where}: {key}"), f"{where}: {key}")
+    for key in ("include", "exclude"):
+        if key in table:
+            values[key] = tuple(_strings(table[key], f"{where}: {key}"))
+    return Settings(**values)
+
+
+def rule_codes(names: Sequence[str], where: str) -> tuple[str, ...]:
+    """Rule codes for codes or names (``TV004``, ``duplicate-lora-url``)."""
+    codes = []
+    for name in names:
+        try:
+            codes.append(rule_named(name).code)
+        except KeyError:
+            raise ConfigError(f"{where}: no rule {name!r}") from None
+    return tuple(codes)
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where} must be a list of non-empty strings")
+    return value
+
+
+def override(settings: Settings, **flags: Any) -> Settings:
+    """``settings`` with every flag that was given on the command line (not None)."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    known = {f.name for f in fields(Settings) if f.init}
+    assert set(given) <= known, set(given) - known
+    return replace(settings, **given)

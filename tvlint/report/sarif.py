@@ -1,0 +1,82 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from tvlint import __version__
+from tvlint.report import ReportOptions
+from tvlint.rules import RULES
+from tvlint.runner import RunResult
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULE_INDEX = {rule.code: i for i, rule in enumerate(RULES)}
+
+
+def artifact_uri(path: str) -> str:
+    """A relative path stays relative (to the repository root); an absolute one is file:."""
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return quote(Path(os.path.normpath(path)).as_posix(), safe="/")
+
+
+def _location(path: str, line: int | None = None, column: int | None = None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path)}}
+    if line is not None:
+        physical["region"] = {"startLine": line, "startColumn": column}
+    return {"physicalLocation": physical}
+
+
+def _rules() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary()},
+            "fullDescription": {"text": rule.doc()},
+            "help": {"text": rule.doc()},
+            "defaultConfiguration": {"level": "error"},
+        }
+        for rule in RULES
+    ]
+
+
+def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+    results = [
+        {
+            "ruleId": p.code,
+            "ruleIndex": RULE_INDEX[p.code],
+            "level": "error",
+            "message": {"text": p.message},
+            "locations": [_location(p.path, p.line, p.column)],
+            "properties": {"pointer": p.pointer},
+        }
+        for p in result.problems
+    ]
+    notifications = [
+        {"level": "error", "message": {"text": e.reason}, "locations": [_location(e.path)]}
+        for e in result.errors
+    ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "tvlint", "version": __version__, "rules": _rules()}},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {
+                        "executionSuccessful": not result.errors,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "results": results,
+            }
+        ],
+    }
+    json.dump(log, out, indent=2)
+    out.write("\n")
