@@ -19,11 +19,12 @@ BROKEN = {"versions": [webhook_entry(imageCount="43"), s3_entry()]}
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    deep = tmp_path / "data" / "actors"
+    root = tmp_path / "outside" / "studio"
+    (root / ".git").mkdir(parents=True)
+    deep = root / "data" / "actors"
     deep.mkdir(parents=True)
     monkeypatch.chdir(deep)
-    return tmp_path
+    return root
 
 
 def configure(repo: Path, body: str) -> None:

@@ -50,7 +50,9 @@ def test_readme_rule_reference_is_generated_from_the_docstrings() -> None:
 def test_explain(cli: Callable[..., Run]) -> None:
     run = cli("--explain", "duplicate-lora-url")
     assert run.code == 0
-    assert run.out.startswith("TV004 duplicate-lora-url\n\nTwo or more entries name the same model file")
+    assert run.out.startswith(
+        "TV004 duplicate-lora-url\n\nTwo or more entries name the same model file"
+    )
     assert "Failing (other keys left out)::" in run.out
     everything = cli("--explain", "all").out
     assert all(f"{r.code} {r.name}\n" in everything for r in RULES)

@@ -16,7 +16,7 @@ from jsonschema import Draft7Validator
 from tvlint.report.github import _data, _property
 from tvlint.report.sarif import artifact_uri
 
-from .factories import Run, dumps, s3_entry, webhook_entry
+from .factories import Run, s3_entry, webhook_entry
 
 Cli = Callable[..., Run]
 Write = Callable[..., Path]
