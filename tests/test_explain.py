@@ -32,8 +32,8 @@ def examples(rule: type[Rule]) -> dict[str, str]:
 def test_documented_examples_pass_and_fail_as_documented(rule: type[Rule]) -> None:
     linter = Linter(build_rules(None))
     docs = examples(rule)
-    passing = linter.lint_bytes("p.json", docs["Passing"].encode())
-    failing = linter.lint_bytes("f.json", docs["Failing"].encode())
+    passing, _ = linter.lint_bytes("p.json", docs["Passing"].encode())
+    failing, _ = linter.lint_bytes("f.json", docs["Failing"].encode())
     assert rule.code not in {p.code for p in passing.problems}
     assert rule.code in {p.code for p in failing.problems}
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from tvlint.formats import parse_rfc3339
 from tvlint.schema import (
     SchemaLoadError,
     load_schema,
@@ -14,7 +15,6 @@ from tvlint.schema import (
     shipped_schema_text,
     shipped_validator,
 )
-from tvlint.timestamps import parse_rfc3339
 
 from .factories import s3_entry, webhook_entry
 

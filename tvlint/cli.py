@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
 
 from tvlint import __version__
 from tvlint.config import ConfigError, Settings, load_settings, override, rule_codes
@@ -16,7 +15,11 @@ from tvlint.report import FORMATS, ReportOptions, reporter
 from tvlint.rules import RULES, Rule, rule_named
 from tvlint.rules.schema import SchemaRule
 from tvlint.runner import Mode, RunResult, run
-from tvlint.schema import SchemaLoadError, load_schema, make_validator, shipped_validator
+from tvlint.schema import SchemaLoadError, checker_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import TextIO
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -83,10 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_rules(schema_path: str | None) -> list[Rule]:
-    validator = (
-        shipped_validator() if schema_path is None else make_validator(load_schema(schema_path))
-    )
-    return [SchemaRule(validator) if cls is SchemaRule else cls() for cls in RULES]
+    schema = checker_for(schema_path)
+    return [SchemaRule(schema) if cls is SchemaRule else cls() for cls in RULES]
 
 
 def settings_for(args: argparse.Namespace) -> Settings:

@@ -6,14 +6,12 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
 
 from tvlint.rules import rule_named
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 PYPROJECT = "pyproject.toml"
 
@@ -65,10 +63,20 @@ def load_settings(start: str = ".") -> Settings:
         return Settings()
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+            raw = handle.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
+    # Without the word (even escaped) there is no [tool.tvlint], and no need to pay for
+    # importing a TOML parser on every run in a repository that has a pyproject.toml.
+    if b"tvlint" not in raw and b"\\u" not in raw and b"\\U" not in raw:
+        return Settings(root=os.path.dirname(path))
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     table = document.get("tool", {}).get("tvlint")
     root = os.path.dirname(path)

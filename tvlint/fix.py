@@ -8,14 +8,16 @@ put back, because the new text is cut from the old text rather than re-serialise
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
 from tvlint.ranking import DuplicateGroup, duplicate_groups
 from tvlint.rules.duplicates import versions_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 VERSIONS = "/versions"
 
@@ -80,6 +82,8 @@ def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> None:
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:
     """A unified diff of two versions of one file, as ``patch -p0`` applies it."""
+    import difflib
+
     old_lines = old.decode("utf-8", "surrogateescape").splitlines(keepends=True)
     new_lines = new.decode("utf-8", "surrogateescape").splitlines(keepends=True)
     out = []

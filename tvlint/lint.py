@@ -1,4 +1,4 @@
-"""One file: read → parse → rules → located problems."""
+"""One file: bytes → parse → rules → located problems."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from tvlint.rules.syntax import InvalidJson
 
 @dataclass(frozen=True)
 class Checked:
-    """A file that was read; ``document`` is None when it is not valid JSON."""
+    """A file that was read and checked, and what was found in it."""
 
     path: str
     problems: tuple[Problem, ...]
-    document: Document | None
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,11 @@ def describe_os_error(error: OSError) -> str:
     return error.strerror or str(error)
 
 
+def read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 class Linter:
     """Runs the enabled rules over files; holds no per-file state."""
 
@@ -44,32 +48,25 @@ class Linter:
 
     def lint_path(self, path: str) -> Checked | FileError:
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
+            raw = read(path)
         except OSError as exc:
             return FileError(path, describe_os_error(exc))
-        return self.lint_bytes(path, raw)
+        return self.lint_bytes(path, raw)[0]
 
-    def lint_bytes(self, path: str, raw: bytes) -> Checked:
+    def lint_bytes(self, path: str, raw: bytes) -> tuple[Checked, Document | None]:
+        """What is wrong with ``raw``, and its document when it is JSON at all."""
         try:
             doc = parse(raw)
         except InvalidJSON as exc:
             problems: tuple[Problem, ...] = ()
             if self.report_invalid_json:
+                rule = InvalidJson
                 problems = (
-                    Problem(
-                        path,
-                        exc.line,
-                        exc.column,
-                        InvalidJson.code,
-                        InvalidJson.name,
-                        exc.message,
-                        "",
-                    ),
+                    Problem(path, exc.line, exc.column, rule.code, rule.name, exc.message, ""),
                 )
-            return Checked(path, problems, None)
+            return Checked(path, problems), None
         findings = [finding for rule in self.rules for finding in rule.check(doc)]
-        return Checked(path, locate(path, doc, findings), doc)
+        return Checked(path, locate(path, doc, findings)), doc
 
 
 def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Problem, ...]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from functools import cache
 
-from tvlint.timestamps import parse_rfc3339
+from tvlint.formats import parse_rfc3339
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
 
 CRITERIA = ("parameters", "completedAt", "timestamp", "position")
 
@@ -24,16 +27,42 @@ def model_file(url: object) -> str | None:
 
     Scheme, host, query string and fragment are ignored, so the accelerated and the
     regional S3 host, and presigned URLs, name the same file. None when there is no
-    file name (not a string, or a path ending in ``/``).
+    file name (not a string, no path, or a path ending in ``/``).
     """
     if not isinstance(url, str):
         return None
-    try:
-        path = urlsplit(url.strip()).path
-    except ValueError:
-        return None
-    name = unquote(path.rsplit("/", 1)[-1])
+    name = _plain_url_file(url)
+    if name is None or "%" in name:
+        # Imported here, like everything a plain URL does not need at start-up.
+        from urllib.parse import unquote, urlsplit
+    if name is None:
+        try:
+            name = urlsplit(url.strip()).path.rsplit("/", 1)[-1]
+        except ValueError:
+            return None
+    if "%" in name:
+        name = unquote(name)
     return name or None
+
+
+def _plain_url_file(url: str) -> str | None:
+    """``model_file`` for a plain lower-case http(s) URL, by string search alone.
+
+    None for anything else, which takes ``urlsplit`` (it also drops tabs and
+    newlines and strips spaces, which this path leaves to it).
+    """
+    start = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    if not start or url[-1] <= " " or "\t" in url or "\n" in url or "\r" in url:
+        return None
+    end = len(url)
+    for mark in "?#":
+        found = url.find(mark, start)
+        if found != -1 and found < end:
+            end = found
+    slash = url.find("/", start, end)
+    if slash == -1:
+        return ""
+    return url[url.rfind("/", slash, end) + 1 : end]
 
 
 @dataclass(frozen=True)
@@ -51,8 +80,15 @@ class DuplicateGroup:
     removed: tuple[Removal, ...]
 
 
-_NO_INSTANT = datetime.min.replace(tzinfo=timezone.utc)
-Rank = tuple[bool, bool, bool, datetime, int]
+@cache
+def _no_instant() -> datetime:
+    from datetime import datetime, timezone
+
+    return datetime.min.replace(tzinfo=timezone.utc)
+
+
+if TYPE_CHECKING:
+    Rank = tuple[bool, bool, bool, datetime, int]
 
 
 def _rank(entry: dict[str, Any], index: int) -> Rank:
@@ -62,7 +98,7 @@ def _rank(entry: dict[str, Any], index: int) -> Rank:
         isinstance(params, dict) and len(params) > 0,
         entry.get("completedAt") is not None,
         instant is not None,
-        instant or _NO_INSTANT,
+        instant or _no_instant(),
         -index,
     )
 

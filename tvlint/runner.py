@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tvlint.discover import FileFilter, discover
+from tvlint.document import Document
 from tvlint.fix import FixPlan, SelfCheckFailed, plan_fix, unified_diff
-from tvlint.lint import Checked, FileError, Linter, describe_os_error
+from tvlint.lint import Checked, FileError, Linter, describe_os_error, read
 from tvlint.problem import Problem
 from tvlint.rules.duplicates import DuplicateLoraUrl
-from tvlint.safe_write import WriteFailed, replace_file
 
 
 class Mode(enum.Enum):
@@ -61,20 +61,23 @@ def run(
 
     fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
     for path in discover(paths, unlistable, where):
-        outcome = linter.lint_path(path)
-        if isinstance(outcome, FileError):
-            result.errors.append(outcome)
+        try:
+            raw = read(path)
+        except OSError as exc:
+            result.errors.append(FileError(path, describe_os_error(exc)))
             continue
-        if fixing and outcome.document is not None:
-            outcome = _fix(linter, outcome, mode, backup, result)
-        result.checked.append(outcome)
+        checked, doc = linter.lint_bytes(path, raw)
+        if fixing and doc is not None:
+            checked = _fix(linter, checked, doc, mode, backup, result)
+        # The document is dropped here: a run over many files holds only their problems.
+        result.checked.append(checked)
     return result
 
 
-def _fix(linter: Linter, checked: Checked, mode: Mode, backup: bool, result: RunResult) -> Checked:
+def _fix(
+    linter: Linter, checked: Checked, doc: Document, mode: Mode, backup: bool, result: RunResult
+) -> Checked:
     """The file's outcome after the fix: what remains once the duplicates are gone."""
-    doc = checked.document
-    assert doc is not None
     try:
         plan = plan_fix(doc)
     except SelfCheckFailed as exc:
@@ -86,10 +89,13 @@ def _fix(linter: Linter, checked: Checked, mode: Mode, backup: bool, result: Run
         diff = unified_diff(checked.path, doc.raw, plan.new_bytes)
         result.fixes.append(FileFix(checked.path, plan, written=False, diff=diff))
     else:
+        # Imported here: a check run never writes, and needs none of it.
+        from tvlint.safe_write import WriteFailed, replace_file
+
         try:
             backup_path = replace_file(checked.path, doc.raw, plan.new_bytes, backup)
         except WriteFailed as exc:
             result.errors.append(FileError(checked.path, f"not fixed: {exc.reason}"))
             return checked
         result.fixes.append(FileFix(checked.path, plan, written=True, backup=backup_path))
-    return linter.lint_bytes(checked.path, plan.new_bytes)
+    return linter.lint_bytes(checked.path, plan.new_bytes)[0]

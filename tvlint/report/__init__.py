@@ -6,10 +6,13 @@ import importlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
 
 from tvlint.rules.duplicates import DuplicateLoraUrl
 from tvlint.runner import FileFix, RunResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -94,7 +97,8 @@ def group_reports(fix: FileFix) -> list[GroupReport]:
     return reports
 
 
-Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
+if TYPE_CHECKING:
+    Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
 
 
 def reporter(name: str) -> Reporter:

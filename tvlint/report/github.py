@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from tvlint.report import ReportOptions
 from tvlint.report.text import summary_lines
 from tvlint.runner import RunResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def _data(value: str) -> str:

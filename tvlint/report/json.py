@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any, TextIO
 
 from tvlint.report import ReportOptions, group_reports, summarize
 from tvlint.runner import FileFix, Mode, RunResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 def _fix(fix: FileFix) -> dict[str, Any]:

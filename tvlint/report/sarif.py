@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, TextIO
 from urllib.parse import quote
 
 from tvlint import __version__
 from tvlint.report import ReportOptions
 from tvlint.rules import RULES
 from tvlint.runner import RunResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_INDEX = {rule.code: i for i, rule in enumerate(RULES)}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
 
 from tvlint.problem import Problem
 from tvlint.report import EntryReport, ReportOptions, Summary, group_reports, summarize
 from tvlint.runner import FileFix, Mode, RunResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 WHY = {
     "parameters": "the kept entry has parameters",

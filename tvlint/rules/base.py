@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import inspect
+import textwrap
 from collections.abc import Iterator
-from typing import ClassVar
 
 from tvlint.document import Document
 from tvlint.problem import Finding
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 class Rule:
@@ -22,7 +25,9 @@ class Rule:
 
     @classmethod
     def doc(cls) -> str:
-        return inspect.getdoc(cls) or ""
+        # inspect.cleandoc would do, but importing inspect costs more than this.
+        first, _, rest = (cls.__doc__ or "").strip("\n").partition("\n")
+        return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
 
     @classmethod
     def summary(cls) -> str:

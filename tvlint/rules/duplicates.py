@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
 from tvlint.ranking import duplicate_groups
 from tvlint.rules.base import Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def versions_of(doc: Document) -> list[Any]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
 from tvlint.rules.base import Rule
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
+    from tvlint.schema import SchemaChecker
+
 
 _MAX_MESSAGE = 200
 _MAX_VALUE = 60
@@ -40,11 +41,13 @@ class SchemaRule(Rule):
     code = "TV003"
     name = "schema"
 
-    def __init__(self, validator: Validator) -> None:
-        self.validator = validator
+    def __init__(self, schema: SchemaChecker) -> None:
+        self.schema = schema
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        for error in self.validator.iter_errors(doc.data):
+        if self.schema.is_valid(doc.data):
+            return
+        for error in self.schema.errors(doc.data):
             pointer = join_pointer(*error.absolute_path)
             yield self.finding(
                 f"{pointer or '/'}: {_shorten(error.message, error.instance)}", pointer

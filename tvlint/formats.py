@@ -1,0 +1,107 @@
+"""String formats, one implementation each, shared by both validators and the ranking.
+
+``date-time`` is RFC 3339 with an offset; the same parser ranks timestamps, so an entry
+the schema accepts is always ranked by its instant, and one it rejects always ranks
+below every valid one. ``uri`` is RFC 3986, checked by ``rfc3986-validator`` as
+``jsonschema`` does, with a fast path for the plain URLs the writers produce.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from datetime import datetime
+
+_DATE_TIME_PARTS = (
+    r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)"
+    r"(?:\.(\d+))?(?:([Zz])|([+-])([01]\d|2[0-3]):([0-5]\d))"
+)
+
+
+@cache
+def _date_time_parts() -> re.Pattern[str]:
+    # Compiled on first use: a file with no duplicate never needs a timestamp's parts.
+    return re.compile(_DATE_TIME_PARTS, re.ASCII)
+
+
+# Only unreserved characters in a scheme://host/path URL: valid RFC 3986 for certain.
+_PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]*)*")
+
+
+def is_date_time(value: object) -> bool:
+    """Format checker for ``date-time``: non-strings pass, as JSON Schema requires.
+
+    Leap seconds are rejected, as most JSON Schema validators do, and so is year 0000.
+    """
+    if not isinstance(value, str):
+        return True
+    match = _date_time_parts().fullmatch(value)
+    if match is None:
+        return False
+    year, month, day = match.group(1, 2, 3)
+    if day < "29":
+        return year != "0000"
+    return year != "0000" and int(day) <= _days_in_month(int(year), int(month))
+
+
+_DATE_TIME_FORM = (
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+    r"(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+)
+_DATE_TIMES = re.compile(rf"(?:{_DATE_TIME_FORM}\n)+", re.ASCII).fullmatch
+_YEAR_ZERO = re.compile(r"^0000", re.MULTILINE).search
+_LATE_DAYS = re.compile(r"^(\d{4})-(\d\d)-(29|3[01])", re.ASCII | re.MULTILINE).findall
+
+
+def all_date_times(values: list[str]) -> bool:
+    """``is_date_time`` for every string in ``values``, with one regex call for all."""
+    if not values:
+        return True
+    joined = "\n".join(values) + "\n"
+    if joined.count("\n") != len(values) or _DATE_TIMES(joined) is None:
+        return False
+    # The form is right for all; days 29-31 and year 0000 need the calendar.
+    if _YEAR_ZERO(joined):
+        return False
+    return all(int(d) <= _days_in_month(int(y), int(m)) for y, m, d in _LATE_DAYS(joined))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # calendar.monthrange would do; importing calendar costs more than this.
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def parse_rfc3339(value: object) -> datetime | None:
+    """The instant an RFC 3339 date-time names, or None where ``is_date_time`` fails."""
+    if not isinstance(value, str) or not is_date_time(value):
+        return None
+    from datetime import datetime, timedelta, timezone
+
+    match = _date_time_parts().fullmatch(value)
+    assert match is not None
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    tz = timezone.utc
+    if not zulu:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        tz = timezone(-offset if sign == "-" else offset)
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz)
+
+
+@lru_cache(maxsize=4096)
+def _slow_uri(value: str) -> bool:
+    from rfc3986_validator import validate_rfc3986
+
+    return bool(validate_rfc3986(value, rule="URI"))
+
+
+def is_uri(value: object) -> bool:
+    """Format checker for ``uri`` (RFC 3986, absolute); non-strings pass."""
+    if not isinstance(value, str):
+        return True
+    return _PLAIN_URL.fullmatch(value) is not None or _slow_uri(value)
