@@ -74,19 +74,24 @@ def s3_entry(url: str, when: datetime) -> dict[str, Any]:
     }
 
 
-def versions(rng: random.Random, kind: str, owner: int, count: int, duplicate: bool) -> list[Any]:
+def versions(
+    rng: random.Random, kind: str, owner: int, count: int, duplicate: bool, rate: float = 0.2
+) -> list[Any]:
+    """``count`` entries, oldest first then reversed; with ``duplicate``, each webhook
+    entry is followed by its S3-sync twin with probability ``rate``, and at least one is."""
     when = START + timedelta(minutes=rng.randint(0, 400_000))
     entries: list[Any] = []
     version = 1
+    twins = 0
     while len(entries) < count:
         entry = webhook_entry(rng, kind, owner, version, when)
         entries.append(entry)
-        if duplicate and len(entries) < count and rng.random() < 0.5:
+        if duplicate and len(entries) < count and rng.random() < rate:
             entries.append(s3_entry(entry["loraUrl"], when))
-            duplicate = rng.random() < 0.3
+            twins += 1
         version += 1
         when += timedelta(hours=rng.randint(2, 200))
-    if duplicate and count >= 2:  # make sure a file meant to have a duplicate has one
+    if duplicate and not twins and count >= 2:  # a file meant to have a duplicate has one
         entries[-1] = s3_entry(entries[0]["loraUrl"], when)
     entries.reverse()  # newest first
     return entries
@@ -111,7 +116,7 @@ def generate(root: Path, files: int, per_file: int, dup_rate: float, seed: int) 
 
 def generate_big(path: Path, count: int, seed: int) -> None:
     rng = random.Random(seed)
-    write(path, {"versions": versions(rng, "style", 1, count, True)})
+    write(path, {"versions": versions(rng, "style", 1, count, True, rate=0.05)})
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shutil
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 
 from tvlint.document import parse
-from tvlint.fix import SelfCheckFailed, plan_fix, unified_diff
+from tvlint.fix import SelfCheckFailed, plan_fix
+from tvlint.patch import unified_diff
 
 from .factories import Run, dumps, s3_entry, webhook_entry
 
@@ -102,19 +104,31 @@ def test_self_check_refuses_a_text_that_would_not_round_trip(
     import tvlint.fix as fix_module
 
     raw = dumps({"versions": [webhook_entry(), s3_entry()]}).encode()
-    monkeypatch.setattr(fix_module, "_without_elements", lambda text, spans, removed: text)
+    # Cutting nothing: the text parses, but still holds the duplicate.
+    monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: [])
     with pytest.raises(SelfCheckFailed, match="minus the duplicates"):
         plan_fix(parse(raw))
-    monkeypatch.setattr(fix_module, "_without_elements", lambda text, spans, removed: text[:-3])
+    # Cutting the closing brace: the text no longer parses.
+    monkeypatch.setattr(
+        fix_module, "_cuts", lambda text, spans, removed: [(len(text) - 1, len(text))]
+    )
     with pytest.raises(SelfCheckFailed, match="would not parse"):
         plan_fix(parse(raw))
 
 
-def test_diff_marks_a_missing_final_newline() -> None:
-    diff = unified_diff(
-        "f.json", b'{\n  "a": [\n    1,\n    2\n  ]\n}', b'{\n  "a": [\n    1\n  ]\n}'
+def difflib_diff(path: str, old: bytes, new: bytes) -> str:
+    """The reference: difflib's unified diff, with the marker diff -u adds."""
+    lines = difflib.unified_diff(
+        old.decode().splitlines(keepends=True), new.decode().splitlines(keepends=True), path, path
     )
-    assert diff.startswith("--- f.json\n+++ f.json\n")
+    return "".join(x if x.endswith("\n") else x + "\n\\ No newline at end of file\n" for x in lines)
+
+
+def test_diff_marks_a_missing_final_newline() -> None:
+    old = '{\n  "a": [\n    1,\n    2\n  ]\n}'
+    cut = old.index(",\n    2")
+    diff = unified_diff("f.json", old, [(cut, cut + len(",\n    2"))])
+    assert diff == difflib_diff("f.json", old.encode(), b'{\n  "a": [\n    1\n  ]\n}')
     assert diff.endswith(" }\n\\ No newline at end of file\n")
 
 
@@ -225,8 +239,12 @@ def test_diff_prints_the_patch_and_writes_nothing(cli: Cli, write: Write, tmp_pa
     assert run.code == 1
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["training_versions.json"]
-    assert run.out == unified_diff(
-        str(path), original, dumps({"versions": without(versions, 1, 4)}).encode()
+    fixed_text = dumps({"versions": without(versions, 1, 4)}).encode()
+    reference = difflib_diff(str(path), original, fixed_text)
+    # The same hunks as difflib's, though the deleted "}," may sit one line apart.
+    assert run.out.count("\n@@ ") == reference.count("\n@@ ") == 2
+    assert sorted(x for x in run.out.splitlines() if x[:1] in "+-") == sorted(
+        x for x in reference.splitlines() if x[:1] in "+-"
     )
     assert run.out.count("\n-    {\n") == 2
     assert f"{path}: would remove 2 duplicates" in run.err

@@ -12,8 +12,8 @@ import bisect
 import json
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from types import ModuleType
 
@@ -25,6 +25,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 _WHITESPACE = r"[ \t\n\r]*"
+_WHITESPACE_CHARS = frozenset(" \t\n\r")
 # A JSON string, or one of the tokens we look for outside strings.
 # Patterns used only to locate problems: compiled (and cached by re) on first use.
 _STRING_OR_BRACKET = r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[\]{}])'
@@ -63,6 +64,9 @@ class Document:
     data: Any
     has_bom: bool
     duplicate_keys: tuple[tuple[str, int], ...]
+    # What later stages derive from the data and share (the duplicate groups, computed
+    # for TV004 and reused by --fix).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -100,32 +104,36 @@ class Document:
 
     def element_spans(self, pointer: str) -> list[tuple[int, int]]:
         """(start, end) offsets of each element of the array at ``pointer``."""
-        children = self._children_of(self.locate(pointer))
-        return children if isinstance(children, list) else []
+        return self._children_of(self.locate(pointer))
 
     @cached_property
-    def _children_cache(self) -> dict[int, dict[str, int] | list[tuple[int, int]]]:
+    def _spans_cache(self) -> dict[int, list[tuple[int, int]]]:
         return {}
 
-    def _children_of(self, pos: int) -> dict[str, int] | list[tuple[int, int]]:
-        # Cached per container, so locating many problems in one array walks it once.
-        children = self._children_cache.get(pos)
-        if children is None:
-            if self.text.startswith("{", pos):
-                children = {key: start for key, _, start, _ in _members(self.text, pos)}
-            elif self.text.startswith("[", pos):
-                children = list(_elements(self.text, pos))
-            else:
-                children = {}
-            self._children_cache[pos] = children
-        return children
+    def _children_of(self, pos: int) -> list[tuple[int, int]]:
+        # An array's element spans, cached: locating many problems in one array walks
+        # it once.
+        spans = self._spans_cache.get(pos)
+        if spans is None:
+            spans = list(_elements(self.text, pos)) if self.text.startswith("[", pos) else []
+            self._spans_cache[pos] = spans
+        return spans
 
     def _child(self, pos: int, token: str) -> int | None:
-        children = self._children_of(pos)
-        if isinstance(children, dict):
-            return children.get(token)
-        if token.isdigit() and int(token) < len(children):
-            return children[int(token)][0]
+        text = self.text
+        if text.startswith("{", pos):
+            # Values are decoded only to step over them, and the search stops at the key
+            # unless keys repeat somewhere (then the last one counts, as for json).
+            found = None
+            for key, _, start in _members(text, pos):
+                if key == token:
+                    found = start
+                    if not self.duplicate_keys:
+                        break
+            return found
+        spans = self._children_of(pos)
+        if token.isdigit() and int(token) < len(spans):
+            return spans[int(token)][0]
         return None
 
 
@@ -169,24 +177,19 @@ def _fast_parser(size: int) -> ModuleType | None:
     return orjson
 
 
-# Escapes that could hide a key's quote or colon from the byte count below.
-_HIDING_ESCAPES = (b"\\u0022", b"\\u003a", b"\\u003A")
-_SPACE_BEFORE_COLON = rb'"[ \t\n\r]+:'
 _DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
 
 
 def _may_differ(orjson: ModuleType, body: bytes, data: Any) -> bool:
     """True unless orjson's data is certainly what ``json`` makes of ``body``.
 
-    Every key ends in ``":`` in the text (barring spaces before the colon) and in
-    orjson's compact re-serialisation, and a string contains ``":`` in both or in
-    neither (barring escapes). So equal counts mean no key was lost to a repetition.
+    A colon is either a key's separator or inside a string, in the text and in orjson's
+    compact re-serialisation alike (barring a colon written as an escape), so equal
+    counts mean no key was lost to a repetition.
     """
-    if b"\\u" in body and any(escape in body for escape in _HIDING_ESCAPES):
+    if b"\\u003" in body and (b"\\u003a" in body or b"\\u003A" in body):
         return True
-    if re.search(_SPACE_BEFORE_COLON, body) is not None:
-        return True
-    if body.count(b'":') != orjson.dumps(data).count(b'":'):
+    if body.count(b":") != orjson.dumps(data).count(b":"):
         return True
     # orjson turns integers beyond 64 bits into floats; 20 digits in a row may be one.
     return b"0" * 20 in body.translate(_DIGITS)
@@ -219,7 +222,12 @@ def parse_exactly(raw: bytes) -> Document:
 
     decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     try:
-        data = decoder.decode(text)
+        try:
+            data, spans = _decode_with_spans(decoder, pairs_hook, text)
+        except (json.JSONDecodeError, _NotWalkable):
+            # The canonical error (message and position) is json's own.
+            repeated = False
+            data, spans = decoder.decode(text), {}
     except json.JSONDecodeError as exc:
         raise _invalid_at(text, exc.pos, exc.msg) from None
     except _NonFiniteNumber as exc:
@@ -235,7 +243,74 @@ def parse_exactly(raw: bytes) -> Document:
     duplicates = tuple(_duplicate_keys(text)) if repeated else ()
     doc = Document(raw=raw, data=data, has_bom=has_bom, duplicate_keys=duplicates)
     doc.__dict__["text"] = text  # already decoded: spare the cached property the work
+    doc._spans_cache.update(spans)
     return doc
+
+
+class _NotWalkable(Exception):
+    """The text is not an object the walk below understands; json.decode decides."""
+
+
+def _decode_with_spans(
+    decoder: json.JSONDecoder, pairs_hook: Callable[[list[tuple[str, Any]]], Any], text: str
+) -> tuple[Any, dict[int, list[tuple[int, int]]]]:
+    """``decoder.decode(text)``, and the element spans of the root's ``versions`` array.
+
+    The root object's members are walked here and each ``versions`` element decoded on
+    its own with ``raw_decode``, which says where it ends: the spans that locating
+    problems and ``--fix`` need come with the parse, at C speed.
+    """
+    raw_decode = decoder.raw_decode
+    pos = _skip_ws(text, 0)
+    if not text.startswith("{", pos):
+        raise _NotWalkable
+    pairs: list[tuple[str, Any]] = []
+    spans_at: dict[int, list[tuple[int, int]]] = {}
+    pos = _skip_ws(text, pos + 1)
+    closed = text.startswith("}", pos)
+    while not closed:
+        if not text.startswith('"', pos):
+            raise _NotWalkable
+        key, pos = raw_decode(text, pos)
+        pos = _skip_ws(text, pos)
+        if not text.startswith(":", pos):
+            raise _NotWalkable
+        pos = _skip_ws(text, pos + 1)
+        if key == "versions" and text.startswith("[", pos):
+            start = pos
+            value, pos, spans_at[start] = _array_with_spans(raw_decode, text, pos)
+        else:
+            value, pos = raw_decode(text, pos)
+        pairs.append((key, value))
+        pos = _skip_ws(text, pos)
+        closed = text.startswith("}", pos)
+        if not closed:
+            if not text.startswith(",", pos):
+                raise _NotWalkable
+            pos = _skip_ws(text, pos + 1)
+    if _skip_ws(text, pos + 1) != len(text):
+        raise _NotWalkable
+    return pairs_hook(pairs), spans_at
+
+
+def _array_with_spans(
+    raw_decode: Callable[[str, int], tuple[Any, int]], text: str, pos: int
+) -> tuple[list[Any], int, list[tuple[int, int]]]:
+    items: list[Any] = []
+    spans: list[tuple[int, int]] = []
+    pos = _skip_ws(text, pos + 1)
+    if text.startswith("]", pos):
+        return items, pos + 1, spans
+    while True:
+        value, end = raw_decode(text, pos)
+        items.append(value)
+        spans.append((pos, end))
+        pos = _skip_ws(text, end)
+        if text.startswith("]", pos):
+            return items, pos + 1, spans
+        if not text.startswith(",", pos):
+            raise _NotWalkable
+        pos = _skip_ws(text, pos + 1)
 
 
 def split_pointer(pointer: str) -> list[str]:
@@ -250,6 +325,8 @@ def join_pointer(*tokens: str | int) -> str:
 
 
 def _skip_ws(text: str, pos: int) -> int:
+    if text[pos : pos + 1] not in _WHITESPACE_CHARS:  # most often: nothing to skip
+        return pos
     match = _whitespace().match(text, pos)
     assert match is not None  # the pattern matches the empty string
     return match.end()
@@ -260,8 +337,12 @@ def _whitespace() -> re.Pattern[str]:
     return re.compile(_WHITESPACE)
 
 
-def _members(text: str, pos: int) -> Iterator[tuple[str, int, int, int]]:
-    """(key, key offset, value start, value end) of each member of the object at pos."""
+def _members(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
+    """(key, key offset, value start) of each member of the object at pos.
+
+    A member's value is decoded (to find where it ends) only if the caller asks for
+    the next member.
+    """
     pos = _skip_ws(text, pos + 1)
     if text.startswith("}", pos):
         return
@@ -270,8 +351,8 @@ def _members(text: str, pos: int) -> Iterator[tuple[str, int, int, int]]:
         key, pos = _SKIPPER.raw_decode(text, pos)
         pos = _skip_ws(text, pos) + 1  # the colon
         value_start = _skip_ws(text, pos)
+        yield key, key_offset, value_start
         _, value_end = _SKIPPER.raw_decode(text, value_start)
-        yield key, key_offset, value_start, value_end
         pos = _skip_ws(text, value_end)
         if text.startswith("}", pos):
             return
@@ -300,7 +381,7 @@ def _duplicate_keys(text: str) -> Iterator[tuple[str, int]]:
         pointer, pos = stack.pop()
         if text.startswith("{", pos):
             seen: set[str] = set()
-            for key, key_offset, value_start, _ in _members(text, pos):
+            for key, key_offset, value_start in _members(text, pos):
                 child = pointer + join_pointer(key)
                 if key in seen:
                     found.append((child, key_offset))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
-from tvlint.ranking import DuplicateGroup, duplicate_groups
-from tvlint.rules.duplicates import versions_of
+from tvlint.patch import apply_cuts, unified_diff
+from tvlint.ranking import DuplicateGroup
+from tvlint.rules.duplicates import groups_of, versions_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -33,6 +35,15 @@ class FixPlan:
     versions: Sequence[Any]
     groups: tuple[DuplicateGroup, ...]
     new_bytes: bytes
+    new_document: Document  # the new text, parsed (by the self-check)
+    cuts: tuple[tuple[int, int], ...]  # what goes, as ranges of the old text
+
+    def diff(self, path: str, doc: Document) -> str:
+        """The unified diff of the old file (``doc``) to the new one."""
+        bom = "\ufeff" if doc.has_bom else ""
+        return unified_diff(
+            path, bom + doc.text, [(a + len(bom), b + len(bom)) for a, b in self.cuts]
+        )
 
     @property
     def removed(self) -> list[int]:
@@ -41,34 +52,35 @@ class FixPlan:
 
 def plan_fix(doc: Document) -> FixPlan | None:
     """The plan for ``doc``, or None when it has no duplicate model file."""
-    versions = versions_of(doc)
-    groups = tuple(duplicate_groups(versions))
+    groups = tuple(groups_of(doc))
     if not groups:
         return None
     removed = {r.index for g in groups for r in g.removed}
-    text = _without_elements(doc.text, doc.element_spans(VERSIONS), removed)
-    new_bytes = (UTF8_BOM if doc.has_bom else b"") + text.encode("utf-8")
-    _self_check(doc, new_bytes, removed)
-    return FixPlan(versions, groups, new_bytes)
+    cuts = _cuts(doc.text, doc.element_spans(VERSIONS), removed)
+    new_bytes = (UTF8_BOM if doc.has_bom else b"") + apply_cuts(doc.text, cuts).encode("utf-8")
+    new_document = _self_check(doc, new_bytes, removed)
+    return FixPlan(versions_of(doc), groups, new_bytes, new_document, tuple(cuts))
 
 
-def _without_elements(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> str:
-    # An element keeps the separator that follows it; the last kept one keeps what
-    # follows the whole array. Cutting a removed element with the separator after it
-    # (or, at the end, the separator before it) leaves its neighbours' lines intact.
+def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> list[tuple[int, int]]:
+    """The character ranges to cut so that exactly the removed elements go.
+
+    A kept element keeps the separator that follows it; the last kept one keeps what
+    follows the whole array. So a removed element goes with the separator after it
+    (or, at the end, the separator before it), and its neighbours' lines stay intact.
+    """
     kept = [i for i in range(len(spans)) if i not in removed]
-    last = len(spans) - 1
-    parts = [text[: spans[0][0]]]
+    pieces = [(0, spans[0][0])]
     for position, index in enumerate(kept):
         start, end = spans[index]
-        parts.append(text[start:end])
+        pieces.append((start, end))
         if position + 1 < len(kept):
-            parts.append(text[end : spans[index + 1][0]])
-    parts.append(text[spans[last][1] :])
-    return "".join(parts)
+            pieces.append((end, spans[index + 1][0]))
+    pieces.append((spans[-1][1], len(text)))
+    return [(a_end, b_start) for (_, a_end), (b_start, _) in pairwise(pieces) if a_end < b_start]
 
 
-def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> None:
+def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> Document:
     data = doc.data
     expected = dict(data)
     expected["versions"] = [e for i, e in enumerate(data["versions"]) if i not in removed]
@@ -78,17 +90,4 @@ def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> None:
         raise SelfCheckFailed(f"the fixed text would not parse: {exc.message}") from None
     if new.data != expected or list(new.data) != list(expected):
         raise SelfCheckFailed("the fixed text would not equal the old data minus the duplicates")
-
-
-def unified_diff(path: str, old: bytes, new: bytes) -> str:
-    """A unified diff of two versions of one file, as ``patch -p0`` applies it."""
-    import difflib
-
-    old_lines = old.decode("utf-8", "surrogateescape").splitlines(keepends=True)
-    new_lines = new.decode("utf-8", "surrogateescape").splitlines(keepends=True)
-    out = []
-    for line in difflib.unified_diff(old_lines, new_lines, path, path):
-        out.append(line)
-        if not line.endswith("\n"):
-            out.append("\n\\ No newline at end of file\n")
-    return "".join(out)
+    return new

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import datetime, timedelta, timezone
 
 _DATE_TIME_PARTS = (
     r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)"
@@ -80,8 +80,7 @@ def parse_rfc3339(value: object) -> datetime | None:
     """The instant an RFC 3339 date-time names, or None where ``is_date_time`` fails."""
     if not isinstance(value, str) or not is_date_time(value):
         return None
-    from datetime import datetime, timedelta, timezone
-
+    datetime, timedelta, timezone = _datetime()
     match = _date_time_parts().fullmatch(value)
     assert match is not None
     year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
@@ -91,6 +90,14 @@ def parse_rfc3339(value: object) -> datetime | None:
         tz = timezone(-offset if sign == "-" else offset)
     micro = int((fraction or "0")[:6].ljust(6, "0"))
     return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz)
+
+
+@cache
+def _datetime() -> tuple[type[datetime], type[timedelta], type[timezone]]:
+    # Imported on first use: only files with duplicates rank timestamps.
+    from datetime import datetime, timedelta, timezone
+
+    return datetime, timedelta, timezone
 
 
 @lru_cache(maxsize=4096)

@@ -65,8 +65,11 @@ class Linter:
                     Problem(path, exc.line, exc.column, rule.code, rule.name, exc.message, ""),
                 )
             return Checked(path, problems), None
+        return self.lint_document(path, doc), doc
+
+    def lint_document(self, path: str, doc: Document) -> Checked:
         findings = [finding for rule in self.rules for finding in rule.check(doc)]
-        return Checked(path, locate(path, doc, findings)), doc
+        return Checked(path, locate(path, doc, findings))
 
 
 def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Problem, ...]:

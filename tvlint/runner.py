@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from tvlint.discover import FileFilter, discover
 from tvlint.document import Document
-from tvlint.fix import FixPlan, SelfCheckFailed, plan_fix, unified_diff
+from tvlint.fix import FixPlan, SelfCheckFailed, plan_fix
 from tvlint.lint import Checked, FileError, Linter, describe_os_error, read
 from tvlint.problem import Problem
 from tvlint.rules.duplicates import DuplicateLoraUrl
@@ -86,7 +86,7 @@ def _fix(
     if plan is None:
         return checked
     if mode is Mode.DIFF:
-        diff = unified_diff(checked.path, doc.raw, plan.new_bytes)
+        diff = plan.diff(checked.path, doc)
         result.fixes.append(FileFix(checked.path, plan, written=False, diff=diff))
     else:
         # Imported here: a check run never writes, and needs none of it.
@@ -98,4 +98,4 @@ def _fix(
             result.errors.append(FileError(checked.path, f"not fixed: {exc.reason}"))
             return checked
         result.fixes.append(FileFix(checked.path, plan, written=True, backup=backup_path))
-    return linter.lint_bytes(checked.path, plan.new_bytes)[0]
+    return linter.lint_document(checked.path, plan.new_document)

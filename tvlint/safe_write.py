@@ -1,8 +1,9 @@
 """Replacing a file so that no crash, kill or full disk can lose it.
 
-Order of events: re-read and compare (the file must be as it was read), write the
-backup under a name no other file has, write the new text to a temporary file beside
-the target, fsync it, compare once more, then ``os.replace`` it over the target. Each
+Order of events: re-read and compare (the file must be as it was read), give the file
+a second name as its backup (a name no other file has), write the new text to a
+temporary file beside the target, fsync it, compare once more, then ``os.replace`` it
+over the target. Each
 step leaves either the old file or the new one in place, never a mix.
 """
 
@@ -49,16 +50,22 @@ def replace_file(path: str, expected: bytes, new: bytes, backup: bool) -> str | 
 
     A symlink is written through (its target changes, the link stays). The target's
     permission bits are kept. Raises WriteFailed (ChangedOnDisk if the file no longer
-    holds ``expected``) with the original untouched.
+    holds ``expected``) with everything as it was: the original untouched and no
+    backup left behind.
     """
     target = os.path.realpath(path)
+    backup_path = None
     with _deferred_interrupts():
         try:
             mode = stat.S_IMODE(os.stat(target).st_mode)
             _ensure_unchanged(target, expected)
-            backup_path = _write_backup(path, expected, mode) if backup else None
+            backup_path = _write_backup(path, target, expected) if backup else None
             _replace(target, new, mode, expected)
-        except OSError as exc:
+        except (OSError, WriteFailed) as exc:
+            if backup_path is not None:
+                _remove_quietly(backup_path)
+            if isinstance(exc, WriteFailed):
+                raise
             raise WriteFailed(_describe(exc)) from None
     return backup_path
 
@@ -69,36 +76,38 @@ def _ensure_unchanged(target: str, expected: bytes) -> None:
             raise ChangedOnDisk("the file changed on disk since it was read; left as it is")
 
 
-def _write_backup(path: str, content: bytes, mode: int) -> str:
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp = _write_temp(directory, os.path.basename(path), content, mode)
-    try:
-        while True:
-            backup = backup_path_for(path)
-            try:
-                # link() refuses an existing name, so a backup appearing meanwhile is
-                # never overwritten; and the backup appears only once complete.
-                os.link(tmp, backup)
-                return backup
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                if exc.errno not in _NO_HARD_LINKS:
-                    raise
-                return _write_exclusive(path, content)
-    finally:
-        _remove_quietly(tmp)
+def _write_backup(path: str, target: str, content: bytes) -> str:
+    """The backup's path: a new name for the file as it is, or else a copy of it.
+
+    The original is never written to (the fix replaces it), so a hard link to it is a
+    byte-identical backup that costs no copy, carries its permission bits, and
+    appears complete or not at all. Where hard links are not possible (another file
+    system beside a symlink, or none at all), the content is written out instead.
+    """
+    while True:
+        backup = backup_path_for(path)
+        try:
+            # link() refuses an existing name: a backup never overwrites anything.
+            os.link(target, backup)
+            return backup
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+            return _write_exclusive(path, content, stat.S_IMODE(os.stat(target).st_mode))
 
 
-def _write_exclusive(path: str, content: bytes) -> str:
-    # For filesystems without hard links: still never overwrites, but a crash can
-    # leave a partial backup beside an intact original.
+def _write_exclusive(path: str, content: bytes, mode: int) -> str:
+    # Still never overwrites; a crash here can leave a partial backup beside an
+    # intact original.
     while True:
         backup = backup_path_for(path)
         try:
             with open(backup, "xb") as handle:
                 handle.write(content)
                 handle.flush()
+                os.fchmod(handle.fileno(), mode)
                 os.fsync(handle.fileno())
             return backup
         except FileExistsError:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
-from tvlint.ranking import duplicate_groups
+from tvlint.ranking import DuplicateGroup, duplicate_groups
 from tvlint.rules.base import Rule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -20,6 +20,14 @@ def versions_of(doc: Document) -> list[Any]:
     data = doc.data
     versions = data.get("versions") if isinstance(data, dict) else None
     return versions if isinstance(versions, list) else []
+
+
+def groups_of(doc: Document) -> list[DuplicateGroup]:
+    """The document's duplicate groups, computed once however many stages ask."""
+    groups: list[DuplicateGroup] | None = doc.derived.get("duplicate_groups")
+    if groups is None:
+        groups = doc.derived["duplicate_groups"] = duplicate_groups(versions_of(doc))
+    return groups
 
 
 def describe_id(entry: Any) -> str:
@@ -55,7 +63,7 @@ class DuplicateLoraUrl(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         versions = versions_of(doc)
-        for group in duplicate_groups(versions):
+        for group in groups_of(doc):
             kept = versions[group.kept]
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
             for removal in group.removed:
