@@ -1,0 +1,203 @@
+"""Every fast path gives the answer of the slow path it stands in for."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tvlint.document as document
+from tvlint.fastschema import compile_schema, module_source
+from tvlint.formats import _slow_uri, all_date_times, is_date_time, is_uri, parse_rfc3339
+from tvlint.ranking import model_file
+from tvlint.schema import load_schema, make_validator, shipped_checker
+
+from .factories import s3_entry, webhook_entry
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = load_schema()
+REFERENCE = make_validator(SCHEMA)
+
+
+def test_the_shipped_compiled_check_is_generated_from_the_shipped_schema() -> None:
+    generated = (ROOT / "tvlint" / "_shipped_schema_check.py").read_text()
+    assert generated == module_source(SCHEMA, "schemas/training_versions.schema.json"), (
+        "stale: run python -m tvlint.fastschema"
+    )
+
+
+# Values that probe each keyword: right and wrong types, edges, formats.
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.0, -0.5, 1.0, 2.5, 1e300, -1e-300, 43.0, 10**25]),
+    st.sampled_from(
+        [
+            "",
+            "x",
+            "V7",
+            "completed",
+            "done",
+            "starting",
+            "2025-10-12T08:41:02Z",
+            "2025-02-29T00:00:00Z",
+            "2024-02-29T00:00:00+01:00",
+            "2025-13-01T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "2025-10-12T08:41:02",
+            "2025-10-12t08:41:02.5z",
+            "https://h/a/b.safetensors",
+            "https://h/",
+            "HTTP://H/x?y#z",
+            "s3://b/k",
+            "https://a b/c",
+            "https://h/%zz",
+            "https://h/\u00e9t\u00e9.safetensors",
+            "2025-06-31T00:00:00Z",
+        ]
+    ),
+    st.lists(st.integers(0, 2), max_size=2),
+    st.dictionaries(st.sampled_from(["network_dim", "x"]), st.integers(-1, 2), max_size=2),
+)
+KEYS = ["id", "name", "description", "timestamp", "parameters", "status", "loraUrl",
+        "selectionSetId", "imageCount", "completedAt", "failedAt", "lastSynced", "isGood",
+        "error", "unknownKey"]  # fmt: skip
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> Any:
+    base = [webhook_entry(), s3_entry(), webhook_entry(status="pending")]
+    versions = copy.deepcopy(draw(st.lists(st.sampled_from(base), max_size=4)))
+    for entry in versions:
+        for _ in range(draw(st.integers(0, 3))):
+            key = draw(st.sampled_from(KEYS))
+            if draw(st.integers(0, 4)) == 0:
+                entry.pop(key, None)
+            elif key == "parameters" and draw(st.booleans()):
+                entry[key] = {
+                    draw(st.sampled_from(["learning_rate", "batch_size", "x"])): draw(ODD_VALUES)
+                }
+            else:
+                entry[key] = draw(ODD_VALUES)
+    shape = draw(st.integers(0, 9))
+    if shape == 0:
+        return draw(ODD_VALUES)
+    if shape == 1:
+        return {"versions": draw(ODD_VALUES)}
+    return {"versions": versions}
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_compiled_check_and_jsonschema_agree(data: Any) -> None:
+    assert shipped_checker().is_valid(data) == REFERENCE.is_valid(data)
+
+
+def test_compiled_check_sees_both_verdicts() -> None:
+    fast = shipped_checker().fast
+    assert fast is not None
+    assert fast({"versions": [webhook_entry(), s3_entry()]}) is True
+    assert fast({"versions": [webhook_entry(imageCount="43")]}) is False
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [{"type": "object", "additionalProperties": False}, {"oneOf": [{}]}, {"format": "email"},
+     {"$schema": "http://json-schema.org/draft-07/schema#"}, {"enum": [1, True]}],
+)  # fmt: skip
+def test_schemas_beyond_the_subset_are_left_to_jsonschema(schema: dict[str, Any]) -> None:
+    assert compile_schema(schema) is None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.from_regex(
+        r"\d{4}-[01]\d-[0-3]\d[Tt ][0-2]\d:[0-6]\d:[0-6]\d(\.\d{1,3})?([Zz]|[+-][0-2]\d:[0-6]\d)?",
+        fullmatch=True,
+    )
+)
+def test_date_time_paths_agree(value: str) -> None:
+    assert is_date_time(value) == (parse_rfc3339(value) is not None) == all_date_times([value])
+
+
+def test_batched_date_times_reject_a_hidden_newline() -> None:
+    assert not all_date_times(["2025-10-12T08:41:02Z\n2025-10-12T08:41:02Z"])
+    assert all_date_times(["2025-10-12T08:41:02Z", "2024-02-29T08:41:02Z"])
+    assert not all_date_times(["2025-10-12T08:41:02Z", "2025-02-29T08:41:02Z"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.from_regex(r"[a-z]{1,5}://[A-Za-z0-9._~-]{1,8}(/[A-Za-z0-9._~%-]{0,6}){0,3}", fullmatch=True)
+)
+def test_uri_fast_path_implies_rfc3986(value: str) -> None:
+    assert is_uri(value) == _slow_uri(value)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(
+            r"https?://[a-z.]{0,8}(/[a-z%0-9._?#-]{0,8}){0,3}[?#]?[a-z=&]{0,5}", fullmatch=True
+        ),
+        st.text(max_size=30),
+    )
+)
+def test_model_file_fast_path_matches_urlsplit(url: str) -> None:
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        expected: str | None = unquote(urlsplit(url.strip()).path.rsplit("/", 1)[-1]) or None
+    except ValueError:
+        expected = None
+    assert model_file(url) == expected
+
+
+JSON_TEXTS = st.one_of(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5),
+        lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3),
+        max_leaves=12,
+    ).map(lambda v: json.dumps({"versions": [v]}, indent=2)),
+    st.sampled_from([
+        '{"a": 1, "a": 2}', '{"a" : 1, "a":2}', '{"a": {"b": 1, "b": 1}}', '{"a\\u003a": 1}',
+        '{"n": 123456789012345678901234567890}', '{"s": "\\ud800"}', '{"x": 1e400}',
+        '{"k": "\\":", "k2": 1}', '{"versions": [1, 2,]}', "[1] x", '{"versions": [{"id": "a"},\n{"id": "a"}]}',
+    ]),
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(JSON_TEXTS)
+def test_fast_and_exact_parsers_agree(text: str) -> None:
+    raw = text.encode("utf-8", "surrogatepass")
+    outcomes = []
+    for after in (1 << 62, 0):  # never orjson, then always
+        document.FAST_PARSER_AFTER = after
+        try:
+            doc = document.parse(raw)
+            outcomes.append(("ok", json.dumps(doc.data, sort_keys=True), doc.duplicate_keys))
+        except document.InvalidJSON as exc:
+            outcomes.append(("invalid", exc.message, (exc.line, exc.column)))
+        finally:
+            document.FAST_PARSER_AFTER = 2 << 20
+    assert outcomes[0] == outcomes[1]
+
+
+def test_the_benchmark_runs_on_a_tiny_tree() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "| 6 files x 8 | tvlint |" in proc.stdout
+    assert "| 1 staged file | tvlint |" in proc.stdout
+    assert "tvlint --fix" in proc.stdout
