@@ -179,7 +179,7 @@ JSON_TEXTS = st.one_of(
 @given(JSON_TEXTS)
 def test_fast_and_exact_parsers_agree(text: str) -> None:
     raw = text.encode("utf-8", "surrogatepass")
-    outcomes = []
+    outcomes: list[tuple[str, str, object]] = []
     for after in (1 << 62, 0):  # never orjson, then always
         document.FAST_PARSER_AFTER = after
         try:
