@@ -73,20 +73,25 @@ class Document:
         return self.raw[len(UTF8_BOM) if self.has_bom else 0 :].decode("utf-8")
 
     @cached_property
-    def _marks(self) -> tuple[list[int], list[int]]:
-        # Offsets whose line is known, and those lines: counting newlines from the
-        # nearest known offset makes many lookups in one big file cost one pass.
-        return [0], [1]
+    def _marks(self) -> tuple[list[int], list[int], list[int]]:
+        # Offsets whose line (and its start) is known: counting newlines from the
+        # nearest known offset makes many lookups in ascending order cost one pass,
+        # even in a file that is a single line.
+        return [0], [1], [0]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; columns count characters."""
         text = self.text
-        offsets, lines = self._marks
+        offsets, lines, starts = self._marks
         i = bisect.bisect_right(offsets, offset) - 1
-        line = lines[i] + text.count("\n", offsets[i], offset)
-        offsets.insert(i + 1, offset)
-        lines.insert(i + 1, line)
-        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+        newlines = text.count("\n", offsets[i], offset)
+        line = lines[i] + newlines
+        start = text.rfind("\n", offsets[i], offset) + 1 if newlines else starts[i]
+        if i == len(offsets) - 1:  # only ever appended: the marks stay sorted for free
+            offsets.append(offset)
+            lines.append(line)
+            starts.append(start)
+        return line, offset - start + 1
 
     def locate(self, pointer: str) -> int:
         """Offset of the value at ``pointer``; of its deepest existing parent otherwise.

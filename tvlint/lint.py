@@ -73,13 +73,15 @@ class Linter:
 
 
 def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Problem, ...]:
+    placed = sorted(
+        ((doc.locate(f.pointer) if f.offset is None else f.offset, f.code, f) for f in findings),
+        key=lambda item: (item[0], item[1]),
+    )
     problems = []
-    for finding in findings:
-        offset = doc.locate(finding.pointer) if finding.offset is None else finding.offset
+    for offset, _, finding in placed:  # in text order, so positions cost one pass
         line, column = doc.position(offset)
         rule = BY_CODE[finding.code]
         problems.append(
             Problem(path, line, column, rule.code, rule.name, finding.message, finding.pointer)
         )
-    problems.sort(key=lambda p: (p.line, p.column, p.code))
     return tuple(problems)
