@@ -9,10 +9,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tvlint.cli import build_rules
 from tvlint.document import parse
 from tvlint.fix import plan_fix
+from tvlint.lint import Linter
 from tvlint.ranking import duplicate_groups, model_file
 
+LINTER = Linter(build_rules(None))
 HOSTS = [
     "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/",
     "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/",
@@ -57,6 +60,10 @@ def entries(draw: st.DrawFn) -> dict[str, Any]:
     if not webhook:
         entry["lastSynced"] = "2025-10-12T09:46:20.075Z"
         entry["description"] = "Synced from S3"
+    elif draw(st.booleans()):
+        entry["description"] = draw(
+            st.sampled_from(["Aquarelle légère", "水彩 — soft", "x\u2028y"])
+        )
     keys = list(entry)
     order = draw(st.permutations(keys))
     return {k: entry[k] for k in order}
@@ -102,6 +109,7 @@ def oracle_best(versions: list[dict[str, Any]], indices: list[int]) -> int:
 @given(st.lists(entries(), max_size=14), FORMATS)
 def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bool, bool]) -> None:
     raw = render({"versions": versions}, fmt)
+    before, _ = LINTER.lint_bytes("f.json", raw)  # the check never crashes
     plan = plan_fix(parse(raw))
     by_file: dict[str, list[int]] = {}
     for i, entry in enumerate(versions):
@@ -110,8 +118,12 @@ def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bo
             by_file.setdefault(name, []).append(i)
     if all(len(ix) == 1 for ix in by_file.values()):
         assert plan is None
+        assert "TV004" not in {p.code for p in before.problems}
         return
     assert plan is not None
+    assert "TV004" in {p.code for p in before.problems}
+    after, _ = LINTER.lint_bytes("f.json", plan.new_bytes)
+    assert "TV004" not in {p.code for p in after.problems}
     new = parse(plan.new_bytes).data["versions"]
     # No duplicate remains, and every model file is still there exactly once.
     assert duplicate_groups(new) == []

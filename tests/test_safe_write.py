@@ -206,7 +206,7 @@ def _fix_process(root: Path) -> subprocess.Popen[bytes]:
     return proc
 
 
-@pytest.mark.parametrize(("sig", "kills"), [(signal.SIGKILL, 15), (signal.SIGINT, 15)])
+@pytest.mark.parametrize(("sig", "kills"), [(signal.SIGKILL, 25), (signal.SIGINT, 25)])
 def test_killed_fix_leaves_every_file_whole(
     tmp_path: Path, sig: signal.Signals, kills: int
 ) -> None:
