@@ -200,8 +200,8 @@ def _may_differ(orjson: ModuleType, body: bytes, data: Any) -> bool:
         return True
     if body.count(b":") != compact.count(b":"):
         return True
-    # orjson turns integers beyond 64 bits into floats; 20 digits in a row may be one.
-    return b"0" * 20 in body.translate(_DIGITS)
+    # orjson turns integers beyond 64 bits into floats: below -2**63 takes 19 digits.
+    return b"0" * 19 in body.translate(_DIGITS)
 
 
 def parse_exactly(raw: bytes) -> Document:
