@@ -91,6 +91,16 @@ class Consumer:
     def git(self, *args: str) -> str:
         return git(self.path, "-c", "user.name=t", "-c", "user.email=t@t", *args)
 
+    def commit(self) -> subprocess.CompletedProcess[str]:
+        """A real `git commit`, which runs the installed hooks."""
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-m", "add"],
+            cwd=self.path,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*PRE_COMMIT, *args], cwd=self.path, env=self.env, capture_output=True, text=True
@@ -161,25 +171,12 @@ def test_git_commit_runs_the_hooks(consumer: Consumer) -> None:
     assert consumer.run("install").returncode == 0
     path = consumer.write("resources/style_images/1_a/training_versions.json", DUPLICATED)
     consumer.git("add", "-A")
-    env = consumer.env
-    commit = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-m", "add"],
-        cwd=consumer.path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    commit = consumer.commit()
     assert commit.returncode != 0
     assert "TV004 duplicate-lora-url" in commit.stdout + commit.stderr
     assert path.read_text() == FIXED  # the fix hook ran too
     consumer.git("add", "-A")
-    again = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-m", "add"],
-        cwd=consumer.path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    again = consumer.commit()
     assert again.returncode == 0, again.stdout + again.stderr
 
 
