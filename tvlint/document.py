@@ -109,13 +109,13 @@ class Document:
 
     def element_spans(self, pointer: str) -> list[tuple[int, int]]:
         """(start, end) offsets of each element of the array at ``pointer``."""
-        return self._children_of(self.locate(pointer))
+        return self._spans_at(self.locate(pointer))
 
     @cached_property
     def _spans_cache(self) -> dict[int, list[tuple[int, int]]]:
         return {}
 
-    def _children_of(self, pos: int) -> list[tuple[int, int]]:
+    def _spans_at(self, pos: int) -> list[tuple[int, int]]:
         # An array's element spans, cached: locating many problems in one array walks
         # it once.
         spans = self._spans_cache.get(pos)
@@ -136,7 +136,7 @@ class Document:
                     if not self.duplicate_keys:
                         break
             return found
-        spans = self._children_of(pos)
+        spans = self._spans_at(pos)
         if token.isdigit() and int(token) < len(spans):
             return spans[int(token)][0]
         return None

@@ -46,13 +46,6 @@ class Linter:
         self.rules = [rule for rule in rules if rule.code in wanted]
         self.report_invalid_json = InvalidJson.code in wanted
 
-    def lint_path(self, path: str) -> Checked | FileError:
-        try:
-            raw = read(path)
-        except OSError as exc:
-            return FileError(path, describe_os_error(exc))
-        return self.lint_bytes(path, raw)[0]
-
     def lint_bytes(self, path: str, raw: bytes) -> tuple[Checked, Document | None]:
         """What is wrong with ``raw``, and its document when it is JSON at all."""
         try:
