@@ -120,7 +120,11 @@ class Document:
         # it once.
         spans = self._spans_cache.get(pos)
         if spans is None:
-            spans = list(_elements(self.text, pos)) if self.text.startswith("[", pos) else []
+            spans = (
+                [(start, end) for _, start, end in _elements(self.text, pos)]
+                if self.text.startswith("[", pos)
+                else []
+            )
             self._spans_cache[pos] = spans
         return spans
 
@@ -305,21 +309,14 @@ def _decode_with_spans(
 def _array_with_spans(
     raw_decode: Callable[[str, int], tuple[Any, int]], text: str, pos: int
 ) -> tuple[list[Any], int, list[tuple[int, int]]]:
+    """The array at pos, the offset after it, and its elements' spans."""
     items: list[Any] = []
     spans: list[tuple[int, int]] = []
-    pos = _skip_ws(text, pos + 1)
-    if text.startswith("]", pos):
-        return items, pos + 1, spans
-    while True:
-        value, end = raw_decode(text, pos)
+    for value, start, end in _elements(text, pos, raw_decode):
         items.append(value)
-        spans.append((pos, end))
-        pos = _skip_ws(text, end)
-        if text.startswith("]", pos):
-            return items, pos + 1, spans
-        if not text.startswith(",", pos):
-            raise _NotWalkable
-        pos = _skip_ws(text, pos + 1)
+        spans.append((start, end))
+    close = _skip_ws(text, spans[-1][1] if spans else pos + 1)
+    return items, close + 1, spans
 
 
 def split_pointer(pointer: str) -> list[str]:
@@ -368,17 +365,21 @@ def _members(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
         pos = _skip_ws(text, pos + 1)  # the comma
 
 
-def _elements(text: str, pos: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each element of the array at pos."""
+def _elements(
+    text: str, pos: int, raw_decode: Callable[[str, int], tuple[Any, int]] = _SKIPPER.raw_decode
+) -> Iterator[tuple[Any, int, int]]:
+    """(value, start, end) of each element of the array at pos."""
     pos = _skip_ws(text, pos + 1)
     if text.startswith("]", pos):
         return
     while True:
-        _, end = _SKIPPER.raw_decode(text, pos)
-        yield pos, end
+        value, end = raw_decode(text, pos)
+        yield value, pos, end
         pos = _skip_ws(text, end)
         if text.startswith("]", pos):
             return
+        if not text.startswith(",", pos):
+            raise _NotWalkable
         pos = _skip_ws(text, pos + 1)
 
 
@@ -397,7 +398,7 @@ def _duplicate_keys(text: str) -> Iterator[tuple[str, int]]:
                 seen.add(key)
                 stack.append((child, value_start))
         elif text.startswith("[", pos):
-            for i, (start, _) in enumerate(_elements(text, pos)):
+            for i, (_, start, _) in enumerate(_elements(text, pos)):
                 stack.append((pointer + join_pointer(i), start))
     yield from sorted(found, key=lambda item: item[1])
 
