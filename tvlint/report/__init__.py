@@ -30,7 +30,7 @@ class Summary:
     files_with_problems: int
     problems: int
     duplicates: int  # TV004 problems that remain
-    by_rule: dict[str, int]  # "TV004 duplicate-lora-url" → count, in code order
+    by_rule: dict[str, int]  # rule code → count, in code order
     errors: int
     changed: int  # files fixed (or, with --diff, that would be)
     removed: int
@@ -39,7 +39,7 @@ class Summary:
 
 def summarize(result: RunResult) -> Summary:
     problems = result.problems
-    counts = Counter(f"{p.code} {p.rule}" for p in problems)
+    counts = Counter(p.code for p in problems)
     return Summary(
         files=len(result.checked),
         files_with_problems=sum(bool(c.problems) for c in result.checked),

@@ -36,7 +36,7 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
         "problems": s.problems,
         "duplicates": s.duplicates,
         "errors": s.errors,
-        "by_rule": {rule.split(" ", 1)[0]: n for rule, n in s.by_rule.items()},
+        "by_rule": s.by_rule,
     }
     document: dict[str, Any] = {
         "summary": summary,

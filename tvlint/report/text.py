@@ -6,6 +6,7 @@ import json
 
 from tvlint.problem import Problem
 from tvlint.report import EntryReport, ReportOptions, Summary, group_reports, summarize
+from tvlint.rules import BY_CODE
 from tvlint.runner import FileFix, Mode, RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -56,7 +57,7 @@ def summary_lines(result: RunResult, options: ReportOptions) -> list[str]:
     s = summarize(result)
     lines = _summary(s, result.mode)
     if options.statistics:
-        lines += [f"{count:<6} {rule}" for rule, count in s.by_rule.items()]
+        lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
     return lines
 
 
@@ -76,7 +77,7 @@ def _summary(s: Summary, mode: Mode) -> list[str]:
             f"{_plural(s.removed, 'duplicate')} would be removed"
         )
     if s.problems:
-        counts = ", ".join(f"{rule}: {n}" for rule, n in s.by_rule.items())
+        counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
         lines.append(f"{_plural(s.problems, 'problem')} ({counts})")
     if mode is Mode.CHECK or s.duplicates:
         lines.append(f"{_plural(s.duplicates, 'duplicate')} found")
