@@ -6,6 +6,7 @@ import copy
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 import tvlint.document as document
 from tvlint.fastschema import compile_schema, module_source
-from tvlint.formats import _slow_uri, all_date_times, is_date_time, is_uri, parse_rfc3339
+from tvlint.formats import _slow_uri, all_date_times, is_date_time, is_uri, rfc3339_instant
 from tvlint.ranking import model_file
 from tvlint.schema import load_schema, make_validator, shipped_checker
 
@@ -125,7 +126,39 @@ def test_schemas_beyond_the_subset_are_left_to_jsonschema(schema: dict[str, Any]
     )
 )
 def test_date_time_paths_agree(value: str) -> None:
-    assert is_date_time(value) == (parse_rfc3339(value) is not None) == all_date_times([value])
+    assert is_date_time(value) == (rfc3339_instant(value) is not None) == all_date_times([value])
+
+
+def _as_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(None)
+        ).map(lambda d: d.isoformat(timespec="microseconds")),
+        min_size=2,
+        max_size=2,
+    ),
+    st.lists(
+        st.sampled_from(["Z", "z", "+00:00", "-23:59", "+05:30", "-01:00"]), min_size=2, max_size=2
+    ),
+    st.lists(st.integers(0, 6), min_size=2, max_size=2),
+)
+def test_instants_sort_as_datetime_does(
+    stamps: list[str], zones: list[str], cuts: list[int]
+) -> None:
+    # Fractions of 0 to 6 digits, trailing zeros included, on either side.
+    values = [
+        (s[: len(s) - cut] if cut < 6 else s[:-7]) + zone
+        for s, zone, cut in zip(stamps, zones, cuts, strict=True)
+    ]
+    a, b = (rfc3339_instant(v) for v in values)
+    assert a is not None and b is not None
+    first, second = (_as_datetime(v) for v in values)
+    assert (a < b, a == b) == (first < second, first == second)
 
 
 def test_batched_date_times_reject_a_hidden_newline() -> None:

@@ -11,10 +11,6 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
-if TYPE_CHECKING:
-    from datetime import datetime, timedelta, timezone
-
 _DATE_TIME_PARTS = (
     r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)"
     r"(?:\.(\d+))?(?:([Zz])|([+-])([01]\d|2[0-3]):([0-5]\d))"
@@ -77,27 +73,36 @@ def _days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def parse_rfc3339(value: object) -> datetime | None:
-    """The instant an RFC 3339 date-time names, or None where ``is_date_time`` fails."""
+def rfc3339_instant(value: object) -> tuple[int, str] | None:
+    """The instant an RFC 3339 date-time names, None where ``is_date_time`` fails.
+
+    As (seconds since 1970-01-01T00:00:00Z, fraction digits without trailing zeros):
+    tuples that sort in time order at any precision, with no year range to overflow.
+    """
     match = _date_time_match(value) if isinstance(value, str) else None
     if match is None:
         return None
-    datetime, timedelta, timezone = _datetime()
     year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
-    tz = timezone.utc
+    days = _days_from_civil(int(year), int(month), int(day))
+    seconds = ((days * 24 + int(hour)) * 60 + int(minute)) * 60 + int(second)
     if not zulu:
-        offset = timedelta(hours=int(off_h), minutes=int(off_m))
-        tz = timezone(-offset if sign == "-" else offset)
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz)
+        offset = (int(off_h) * 60 + int(off_m)) * 60
+        seconds += -offset if sign == "+" else offset
+    # Digit strings without trailing zeros compare as the fractions they write.
+    return seconds, (fraction or "").rstrip("0")
 
 
-@cache
-def _datetime() -> tuple[type[datetime], type[timedelta], type[timezone]]:
-    # Imported on first use: only files with duplicates rank timestamps.
-    from datetime import datetime, timedelta, timezone
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
 
-    return datetime, timedelta, timezone
+    datetime would do, but importing it costs a one-file run more than this.
+    """
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
 
 
 @lru_cache(maxsize=4096)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from tvlint.formats import parse_rfc3339
+from tvlint.formats import rfc3339_instant
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from datetime import datetime
     from typing import Any
 
 CRITERIA = ("parameters", "completedAt", "timestamp", "position")
@@ -80,25 +78,21 @@ class DuplicateGroup:
     removed: tuple[Removal, ...]
 
 
-@cache
-def _no_instant() -> datetime:
-    from datetime import datetime, timezone
-
-    return datetime.min.replace(tzinfo=timezone.utc)
-
+# Only ever compared with itself: the field before it ranks a valid instant higher.
+_NO_INSTANT = (0, "")
 
 if TYPE_CHECKING:
-    Rank = tuple[bool, bool, bool, datetime, int]
+    Rank = tuple[bool, bool, bool, tuple[int, str], int]
 
 
 def _rank(entry: dict[str, Any], index: int) -> Rank:
     params = entry.get("parameters")
-    instant = parse_rfc3339(entry.get("timestamp"))
+    instant = rfc3339_instant(entry.get("timestamp"))
     return (
         isinstance(params, dict) and len(params) > 0,
         entry.get("completedAt") is not None,
         instant is not None,
-        instant or _no_instant(),
+        instant or _NO_INSTANT,
         -index,
     )
 
