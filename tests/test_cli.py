@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import builtins
 import json
 import subprocess
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from tvlint import __version__
+from tvlint.cli import build_parser
 
 from .factories import Run, dumps, run_process, s3_entry, webhook_entry
 
@@ -83,6 +85,18 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
     assert run.code == 2
     assert "invalid choice" in run.err
     assert cli("--no-such-flag").code == 2
+
+
+@pytest.mark.parametrize("columns", ["50", "120", "", "0", "wide"])
+def test_help_is_wrapped_as_argparse_would(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tvlint sizes its help without shutil; the text must be argparse's own.
+    monkeypatch.setenv("COLUMNS", columns)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tvlint", "--help"], capture_output=True, text=True, check=False
+    )
+    stock = build_parser()
+    stock.formatter_class = argparse.HelpFormatter
+    assert (proc.returncode, proc.stdout) == (0, stock.format_help())
 
 
 def test_version(cli: Cli) -> None:

@@ -32,9 +32,36 @@ def _comma_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without ``shutil``.
+
+    argparse builds a formatter for every ``add_argument``, and the default one imports
+    shutil (with zlib, bz2 and lzma) to ask for the terminal's width: more time than a
+    check of one staged file takes.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_columns() - 2)
+
+
+def _terminal_columns() -> int:
+    # What shutil.get_terminal_size does: $COLUMNS, then the terminal, then 80.
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0 and sys.__stdout__ is not None:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tvlint",
+        formatter_class=_HelpFormatter,
         description="Check training_versions.json files: JSON, schema and duplicate models.",
         epilog="Exit status: 0 nothing to report; 1 problems found or files changed "
         "(or that --diff would change); 2 usage or configuration error, or a file that "
