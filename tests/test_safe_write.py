@@ -84,17 +84,17 @@ def test_changed_on_disk_while_writing_is_left_alone(
 def test_changed_on_disk_through_the_cli_exits_2(
     cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tvlint.runner as runner
+    import tvlint.fix
 
     path = write(DUPLICATED)
-    real_plan = runner.plan_fix  # type: ignore[attr-defined]
+    real_plan = tvlint.fix.plan_fix
 
     def plan_then_edit(doc: Any) -> Any:
         plan = real_plan(doc)
         path.write_text(path.read_text() + " ")
         return plan
 
-    monkeypatch.setattr(runner, "plan_fix", plan_then_edit)
+    monkeypatch.setattr(tvlint.fix, "plan_fix", plan_then_edit)
     run = cli("--fix", path)
     assert run.code == 2
     assert "changed on disk since it was read" in run.err

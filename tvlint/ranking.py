@@ -65,6 +65,8 @@ def _plain_url_file(url: str) -> str | None:
 
 @dataclass(frozen=True)
 class Removal:
+    """An entry of a group that is not kept, and the criterion that decided it."""
+
     index: int
     criterion: str  # the first of CRITERIA on which the kept entry ranks higher
 

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 
 from tvlint.discover import FileFilter, discover
 from tvlint.document import Document
-from tvlint.fix import FixPlan, SelfCheckFailed, plan_fix
 from tvlint.lint import Checked, FileError, Linter, describe_os_error, read
 from tvlint.problem import Problem
 from tvlint.rules.duplicates import DuplicateLoraUrl
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from tvlint.fix import FixPlan
 
 
 class Mode(enum.Enum):
@@ -36,6 +39,8 @@ class FileFix:
 
 @dataclass
 class RunResult:
+    """Everything a run found and did, filled in file by file."""
+
     mode: Mode
     checked: list[Checked] = field(default_factory=list)
     fixes: list[FileFix] = field(default_factory=list)
@@ -78,6 +83,9 @@ def _fix(
     linter: Linter, checked: Checked, doc: Document, mode: Mode, backup: bool, result: RunResult
 ) -> Checked:
     """The file's outcome after the fix: what remains once the duplicates are gone."""
+    # Imported here: a check run plans no fix and writes nothing.
+    from tvlint.fix import SelfCheckFailed, plan_fix
+
     try:
         plan = plan_fix(doc)
     except SelfCheckFailed as exc:
@@ -89,7 +97,6 @@ def _fix(
         diff = plan.diff(checked.path, doc)
         result.fixes.append(FileFix(checked.path, plan, written=False, diff=diff))
     else:
-        # Imported here: a check run never writes, and needs none of it.
         from tvlint.safe_write import WriteFailed, replace_file
 
         try:

@@ -8,17 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tvlint.rules.duplicates import DuplicateLoraUrl
-from tvlint.runner import FileFix, RunResult
+from tvlint.runner import RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import TextIO
 
 FORMATS = ("text", "json", "github", "sarif")
 
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """How much a reporter shows; which reporter is chosen by name."""
+
     quiet: bool = False  # problems only
     statistics: bool = False  # counts by rule
     color: bool = False
@@ -26,6 +28,8 @@ class ReportOptions:
 
 @dataclass(frozen=True)
 class Summary:
+    """The counts every reporter closes with."""
+
     files: int
     files_with_problems: int
     problems: int
@@ -51,50 +55,6 @@ def summarize(result: RunResult) -> Summary:
         removed=sum(len(f.plan.removed) for f in result.fixes),
         backups=sum(f.backup is not None for f in result.fixes),
     )
-
-
-@dataclass(frozen=True)
-class EntryReport:
-    id: Any
-    name: Any
-    has_parameters: bool
-
-
-@dataclass(frozen=True)
-class RemovedReport(EntryReport):
-    criterion: str
-    only_here: dict[str, Any]  # keys the kept entry lacks; their values live in the backup
-
-
-@dataclass(frozen=True)
-class GroupReport:
-    model_file: str
-    kept: EntryReport
-    removed: tuple[RemovedReport, ...]
-
-
-def _entry(entry: dict[str, Any]) -> EntryReport:
-    params = entry.get("parameters")
-    return EntryReport(
-        entry.get("id"), entry.get("name"), isinstance(params, dict) and bool(params)
-    )
-
-
-def group_reports(fix: FileFix) -> list[GroupReport]:
-    """What was kept and removed in each duplicate group of one fixed file."""
-    reports = []
-    for group in fix.plan.groups:
-        kept = fix.plan.versions[group.kept]
-        removed = []
-        for removal in group.removed:
-            entry = fix.plan.versions[removal.index]
-            base = _entry(entry)
-            only_here = {k: v for k, v in entry.items() if k not in kept}
-            removed.append(
-                RemovedReport(base.id, base.name, base.has_parameters, removal.criterion, only_here)
-            )
-        reports.append(GroupReport(group.model_file, _entry(kept), tuple(removed)))
-    return reports
 
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from tvlint.report import ReportOptions, group_reports, summarize
+from tvlint.report import ReportOptions, summarize
 from tvlint.runner import FileFix, Mode, RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 
 def _fix(fix: FileFix) -> dict[str, Any]:
+    from tvlint.report.groups import group_reports
+
     groups = group_reports(fix)
     record: dict[str, Any] = {
         "path": fix.path,

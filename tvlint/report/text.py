@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 
 from tvlint.problem import Problem
-from tvlint.report import EntryReport, ReportOptions, Summary, group_reports, summarize
+from tvlint.report import ReportOptions, Summary, summarize
 from tvlint.rules import BY_CODE
 from tvlint.runner import FileFix, Mode, RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any, TextIO
+
+    from tvlint.report.groups import EntryReport
 
 WHY = {
     "parameters": "the kept entry has parameters",
@@ -36,6 +38,8 @@ def _entry(entry: EntryReport) -> str:
 
 
 def _fix_lines(fix: FileFix) -> list[str]:
+    from tvlint.report.groups import group_reports
+
     count = _plural(len(fix.plan.removed), "duplicate")
     if fix.written:
         backup = f"backup {fix.backup}" if fix.backup else "no backup"

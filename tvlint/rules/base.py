@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 
 from tvlint.document import Document
@@ -25,7 +24,10 @@ class Rule:
 
     @classmethod
     def doc(cls) -> str:
-        # inspect.cleandoc would do, but importing inspect costs more than this.
+        # inspect.cleandoc would do, but importing inspect costs more than this; only
+        # --explain and the SARIF and reference writers need it, not a check.
+        import textwrap
+
         first, _, rest = (cls.__doc__ or "").strip("\n").partition("\n")
         return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
 
