@@ -50,6 +50,17 @@ class FixPlan:
         return sorted(r.index for g in self.groups for r in g.removed)
 
 
+@dataclass(frozen=True)
+class FileFix:
+    """Duplicates removed from one file (``written``), or that ``--diff`` would remove."""
+
+    path: str
+    plan: FixPlan
+    written: bool
+    backup: str | None = None
+    diff: str | None = None
+
+
 def plan_fix(doc: Document) -> FixPlan | None:
     """The plan for ``doc``, or None when it has no duplicate model file."""
     groups = tuple(groups_of(doc))

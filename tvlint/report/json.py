@@ -6,11 +6,13 @@ import json
 from dataclasses import asdict
 
 from tvlint.report import ReportOptions, summarize
-from tvlint.runner import FileFix, Mode, RunResult
+from tvlint.runner import Mode, RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any, TextIO
+
+    from tvlint.fix import FileFix
 
 
 def _fix(fix: FileFix) -> dict[str, Any]:

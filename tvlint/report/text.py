@@ -7,12 +7,13 @@ import json
 from tvlint.problem import Problem
 from tvlint.report import ReportOptions, Summary, summarize
 from tvlint.rules import BY_CODE
-from tvlint.runner import FileFix, Mode, RunResult
+from tvlint.runner import Mode, RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any, TextIO
 
+    from tvlint.fix import FileFix
     from tvlint.report.groups import EntryReport
 
 WHY = {
