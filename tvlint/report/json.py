@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from tvlint.report import ReportOptions, summarize
+from tvlint.report import ReportOptions, Summary
 from tvlint.runner import Mode, RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -33,7 +33,7 @@ def _fix(fix: FileFix) -> dict[str, Any]:
 
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    s = summarize(result)
+    s = Summary(result)
     summary: dict[str, Any] = {
         "files": s.files,
         "files_with_problems": s.files_with_problems,

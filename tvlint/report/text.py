@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tvlint.problem import Problem
-from tvlint.report import ReportOptions, Summary, summarize
+from tvlint.report import ReportOptions, Summary
 from tvlint.rules import BY_CODE
 from tvlint.runner import Mode, RunResult
 
@@ -59,7 +59,7 @@ def _fix_lines(fix: FileFix) -> list[str]:
 
 def summary_lines(result: RunResult, options: ReportOptions) -> list[str]:
     """The closing summary, and with ``--statistics`` the count of each rule."""
-    s = summarize(result)
+    s = Summary(result)
     lines = _summary(s, result.mode)
     if options.statistics:
         lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
