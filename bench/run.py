@@ -185,18 +185,23 @@ def scenario_one_file(work: Path, runs: int, seed: int) -> list[Row]:
 
 def scenario_big(work: Path, entries: int, runs: int, seed: int) -> list[Row]:
     tree = work / "big"
-    pristine = tree / "pristine.json"
-    target = tree / "training_versions.json"
+    pristine = tree / "training_versions.json"  # never written: every command but --fix
+    target = tree / "fixed" / "training_versions.json"  # a fresh copy for each --fix
     if not pristine.exists():
         generate_big(pristine, entries, seed)
-        shutil.copyfile(pristine, target)
-    name = target.name
+    target.parent.mkdir(exist_ok=True)
+    name = pristine.name
     floor = Command("json.loads floor", [PYTHON, "-c", FLOOR, name])
     check = Command("tvlint", tvlint(name))
     diff = Command("tvlint --diff", tvlint("--diff", name))
-    fix = Command("tvlint --fix", tvlint("--fix", name), prepare=[(pristine, target)])
+    fix = Command(
+        "tvlint --fix", tvlint("--fix", str(target.relative_to(tree))), prepare=[(pristine, target)]
+    )
     cjs = Command("check-jsonschema", [*check_jsonschema(), name])
+    before = pristine.read_bytes()
     measure([floor, check, diff, fix, cjs], tree, runs)
+    if pristine.read_bytes() != before:  # every run must see the file with its duplicates
+        raise SystemExit(f"{pristine} changed during the benchmark")
     size = pristine.stat().st_size / 1e6
     label = f"1 file, {entries:,} entries ({size:.0f} MB)"
     return [
