@@ -29,9 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "training_versions.schema.json"
 PYTHON = sys.executable
 FLOOR = "import json,sys\nfor p in sys.argv[1:]:\n    with open(p,'rb') as f: json.loads(f.read())"
-ORJSON_FLOOR = (
-    "import orjson,sys\nfor p in sys.argv[1:]:\n    with open(p,'rb') as f: orjson.loads(f.read())"
-)
 
 
 @dataclass
@@ -155,9 +152,8 @@ def scenario_tree(work: Path, files: int, runs: int, with_others: bool, seed: in
     others: list[Command] = []
     if with_others:
         diff = Command("tvlint --diff", tvlint("--diff", *names))
-        fast_floor = Command("orjson.loads floor", [PYTHON, "-c", ORJSON_FLOOR, *names])
         cjs = Command("check-jsonschema", [*check_jsonschema(), *names])
-        others = [diff, fast_floor, cjs]
+        others = [diff, cjs]
     measure(commands + others, tree, runs)
     label = f"{files:,} files x 8"
     rows = [Row(label, floor, None, None), Row(label, check, floor, others[-1] if others else None)]

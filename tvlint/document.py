@@ -1,21 +1,23 @@
-"""A parsed file: its bytes, its data, and source positions computed on demand.
+"""A parsed file: its text, its data, and source positions computed on demand.
 
-Parsing is one call into the C JSON decoder. Positions are found afterwards, and only
-for files that have something to report, by walking the text with
-``JSONDecoder.raw_decode``: it decodes one value from an index and says where the value
-ends, so skipping a sibling costs C speed and no pure-Python tokenizer is needed.
+Parsing is ``json``'s C decoder, called once for each member of the root object and
+once for each entry of ``versions``: it decodes one value from an index and says where
+the value ends, so the entries' spans (which locating problems and ``--fix`` need) come
+with the parse, at C speed. Other positions are found afterwards, and only for what is
+reported, by walking the text the same way: skipping a sibling costs C speed and no
+pure-Python tokenizer is needed.
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from types import ModuleType
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -60,7 +62,7 @@ class Document:
     the JSON pointer of the member and the offset of the repeated key.
     """
 
-    raw: bytes
+    text: str
     data: Any
     has_bom: bool
     duplicate_keys: tuple[tuple[str, int], ...]
@@ -68,9 +70,14 @@ class Document:
     # for TV004 and reused by --fix).
     derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    @cached_property
-    def text(self) -> str:
-        return self.raw[len(UTF8_BOM) if self.has_bom else 0 :].decode("utf-8")
+    @property
+    def raw(self) -> bytes:
+        """The file's bytes, made again from the text (UTF-8 decoding round-trips).
+
+        Not kept: a document holds its text and data, and a large file's bytes beside
+        them would add its whole size to the peak memory of every run.
+        """
+        return (UTF8_BOM if self.has_bom else b"") + self.text.encode("utf-8")
 
     @cached_property
     def _marks(self) -> tuple[list[int], list[int], list[int]]:
@@ -147,76 +154,20 @@ class Document:
 
 
 def parse(raw: bytes) -> Document:
-    """Decode and parse ``raw`` as strict UTF-8 JSON, or raise InvalidJSON.
-
-    orjson parses about twice as fast as ``json``, and is stricter; the standard parser
-    runs instead whenever orjson refuses the file (it then explains why, with the
-    position, or accepts what orjson does not, as lone surrogates) and whenever
-    orjson's result might differ from its own: integers too large for 64 bits (orjson
-    makes them floats) and repeated keys (orjson cannot report them).
-    """
-    orjson = _fast_parser(len(raw))
-    if orjson is None:
-        return parse_exactly(raw)
-    has_bom = raw.startswith(UTF8_BOM)
-    body = raw[len(UTF8_BOM) :] if has_bom else raw
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return parse_exactly(raw)
-    if _may_differ(orjson, body, data):
-        return parse_exactly(raw)
-    return Document(raw=raw, data=data, has_bom=has_bom, duplicate_keys=())
+    """Decode and parse ``raw`` as strict UTF-8 JSON (RFC 8259), or raise InvalidJSON."""
+    text, has_bom = decode(raw)
+    return parse_text(text, has_bom)
 
 
-# Importing orjson costs about as much as parsing 2 MB with json: a run starts with json
-# and takes orjson once it has that much to read (a pre-commit run on one staged file
-# never does).
-FAST_PARSER_AFTER = 2 << 20
-_bytes_seen = 0
-
-
-def _fast_parser(size: int) -> ModuleType | None:
-    global _bytes_seen
-    _bytes_seen += size
-    if _bytes_seen < FAST_PARSER_AFTER:
-        return None
-    import orjson
-
-    return orjson
-
-
-_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
-
-
-def _may_differ(orjson: ModuleType, body: bytes, data: Any) -> bool:
-    """True unless orjson's data is certainly what ``json`` makes of ``body``.
-
-    A colon is either a key's separator or inside a string, in the text and in orjson's
-    compact re-serialisation alike (barring a colon written as an escape), so equal
-    counts mean no key was lost to a repetition.
-    """
-    if b"\\u003" in body and (b"\\u003a" in body or b"\\u003A" in body):
-        return True
-    try:
-        compact = orjson.dumps(data)
-    except orjson.JSONEncodeError:  # nested deeper than orjson writes (255 levels)
-        return True
-    if body.count(b":") != compact.count(b":"):
-        return True
-    # orjson turns integers beyond 64 bits into floats: below -2**63 takes 19 digits.
-    return b"0" * 19 in body.translate(_DIGITS)
-
-
-def parse_exactly(raw: bytes) -> Document:
-    """Parse with ``json``: exact errors with positions, and repeated keys found."""
+def decode(raw: bytes) -> tuple[str, bool]:
+    """The text of ``raw`` (UTF-8, an optional BOM dropped) and whether it had a BOM."""
     has_bom = raw.startswith(UTF8_BOM)
     if raw.startswith(_UTF16_BOMS):
         raise InvalidJSON(
             "file is UTF-16 (it starts with a UTF-16 byte-order mark); JSON must be UTF-8", 1, 1
         )
     try:
-        text = raw[len(UTF8_BOM) :].decode("utf-8") if has_bom else raw.decode("utf-8")
+        return (raw[len(UTF8_BOM) :].decode("utf-8") if has_bom else raw.decode("utf-8")), has_bom
     except UnicodeDecodeError as exc:
         start = exc.start + (len(UTF8_BOM) if has_bom else 0)
         line, column = _byte_position(raw, start, skip=len(UTF8_BOM) if has_bom else 0)
@@ -224,11 +175,33 @@ def parse_exactly(raw: bytes) -> Document:
             f"invalid UTF-8: byte 0x{raw[start]:02x} ({exc.reason})", line, column
         ) from None
 
+
+def parse_text(text: str, has_bom: bool = False) -> Document:
+    """Parse decoded text with ``json``: exact errors with positions, repeated keys found.
+
+    The cyclic garbage collector is paused meanwhile: parsing makes only acyclic
+    containers, and on a large file the collections it would trigger cost a tenth of
+    the parse.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_text(text, has_bom)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_text(text: str, has_bom: bool) -> Document:
     repeated = False
+    intern = sys.intern
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # Keys are interned: the decoder shares equal keys only within one call, and
+        # each entry of ``versions`` is decoded by its own call (for its span); a large
+        # file's entries would otherwise each hold their own copies of every key.
         nonlocal repeated
-        obj = dict(pairs)
+        obj = {intern(key): value for key, value in pairs}
         if len(obj) != len(pairs):
             repeated = True
         return obj
@@ -254,8 +227,7 @@ def parse_exactly(raw: bytes) -> Document:
         offset = _long_number_offset(text)
         raise _invalid_at(text, offset, _first_line(str(exc))) from None
     duplicates = tuple(_duplicate_keys(text)) if repeated else ()
-    doc = Document(raw=raw, data=data, has_bom=has_bom, duplicate_keys=duplicates)
-    doc.__dict__["text"] = text  # already decoded: spare the cached property the work
+    doc = Document(text=text, data=data, has_bom=has_bom, duplicate_keys=duplicates)
     doc._spans_cache.update(spans)
     return doc
 
@@ -291,7 +263,7 @@ def _decode_with_spans(
         pos = _skip_ws(text, pos + 1)
         if key == "versions" and text.startswith("[", pos):
             start = pos
-            value, pos, spans_at[start] = _array_with_spans(raw_decode, text, pos)
+            value, pos, spans_at[start] = _array_with_spans(_scanner(decoder), text, pos)
         else:
             value, pos = raw_decode(text, pos)
         pairs.append((key, value))
@@ -307,12 +279,12 @@ def _decode_with_spans(
 
 
 def _array_with_spans(
-    raw_decode: Callable[[str, int], tuple[Any, int]], text: str, pos: int
+    scan: Callable[[str, int], tuple[Any, int]], text: str, pos: int
 ) -> tuple[list[Any], int, list[tuple[int, int]]]:
     """The array at pos, the offset after it, and its elements' spans."""
     items: list[Any] = []
     spans: list[tuple[int, int]] = []
-    for value, start, end in _elements(text, pos, raw_decode):
+    for value, start, end in _elements(text, pos, scan):
         items.append(value)
         spans.append((start, end))
     close = _skip_ws(text, spans[-1][1] if spans else pos + 1)
@@ -365,22 +337,42 @@ def _members(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
         pos = _skip_ws(text, pos + 1)  # the comma
 
 
+def _scanner(decoder: json.JSONDecoder) -> Callable[[str, int], tuple[Any, int]]:
+    """The decoder's C scanner, which ``raw_decode`` calls (typeshed does not list it)."""
+    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
+    return scan
+
+
 def _elements(
-    text: str, pos: int, raw_decode: Callable[[str, int], tuple[Any, int]] = _SKIPPER.raw_decode
+    text: str, pos: int, scan: Callable[[str, int], tuple[Any, int]] | None = None
 ) -> Iterator[tuple[Any, int, int]]:
-    """(value, start, end) of each element of the array at pos."""
+    """(value, start, end) of each element of the array at pos.
+
+    ``scan`` is a decoder's C scanner (what ``raw_decode`` calls, without its Python
+    frame); it raises StopIteration where no value starts.
+    """
     pos = _skip_ws(text, pos + 1)
     if text.startswith("]", pos):
         return
+    separator = _separator()
+    scan = scan or _scanner(_SKIPPER)
     while True:
-        value, end = raw_decode(text, pos)
+        try:
+            value, end = scan(text, pos)
+        except StopIteration:
+            raise _NotWalkable from None
         yield value, pos, end
-        pos = _skip_ws(text, end)
-        if text.startswith("]", pos):
-            return
-        if not text.startswith(",", pos):
+        found = separator(text, end)
+        if found is None:
+            if text.startswith("]", _skip_ws(text, end)):
+                return
             raise _NotWalkable
-        pos = _skip_ws(text, pos + 1)
+        pos = found.end()
+
+
+@cache
+def _separator() -> Callable[[str, int], re.Match[str] | None]:
+    return re.compile(f"{_WHITESPACE},{_WHITESPACE}").match
 
 
 def _duplicate_keys(text: str) -> Iterator[tuple[str, int]]:

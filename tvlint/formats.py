@@ -49,14 +49,22 @@ def _date_time_match(value: str) -> re.Match[str] | None:
 # The same grammar without its groups, for checking many date-times in one regex call.
 _DATE_TIME_FORM = _DATE_TIME_PARTS.replace("(", "(?:").replace("(?:?:", "(?:")
 _DATE_TIMES = re.compile(rf"(?:{_DATE_TIME_FORM}\n)+", re.ASCII).fullmatch
+# Values per regex call: the repeat keeps a backtracking point for each value (80 MB
+# for the 120,000 date-times of a 50 MB file in one call). A possessive repeat would
+# not, but needs Python 3.11.
+_BATCH = 1024
 _YEAR_ZERO = re.compile(r"^0000", re.MULTILINE).search
 _LATE_DAYS = re.compile(r"^(\d{4})-(\d\d)-(29|3[01])", re.ASCII | re.MULTILINE).findall
 
 
 def all_date_times(values: list[str]) -> bool:
-    """``is_date_time`` for every string in ``values``, with one regex call for all."""
-    if not values:
-        return True
+    """``is_date_time`` for every string in ``values``, with few regex calls for all."""
+    return all(
+        _all_date_times(values[start : start + _BATCH]) for start in range(0, len(values), _BATCH)
+    )
+
+
+def _all_date_times(values: list[str]) -> bool:
     joined = "\n".join(values) + "\n"
     if joined.count("\n") != len(values) or _DATE_TIMES(joined) is None:
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from tvlint.document import Document, InvalidJSON, parse
+from tvlint.document import Document, InvalidJSON, decode, parse_text
 from tvlint.problem import Finding, Problem
 from tvlint.rules import BY_CODE, Rule
 from tvlint.rules.syntax import InvalidJson
@@ -52,19 +52,39 @@ class Linter:
         self.rules = [rule for rule in rules if rule.code in wanted]
         self.report_invalid_json = InvalidJson.code in wanted
 
+    def lint_file(self, path: str) -> tuple[Checked, Document | None]:
+        """``lint_bytes`` of the file at ``path``; OSError if it cannot be read."""
+        raw = read(path)
+        try:
+            text, has_bom = decode(raw)
+        except InvalidJSON as exc:
+            return self._invalid(path, exc), None
+        # The text is the file from here: holding its bytes as well would add the
+        # file's whole size to the peak memory.
+        del raw
+        return self._lint_text(path, text, has_bom)
+
     def lint_bytes(self, path: str, raw: bytes) -> tuple[Checked, Document | None]:
         """What is wrong with ``raw``, and its document when it is JSON at all."""
         try:
-            doc = parse(raw)
+            text, has_bom = decode(raw)
         except InvalidJSON as exc:
-            problems: tuple[Problem, ...] = ()
-            if self.report_invalid_json:
-                rule = InvalidJson
-                problems = (
-                    Problem(path, exc.line, exc.column, rule.code, rule.name, exc.message, ""),
-                )
-            return Checked(path, problems), None
+            return self._invalid(path, exc), None
+        return self._lint_text(path, text, has_bom)
+
+    def _lint_text(self, path: str, text: str, has_bom: bool) -> tuple[Checked, Document | None]:
+        try:
+            doc = parse_text(text, has_bom)
+        except InvalidJSON as exc:
+            return self._invalid(path, exc), None
         return self.lint_document(path, doc), doc
+
+    def _invalid(self, path: str, exc: InvalidJSON) -> Checked:
+        problems: tuple[Problem, ...] = ()
+        if self.report_invalid_json:
+            rule = InvalidJson
+            problems = (Problem(path, exc.line, exc.column, rule.code, rule.name, exc.message, ""),)
+        return Checked(path, problems)
 
     def lint_document(self, path: str, doc: Document) -> Checked:
         findings = [finding for rule in self.rules for finding in rule.check(doc)]

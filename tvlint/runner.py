@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from tvlint.discover import FileFilter, discover
 from tvlint.document import Document
-from tvlint.lint import Checked, FileError, Linter, describe_os_error, read
+from tvlint.lint import Checked, FileError, Linter, describe_os_error
 from tvlint.problem import Problem
 from tvlint.rules.duplicates import DuplicateLoraUrl
 
@@ -58,11 +58,10 @@ def run(
     fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
     for path in discover(paths, unlistable, where):
         try:
-            raw = read(path)
+            checked, doc = linter.lint_file(path)
         except OSError as exc:
             result.errors.append(FileError(path, describe_os_error(exc)))
             continue
-        checked, doc = linter.lint_bytes(path, raw)
         if fixing and doc is not None:
             checked = _fix(linter, checked, doc, mode, backup, result)
         # The document is dropped here: a run over many files holds only their problems.
