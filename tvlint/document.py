@@ -192,19 +192,33 @@ def parse_text(text: str, has_bom: bool = False) -> Document:
             gc.enable()
 
 
+# Keys of larger texts are interned: the decoder shares equal keys only within one
+# call, and each entry of ``versions`` is decoded by its own call (for its span), so a
+# large file's entries would each hold their own copies of every key (75 MB more for a
+# 50 MB file). For a small file the copies cost less than interning.
+INTERN_KEYS_ABOVE = 1 << 20
+
+
 def _parse_text(text: str, has_bom: bool) -> Document:
     repeated = False
     intern = sys.intern
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        # Keys are interned: the decoder shares equal keys only within one call, and
-        # each entry of ``versions`` is decoded by its own call (for its span); a large
-        # file's entries would otherwise each hold their own copies of every key.
+        nonlocal repeated
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            repeated = True
+        return obj
+
+    def interning_pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         nonlocal repeated
         obj = {intern(key): value for key, value in pairs}
         if len(obj) != len(pairs):
             repeated = True
         return obj
+
+    if len(text) > INTERN_KEYS_ABOVE:
+        pairs_hook = interning_pairs_hook
 
     decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     try:
@@ -319,28 +333,32 @@ def _members(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
     """(key, key offset, value start) of each member of the object at pos.
 
     A member's value is decoded (to find where it ends) only if the caller asks for
-    the next member.
+    the next member. The text is known to be valid JSON.
     """
     pos = _skip_ws(text, pos + 1)
     if text.startswith("}", pos):
         return
+    colon, separator = _colon(), _separator()
     while True:
-        key_offset = pos
-        key, pos = _SKIPPER.raw_decode(text, pos)
-        pos = _skip_ws(text, pos) + 1  # the colon
-        value_start = _skip_ws(text, pos)
-        yield key, key_offset, value_start
-        _, value_end = _SKIPPER.raw_decode(text, value_start)
-        pos = _skip_ws(text, value_end)
-        if text.startswith("}", pos):
+        key, after_key = scanstring(text, pos + 1)
+        value_start = colon(text, after_key).end()  # type: ignore[union-attr]
+        yield key, pos, value_start
+        _, value_end = _skip(text, value_start)
+        found = separator(text, value_end)
+        if found is None:  # the closing brace
             return
-        pos = _skip_ws(text, pos + 1)  # the comma
+        pos = found.end()
 
 
 def _scanner(decoder: json.JSONDecoder) -> Callable[[str, int], tuple[Any, int]]:
     """The decoder's C scanner, which ``raw_decode`` calls (typeshed does not list it)."""
     scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
     return scan
+
+
+_skip = _scanner(_SKIPPER)  # decodes a value only to learn where it ends
+# json's string decoder (C): a key from just after its opening quote (typeshed omits it).
+scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 def _elements(
@@ -355,7 +373,7 @@ def _elements(
     if text.startswith("]", pos):
         return
     separator = _separator()
-    scan = scan or _scanner(_SKIPPER)
+    scan = scan or _skip
     while True:
         try:
             value, end = scan(text, pos)
@@ -373,6 +391,11 @@ def _elements(
 @cache
 def _separator() -> Callable[[str, int], re.Match[str] | None]:
     return re.compile(f"{_WHITESPACE},{_WHITESPACE}").match
+
+
+@cache
+def _colon() -> Callable[[str, int], re.Match[str] | None]:
+    return re.compile(f"{_WHITESPACE}:{_WHITESPACE}").match
 
 
 def _duplicate_keys(text: str) -> Iterator[tuple[str, int]]:
