@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from tvlint.document import Document, InvalidJSON, decode, parse_text
+from tvlint.document import Document, InvalidJSON, decode, parse, parse_text
 from tvlint.problem import Finding, Problem
 from tvlint.rules import BY_CODE, Rule
 from tvlint.rules.syntax import InvalidJson
@@ -52,34 +52,25 @@ class Linter:
         self.rules = [rule for rule in rules if rule.code in wanted]
         self.report_invalid_json = InvalidJson.code in wanted
 
-    def lint_file(self, path: str) -> tuple[Checked, Document | None]:
-        """``lint_bytes`` of the file at ``path``; OSError if it cannot be read."""
+    def parse_file(self, path: str) -> Document:
+        """The file's document; OSError if it cannot be read, InvalidJSON if not JSON."""
         raw = read(path)
-        try:
-            text, has_bom = decode(raw)
-        except InvalidJSON as exc:
-            return self._invalid(path, exc), None
+        text, has_bom = decode(raw)
         # The text is the file from here: holding its bytes as well would add the
         # file's whole size to the peak memory.
         del raw
-        return self._lint_text(path, text, has_bom)
+        return parse_text(text, has_bom)
 
     def lint_bytes(self, path: str, raw: bytes) -> tuple[Checked, Document | None]:
         """What is wrong with ``raw``, and its document when it is JSON at all."""
         try:
-            text, has_bom = decode(raw)
+            doc = parse(raw)
         except InvalidJSON as exc:
-            return self._invalid(path, exc), None
-        return self._lint_text(path, text, has_bom)
-
-    def _lint_text(self, path: str, text: str, has_bom: bool) -> tuple[Checked, Document | None]:
-        try:
-            doc = parse_text(text, has_bom)
-        except InvalidJSON as exc:
-            return self._invalid(path, exc), None
+            return self.invalid(path, exc), None
         return self.lint_document(path, doc), doc
 
-    def _invalid(self, path: str, exc: InvalidJSON) -> Checked:
+    def invalid(self, path: str, exc: InvalidJSON) -> Checked:
+        """The outcome for a file that is not JSON: TV001 (if enabled) where it broke."""
         problems: tuple[Problem, ...] = ()
         if self.report_invalid_json:
             rule = InvalidJson

@@ -9,7 +9,7 @@ import enum
 from collections.abc import Sequence
 
 from tvlint.discover import FileFilter, discover
-from tvlint.document import Document
+from tvlint.document import Document, InvalidJSON
 from tvlint.lint import Checked, FileError, Linter, describe_os_error
 from tvlint.problem import Problem
 from tvlint.rules.duplicates import DuplicateLoraUrl
@@ -58,41 +58,49 @@ def run(
     fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
     for path in discover(paths, unlistable, where):
         try:
-            checked, doc = linter.lint_file(path)
+            doc = linter.parse_file(path)
         except OSError as exc:
             result.errors.append(FileError(path, describe_os_error(exc)))
             continue
-        if fixing and doc is not None:
-            checked = _fix(linter, checked, doc, mode, backup, result)
+        except InvalidJSON as exc:
+            result.checked.append(linter.invalid(path, exc))
+            continue
+        if fixing:
+            checked = _fix(linter, path, doc, mode, backup, result)
+        else:
+            checked = linter.lint_document(path, doc)
         # The document is dropped here: a run over many files holds only their problems.
         result.checked.append(checked)
     return result
 
 
 def _fix(
-    linter: Linter, checked: Checked, doc: Document, mode: Mode, backup: bool, result: RunResult
+    linter: Linter, path: str, doc: Document, mode: Mode, backup: bool, result: RunResult
 ) -> Checked:
-    """The file's outcome after the fix: what remains once the duplicates are gone."""
+    """The file's outcome: what remains once its duplicates are gone (or would be).
+
+    A file with duplicates is checked only after the fix, as that is what is reported.
+    """
     # Imported here: a check run plans no fix and writes nothing.
     from tvlint.fix import FileFix, SelfCheckFailed, plan_fix
 
     try:
         plan = plan_fix(doc)
     except SelfCheckFailed as exc:
-        result.errors.append(FileError(checked.path, f"not fixed: {exc}"))
-        return checked
+        result.errors.append(FileError(path, f"not fixed: {exc}"))
+        return linter.lint_document(path, doc)
     if plan is None:
-        return checked
+        return linter.lint_document(path, doc)
     if mode is Mode.DIFF:
-        diff = plan.diff(checked.path, doc)
-        result.fixes.append(FileFix(checked.path, plan, written=False, diff=diff))
+        diff = plan.diff(path, doc)
+        result.fixes.append(FileFix(path, plan, written=False, diff=diff))
     else:
         from tvlint.safe_write import WriteFailed, replace_file
 
         try:
-            backup_path = replace_file(checked.path, doc.raw, plan.new_bytes, backup)
+            backup_path = replace_file(path, doc.raw, plan.new_bytes, backup)
         except WriteFailed as exc:
-            result.errors.append(FileError(checked.path, f"not fixed: {exc.reason}"))
-            return checked
-        result.fixes.append(FileFix(checked.path, plan, written=True, backup=backup_path))
-    return linter.lint_document(checked.path, plan.new_document)
+            result.errors.append(FileError(path, f"not fixed: {exc.reason}"))
+            return linter.lint_document(path, doc)
+        result.fixes.append(FileFix(path, plan, written=True, backup=backup_path))
+    return linter.lint_document(path, plan.new_document)
