@@ -22,38 +22,32 @@ def valid(x: Any) -> bool:
 def _root(x: Any, dt: list[str]) -> bool:
     if not (type(x) is dict): return False
     if not ('versions' in x): return False
-    if 'versions' in x:
-        v1 = x['versions']
-        if not (type(v1) is list): return False
-        for v2 in v1:
-            if not _def0(v2, dt): return False
+    v1 = x['versions']
+    if not (type(v1) is list): return False
+    for v2 in v1:
+        if not _def0(v2, dt): return False
     return True
 
 
 def _def0(x: Any, dt: list[str]) -> bool:
     if not (type(x) is dict): return False
     if not ('id' in x and 'name' in x and 'timestamp' in x and 'parameters' in x and 'status' in x): return False
-    if 'id' in x:
-        v3 = x['id']
-        if not (type(v3) is str): return False
-        if (len(v3) < 1): return False
-    if 'name' in x:
-        v4 = x['name']
-        if not (type(v4) is str): return False
-        if (len(v4) < 1): return False
+    v3 = x['id']
+    if not (type(v3) is str): return False
+    if (len(v3) < 1): return False
+    v4 = x['name']
+    if not (type(v4) is str): return False
+    if (len(v4) < 1): return False
     if 'description' in x:
         v5 = x['description']
         if not (type(v5) is str): return False
-    if 'timestamp' in x:
-        v6 = x['timestamp']
-        if not (type(v6) is str): return False
-        if True: dt.append(v6)
-    if 'parameters' in x:
-        v7 = x['parameters']
-        if not _def1(v7, dt): return False
-    if 'status' in x:
-        v8 = x['status']
-        if type(v8) is not str or v8 not in {'completed', 'failed', 'pending', 'starting', 'training'}: return False
+    v6 = x['timestamp']
+    if not (type(v6) is str): return False
+    dt.append(v6)
+    v7 = x['parameters']
+    if not _def1(v7, dt): return False
+    v8 = x['status']
+    if type(v8) is not str or v8 not in {'completed', 'failed', 'pending', 'starting', 'training'}: return False
     if 'loraUrl' in x:
         v9 = x['loraUrl']
         if not (type(v9) is str): return False
@@ -64,19 +58,19 @@ def _def0(x: Any, dt: list[str]) -> bool:
     if 'imageCount' in x:
         v11 = x['imageCount']
         if not ((type(v11) is int or (type(v11) is float and v11.is_integer()))): return False
-        if type(v11) in _NUMBER and (v11 < 0): return False
+        if (v11 < 0): return False
     if 'completedAt' in x:
         v12 = x['completedAt']
         if not (type(v12) is str): return False
-        if True: dt.append(v12)
+        dt.append(v12)
     if 'failedAt' in x:
         v13 = x['failedAt']
         if not (type(v13) is str): return False
-        if True: dt.append(v13)
+        dt.append(v13)
     if 'lastSynced' in x:
         v14 = x['lastSynced']
         if not (type(v14) is str): return False
-        if True: dt.append(v14)
+        dt.append(v14)
     if 'isGood' in x:
         v15 = x['isGood']
         if not (type(v15) is bool): return False
@@ -91,43 +85,43 @@ def _def1(x: Any, dt: list[str]) -> bool:
     if 'network_dim' in x:
         v17 = x['network_dim']
         if not ((type(v17) is int or (type(v17) is float and v17.is_integer()))): return False
-        if type(v17) in _NUMBER and (v17 < 0): return False
+        if (v17 < 0): return False
     if 'network_alpha' in x:
         v18 = x['network_alpha']
         if not (type(v18) in _NUMBER): return False
     if 'learning_rate' in x:
         v19 = x['learning_rate']
         if not (type(v19) in _NUMBER): return False
-        if type(v19) in _NUMBER and (v19 <= 0): return False
+        if (v19 <= 0): return False
     if 'max_train_steps' in x:
         v20 = x['max_train_steps']
         if not ((type(v20) is int or (type(v20) is float and v20.is_integer()))): return False
-        if type(v20) in _NUMBER and (v20 < 0): return False
+        if (v20 < 0): return False
     if 'lr_scheduler' in x:
         v21 = x['lr_scheduler']
         if not (type(v21) is str): return False
     if 'lr_warmup_steps' in x:
         v22 = x['lr_warmup_steps']
         if not ((type(v22) is int or (type(v22) is float and v22.is_integer()))): return False
-        if type(v22) in _NUMBER and (v22 < 0): return False
+        if (v22 < 0): return False
     if 'optimizer_type' in x:
         v23 = x['optimizer_type']
         if not (type(v23) is str): return False
     if 'batch_size' in x:
         v24 = x['batch_size']
         if not ((type(v24) is int or (type(v24) is float and v24.is_integer()))): return False
-        if type(v24) in _NUMBER and (v24 < 0): return False
+        if (v24 < 0): return False
     if 'num_repeats' in x:
         v25 = x['num_repeats']
         if not ((type(v25) is int or (type(v25) is float and v25.is_integer()))): return False
-        if type(v25) in _NUMBER and (v25 < 0): return False
+        if (v25 < 0): return False
     if 'gradient_dtype' in x:
         v26 = x['gradient_dtype']
         if not (type(v26) is str): return False
     if 'save_every_n_steps' in x:
         v27 = x['save_every_n_steps']
         if not ((type(v27) is int or (type(v27) is float and v27.is_integer()))): return False
-        if type(v27) in _NUMBER and (v27 < 0): return False
+        if (v27 < 0): return False
     if 'class_tokens' in x:
         v28 = x['class_tokens']
         if not (type(v28) is str): return False

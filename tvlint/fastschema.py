@@ -183,7 +183,7 @@ class _Generator:
             lines += self.enum(schema["enum"], v, pad)
         lines += self.string_checks(schema, v, depth, known in (None, "string"), known is None)
         if known in (None, "number", "integer"):
-            lines += self.number_checks(schema, v, depth)
+            lines += self.number_checks(schema, v, depth, guard=known is None)
         if known in (None, "object"):
             lines += _unguard(self.object_checks(schema, v, depth), known == "object")
         if "items" in schema and known in (None, "array"):
@@ -234,14 +234,14 @@ class _Generator:
             if schema["format"] == "uri":
                 tests.append(f"not _is_uri({v})")
             elif schema["format"] == "date-time":
-                lines.append(f"{pad}if {is_str}True: dt.append({v})")
+                lines.append(f"{pad}if {is_str}True: dt.append({v})" if guard else f"{pad}dt.append({v})")
             else:
                 raise Unsupported(f"format {schema['format']!r}")
         if tests:
             lines.append(f"{pad}if {is_str}({' or '.join(tests)}): return False")
         return lines if applies else []
 
-    def number_checks(self, schema: dict[str, Any], v: str, depth: int) -> list[str]:
+    def number_checks(self, schema: dict[str, Any], v: str, depth: int, guard: bool) -> list[str]:
         tests = []
         for keyword, op in (
             ("minimum", "<"),
@@ -257,7 +257,8 @@ class _Generator:
         if not tests:
             return []
         pad = "    " * depth
-        return [f"{pad}if type({v}) in _NUMBER and ({' or '.join(tests)}): return False"]
+        is_number = f"type({v}) in _NUMBER and " if guard else ""
+        return [f"{pad}if {is_number}({' or '.join(tests)}): return False"]
 
     def object_checks(self, schema: dict[str, Any], v: str, depth: int) -> list[str]:
         required = schema.get("required", [])
@@ -275,6 +276,11 @@ class _Generator:
             lines.append(f"{pad}    if not ({present}): return False")
         for key, subschema in properties.items():
             value = self.var()
+            if key in required:  # present: the test above returned otherwise
+                body = self.checks(subschema, value, depth + 1)
+                if body:
+                    lines += [f"{pad}    {value} = {v}[{key!r}]", *body]
+                continue
             body = self.checks(subschema, value, depth + 2)
             if body:
                 lines += [
