@@ -276,7 +276,7 @@ def test_the_walking_parser_gives_json_s_answer_and_true_spans(text: str) -> Non
         assert [json.loads(doc.text[a:b]) for a, b in spans] == versions
         decode_at = json.JSONDecoder().raw_decode
         for i, entry in enumerate(versions):
-            for key, value in (entry.items() if isinstance(entry, dict) else ()):
+            for key, value in entry.items() if isinstance(entry, dict) else ():
                 offset = doc.locate(document.join_pointer("versions", i, key))
                 assert decode_at(doc.text, offset)[0] == value
 

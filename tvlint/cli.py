@@ -58,6 +58,17 @@ def _terminal_columns() -> int:
     return columns if columns > 0 else 80
 
 
+def _job_count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}")
+    return int(value)
+
+
+def _available_cpus() -> int:
+    sched_getaffinity = getattr(os, "sched_getaffinity", None)  # not on macOS or Windows
+    return len(sched_getaffinity(0)) if sched_getaffinity else os.cpu_count() or 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tvlint",
@@ -107,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--exclude", type=_comma_list, metavar="GLOBS", help="skip paths matching these globs"
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_job_count,
+        default=0,
+        metavar="N",
+        help="processes for a check of many files (default 0: one per CPU)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -177,7 +196,8 @@ def _main(argv: Sequence[str] | None) -> int:
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
     where = FileFilter(settings.root, settings.include, settings.exclude)
     linter = Linter(rules, settings.enabled)
-    result = run(linter, args.paths or ["."], mode, backup=not args.no_backup, where=where)
+    jobs = args.jobs or _available_cpus()
+    result = run(linter, args.paths or ["."], mode, not args.no_backup, where, jobs)
     options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stdout))
     report(result, args.format, options, sys.stdout, sys.stderr)
     return exit_status(result)

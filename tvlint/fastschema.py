@@ -234,7 +234,9 @@ class _Generator:
             if schema["format"] == "uri":
                 tests.append(f"not _is_uri({v})")
             elif schema["format"] == "date-time":
-                lines.append(f"{pad}if {is_str}True: dt.append({v})" if guard else f"{pad}dt.append({v})")
+                lines.append(
+                    f"{pad}if {is_str}True: dt.append({v})" if guard else f"{pad}dt.append({v})"
+                )
             else:
                 raise Unsupported(f"format {schema['format']!r}")
         if tests:

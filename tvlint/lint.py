@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from tvlint.document import Document, InvalidJSON, decode, parse, parse_text
 from tvlint.problem import Finding, Problem
@@ -60,6 +60,21 @@ class Linter:
         # file's whole size to the peak memory.
         del raw
         return parse_text(text, has_bom)
+
+    def check_file(
+        self, path: str, then: Callable[[str, Document], Checked] | None = None
+    ) -> Checked | FileError:
+        """One file's outcome: its problems, or why it could not be read.
+
+        ``then`` takes the place of ``lint_document`` for a file that parsed (the fix).
+        """
+        try:
+            doc = self.parse_file(path)
+        except OSError as exc:
+            return FileError(path, describe_os_error(exc))
+        except InvalidJSON as exc:
+            return self.invalid(path, exc)
+        return (then or self.lint_document)(path, doc)
 
     def lint_bytes(self, path: str, raw: bytes) -> tuple[Checked, Document | None]:
         """What is wrong with ``raw``, and its document when it is JSON at all."""

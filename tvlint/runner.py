@@ -6,10 +6,11 @@ Nothing here prints; the reporters and the CLI decide what a result looks like.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
 
 from tvlint.discover import FileFilter, discover
-from tvlint.document import Document, InvalidJSON
+from tvlint.document import Document
 from tvlint.lint import Checked, FileError, Linter, describe_os_error
 from tvlint.problem import Problem
 from tvlint.rules.duplicates import DuplicateLoraUrl
@@ -49,29 +50,46 @@ def run(
     mode: Mode,
     backup: bool = True,
     where: FileFilter | None = None,
+    jobs: int = 1,
 ) -> RunResult:
+    """Every file under ``paths``, in order; a check of many files uses ``jobs`` workers."""
     result = RunResult(mode)
 
     def unlistable(error: OSError) -> None:
         result.errors.append(FileError(str(error.filename), describe_os_error(error)))
 
+    files = list(discover(paths, unlistable, where))
     fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
-    for path in discover(paths, unlistable, where):
-        try:
-            doc = linter.parse_file(path)
-        except OSError as exc:
-            result.errors.append(FileError(path, describe_os_error(exc)))
-            continue
-        except InvalidJSON as exc:
-            result.checked.append(linter.invalid(path, exc))
-            continue
-        if fixing:
-            checked = _fix(linter, path, doc, mode, backup, result)
+    outcomes: Iterable[Checked | FileError]
+    if fixing:
+
+        def fix(path: str, doc: Document) -> Checked:
+            return _fix(linter, path, doc, mode, backup, result)
+
+        outcomes = (linter.check_file(path, fix) for path in files)
+    elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
+        from tvlint.parallel import check_files
+
+        outcomes = check_files(linter, files, jobs)
+    else:
+        # Each document is dropped once checked: a run holds only the problems.
+        outcomes = (linter.check_file(path) for path in files)
+    for outcome in outcomes:
+        if isinstance(outcome, FileError):
+            result.errors.append(outcome)
         else:
-            checked = linter.lint_document(path, doc)
-        # The document is dropped here: a run over many files holds only their problems.
-        result.checked.append(checked)
+            result.checked.append(outcome)
     return result
+
+
+# Fewer files are checked in this process: starting workers would cost more than it saves.
+PARALLEL_FROM = 200
+
+
+def can_fork() -> bool:
+    """Workers are forked (they inherit the imports and the linter), on Linux only:
+    elsewhere fork is unavailable or, as on macOS, unsafe with system libraries."""
+    return sys.platform == "linux"
 
 
 def _fix(

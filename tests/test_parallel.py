@@ -1,0 +1,116 @@
+"""A check of many files in worker processes reports exactly what one process does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import tvlint.parallel
+from tvlint.runner import PARALLEL_FROM, can_fork
+
+from .factories import Run, dumps, run_process, s3_entry, webhook_entry
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="workers are forked on Linux only")
+
+
+def _tree(root: Path, files: int) -> None:
+    """Clean files, duplicates, invalid JSON, schema errors, and two unreadable paths."""
+    for i in range(files):
+        path = root / f"resources/style_images/{i}_s/training_versions.json"
+        path.parent.mkdir(parents=True)
+        model = f"style_{i}_vV7"
+        versions: list[Any] = [s3_entry(model)]
+        if i % 3 == 0:
+            versions.append(webhook_entry(f"job-{i}-e1", model))
+        if i % 7 == 0:
+            versions.append({"id": f"x{i}", "status": "done"})
+        text = dumps({"versions": versions})
+        path.write_text(text[:-9] if i % 50 == 0 else text)
+    (root / "data/actors/a_dir/training_versions.json").mkdir(parents=True)
+    dangling = root / "data/actors/gone/training_versions.json"
+    dangling.parent.mkdir(parents=True)
+    dangling.symlink_to(root / "nowhere.json")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_workers_report_exactly_what_one_process_does(tmp_path: Path, fmt: str) -> None:
+    _tree(tmp_path, PARALLEL_FROM + 40)
+    serial = run_process("--format", fmt, "--jobs", "1", tmp_path)
+    parallel = run_process("--format", fmt, "--jobs", "3", tmp_path)
+    assert serial.code == 2  # the directory and the dangling link
+    assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err)
+    if fmt == "text":
+        assert f"{PARALLEL_FROM + 40} files checked" in serial.out
+
+
+def test_many_files_take_the_workers_and_few_do_not(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = tvlint.parallel.check_files
+
+    def spy(linter: Any, paths: Any, jobs: int) -> Any:
+        calls.append(jobs)
+        return real(linter, paths, jobs)
+
+    monkeypatch.setattr(tvlint.parallel, "check_files", spy)
+    _tree(tmp_path / "many", PARALLEL_FROM)
+    _tree(tmp_path / "few", PARALLEL_FROM // 4)
+    assert cli("--jobs", "2", tmp_path / "many").code == 2
+    assert cli("--jobs", "1", tmp_path / "many").code == 2
+    assert cli("--jobs", "2", tmp_path / "few").code == 2
+    assert cli("--jobs", "2", "--fix", "--no-backup", tmp_path / "few").code == 2
+    assert calls == [2]
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+def test_ctrl_c_stops_workers_and_parent_quietly(tmp_path: Path) -> None:
+    _tree(tmp_path, 2000)
+    caught = 0
+    for _ in range(5):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tvlint", "--jobs", "2", str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # a process group of its own, as a shell gives a job
+        )
+        deadline = time.monotonic() + 30
+        while not _children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        out, err = proc.communicate(timeout=60)
+        if proc.returncode == 130:
+            caught += 1
+            assert (out, err) == (b"", b"tvlint: interrupted\n")
+        else:  # finished before the signal: a whole report
+            assert proc.returncode == 2 and b"2000 files checked" in out
+    assert caught > 0
+    # No worker outlives the run.
+    time.sleep(0.2)
+    assert _running_with(str(tmp_path)) == []
+
+
+def _running_with(argument: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if argument.encode() in cmdline.read_bytes().split(b"\0"):
+                found.append(cmdline.parent.name)
+        except OSError:  # gone meanwhile
+            pass
+    return found
