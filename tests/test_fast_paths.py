@@ -270,6 +270,9 @@ def test_the_walking_parser_gives_json_s_answer_and_true_spans(text: str) -> Non
     assert parses
     assert doc.data == data
     assert bool(doc.duplicate_keys) == repeated
+    whole = document.parse(text.encode("utf-8", "surrogatepass"), spans=False)
+    assert (whole.data, whole.duplicate_keys) == (doc.data, doc.duplicate_keys)
+    assert whole.element_spans("/versions") == doc.element_spans("/versions")
     versions = data.get("versions") if isinstance(data, dict) else None
     if isinstance(versions, list) and not repeated:
         spans = doc.element_spans("/versions")

@@ -153,10 +153,10 @@ class Document:
         return None
 
 
-def parse(raw: bytes) -> Document:
+def parse(raw: bytes, spans: bool = True) -> Document:
     """Decode and parse ``raw`` as strict UTF-8 JSON (RFC 8259), or raise InvalidJSON."""
     text, has_bom = decode(raw)
-    return parse_text(text, has_bom)
+    return parse_text(text, has_bom, spans)
 
 
 def decode(raw: bytes) -> tuple[str, bool]:
@@ -176,8 +176,12 @@ def decode(raw: bytes) -> tuple[str, bool]:
         ) from None
 
 
-def parse_text(text: str, has_bom: bool = False) -> Document:
+def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document:
     """Parse decoded text with ``json``: exact errors with positions, repeated keys found.
+
+    With ``spans``, the entries of ``versions`` are decoded one by one, which gives
+    their spans with the parse; without, the text is decoded in one call (a little
+    faster) and spans are found if and when something asks for them.
 
     The cyclic garbage collector is paused meanwhile: parsing makes only acyclic
     containers, and on a large file the collections it would trigger cost a tenth of
@@ -186,7 +190,7 @@ def parse_text(text: str, has_bom: bool = False) -> Document:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, has_bom)
+        return _parse_text(text, has_bom, spans)
     finally:
         if collecting:
             gc.enable()
@@ -199,7 +203,7 @@ def parse_text(text: str, has_bom: bool = False) -> Document:
 INTERN_KEYS_ABOVE = 1 << 20
 
 
-def _parse_text(text: str, has_bom: bool) -> Document:
+def _parse_text(text: str, has_bom: bool, spans_now: bool) -> Document:
     repeated = False
     intern = sys.intern
 
@@ -217,12 +221,14 @@ def _parse_text(text: str, has_bom: bool) -> Document:
             repeated = True
         return obj
 
-    if len(text) > INTERN_KEYS_ABOVE:
+    if spans_now and len(text) > INTERN_KEYS_ABOVE:
         pairs_hook = interning_pairs_hook
 
     decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     try:
         try:
+            if not spans_now:
+                raise _NotWalkable
             data, spans = _decode_with_spans(decoder, pairs_hook, text)
         except (json.JSONDecodeError, _NotWalkable):
             # The canonical error (message and position) is json's own.
