@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
 from tvlint.patch import apply_cuts, unified_diff
@@ -77,18 +76,26 @@ def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> lis
     """The character ranges to cut so that exactly the removed elements go.
 
     A kept element keeps the separator that follows it; the last kept one keeps what
-    follows the whole array. So a removed element goes with the separator after it
-    (or, at the end, the separator before it), and its neighbours' lines stay intact.
+    follows the whole array. So a run of removed elements goes with the separator
+    after it (or, at the end, the separator before it), and its neighbours' lines stay
+    intact. The work is in the removed elements only, not the whole array.
     """
-    kept = [i for i in range(len(spans)) if i not in removed]
-    pieces = [(0, spans[0][0])]
-    for position, index in enumerate(kept):
-        start, end = spans[index]
-        pieces.append((start, end))
-        if position + 1 < len(kept):
-            pieces.append((end, spans[index + 1][0]))
-    pieces.append((spans[-1][1], len(text)))
-    return [(a_end, b_start) for (_, a_end), (b_start, _) in pairwise(pieces) if a_end < b_start]
+    cuts = []
+    last = len(spans) - 1
+    indices = sorted(removed)
+    for position, first in enumerate(indices):
+        if position and indices[position - 1] == first - 1:
+            continue  # inside a run, which its first element handles
+        end = first
+        while end + 1 in removed:
+            end += 1
+        if end < last:  # up to the next kept element
+            cuts.append((spans[first][0], spans[end + 1][0]))
+        elif first > 0:  # the run ends the array: from the end of the last kept one
+            cuts.append((spans[first - 1][1], spans[end][1]))
+        else:  # every element goes; a group always keeps one, so never from here
+            cuts.append((spans[first][0], spans[end][1]))
+    return cuts
 
 
 def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> Document:
