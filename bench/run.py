@@ -151,16 +151,22 @@ def scenario_tree(work: Path, files: int, runs: int, with_others: bool, seed: in
     commands = [floor, check]
     others: list[Command] = []
     if with_others:
+        serial = Command("tvlint --jobs 1", tvlint("--jobs", "1", *names))
         diff = Command("tvlint --diff", tvlint("--diff", *names))
         cjs = Command("check-jsonschema", [*check_jsonschema(), *names])
-        others = [diff, cjs]
+        others = [serial, diff, cjs]
     measure(commands + others, tree, runs)
     label = f"{files:,} files x 8"
-    rows = [Row(label, floor, None, None), Row(label, check, floor, others[-1] if others else None)]
-    rows += [Row(label, c, floor, None) for c in others[:-1]]
-    if others:
-        rows.append(Row(label, others[-1], floor, None))
-    return rows
+    if not others:
+        return [Row(label, floor, None, None), Row(label, check, floor, None)]
+    serial, diff, cjs = others
+    return [
+        Row(label, floor, None, None),
+        Row(label, check, floor, cjs),
+        Row(label, serial, floor, cjs),
+        Row(label, diff, floor, None),
+        Row(label, cjs, floor, None),
+    ]
 
 
 def scenario_one_file(work: Path, runs: int, seed: int) -> list[Row]:
