@@ -282,3 +282,30 @@ def test_diff_in_json(cli: Cli, write: Write) -> None:
 
 def test_fix_and_diff_are_exclusive(cli: Cli) -> None:
     assert cli("--fix", "--diff").code == 2
+
+
+def test_a_run_keeps_what_it_reports_not_the_files(tmp_path: Path) -> None:
+    # --diff and --fix over many files keep, for each, the groups and their entries;
+    # holding each plan's texts and data would make memory grow with the whole tree.
+    import tracemalloc
+
+    from tvlint.cli import build_rules
+    from tvlint.lint import Linter
+    from tvlint.runner import Mode, run
+
+    for i in range(40):
+        path = tmp_path / f"{i}/training_versions.json"
+        path.parent.mkdir()
+        versions = [s3_entry(f"style_{i}_vV{n}") for n in range(60)]
+        versions.append(webhook_entry(f"job-{i}", f"style_{i}_vV7"))
+        path.write_text(dumps({"versions": versions}))
+    size = sum(p.stat().st_size for p in tmp_path.rglob("*.json"))
+    linter = Linter(build_rules(None))
+    tracemalloc.start()
+    try:
+        result = run(linter, [str(tmp_path)], Mode.DIFF)
+        kept = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(result.fixes) == 40
+    assert kept < size / 2

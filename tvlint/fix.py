@@ -46,18 +46,39 @@ class FixPlan:
 
     @property
     def removed(self) -> list[int]:
-        return sorted(r.index for g in self.groups for r in g.removed)
+        return _removed(self.groups)
+
+    def outcome(
+        self, path: str, written: bool, backup: str | None = None, diff: str | None = None
+    ) -> FileFix:
+        """What a run keeps of this plan once it is applied (or shown)."""
+        named = {i for g in self.groups for i in (g.kept, *(r.index for r in g.removed))}
+        entries = {i: self.versions[i] for i in sorted(named)}
+        return FileFix(path, self.groups, entries, written, backup, diff)
 
 
 @dataclass(frozen=True)
 class FileFix:
-    """Duplicates removed from one file (``written``), or that ``--diff`` would remove."""
+    """Duplicates removed from one file (``written``), or that ``--diff`` would remove.
+
+    Only what the reports show: the groups and their entries, not the plan's texts, of
+    which a run over many files would otherwise keep two copies for every file fixed.
+    """
 
     path: str
-    plan: FixPlan
+    groups: tuple[DuplicateGroup, ...]
+    entries: dict[int, Any]  # the groups' entries, by index in versions
     written: bool
     backup: str | None = None
     diff: str | None = None
+
+    @property
+    def removed(self) -> list[int]:
+        return _removed(self.groups)
+
+
+def _removed(groups: Sequence[DuplicateGroup]) -> list[int]:
+    return sorted(r.index for g in groups for r in g.removed)
 
 
 def plan_fix(doc: Document) -> FixPlan | None:

@@ -100,7 +100,7 @@ def _fix(
     A file with duplicates is checked only after the fix, as that is what is reported.
     """
     # Imported here: a check run plans no fix and writes nothing.
-    from tvlint.fix import FileFix, SelfCheckFailed, plan_fix
+    from tvlint.fix import SelfCheckFailed, plan_fix
 
     try:
         plan = plan_fix(doc)
@@ -111,7 +111,7 @@ def _fix(
         return linter.lint_document(path, doc)
     if mode is Mode.DIFF:
         diff = plan.diff(path, doc)
-        result.fixes.append(FileFix(path, plan, written=False, diff=diff))
+        result.fixes.append(plan.outcome(path, written=False, diff=diff))
     else:
         from tvlint.safe_write import WriteFailed, replace_file
 
@@ -120,5 +120,5 @@ def _fix(
         except WriteFailed as exc:
             result.errors.append(FileError(path, f"not fixed: {exc.reason}"))
             return linter.lint_document(path, doc)
-        result.fixes.append(FileFix(path, plan, written=True, backup=backup_path))
+        result.fixes.append(plan.outcome(path, written=True, backup=backup_path))
     return linter.lint_document(path, plan.new_document)

@@ -56,7 +56,7 @@ class Summary:
         self.by_rule = dict(sorted(counts.items()))  # rule code → count, in code order
         self.errors = len(result.errors)
         self.changed = len(result.fixes)  # files fixed (or, with --diff, that would be)
-        self.removed = sum(len(f.plan.removed) for f in result.fixes)
+        self.removed = sum(len(f.removed) for f in result.fixes)
         self.backups = sum(f.backup is not None for f in result.fixes)
 
 

@@ -25,7 +25,7 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
         verb = "removed" if fix.written else "would remove"
         lines.append(
             f"::notice file={_property(fix.path)},title=tvlint --fix::"
-            f"{verb} {len(fix.plan.removed)} duplicate entries"
+            f"{verb} {len(fix.removed)} duplicate entries"
         )
     for p in result.problems:
         title = _property(f"{p.code} {p.rule}")

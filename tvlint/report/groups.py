@@ -50,11 +50,11 @@ def _entry(entry: dict[str, Any]) -> EntryReport:
 def group_reports(fix: FileFix) -> list[GroupReport]:
     """What was kept and removed in each duplicate group of one fixed file."""
     reports = []
-    for group in fix.plan.groups:
-        kept = fix.plan.versions[group.kept]
+    for group in fix.groups:
+        kept = fix.entries[group.kept]
         removed = []
         for removal in group.removed:
-            entry = fix.plan.versions[removal.index]
+            entry = fix.entries[removal.index]
             base = _entry(entry)
             only_here = {k: v for k, v in entry.items() if k not in kept}
             removed.append(

@@ -41,7 +41,7 @@ def _entry(entry: EntryReport) -> str:
 def _fix_lines(fix: FileFix) -> list[str]:
     from tvlint.report.groups import group_reports
 
-    count = _plural(len(fix.plan.removed), "duplicate")
+    count = _plural(len(fix.removed), "duplicate")
     if fix.written:
         backup = f"backup {fix.backup}" if fix.backup else "no backup"
         lines = [f"{fix.path}: removed {count} ({backup})"]
