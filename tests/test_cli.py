@@ -254,3 +254,29 @@ def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     err = proc.stderr.read()
     assert proc.wait() == 141
     assert err == b""
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_main_leaves_the_garbage_collector_as_it_found_it(
+    cli: Cli, write: Write, enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import tvlint.lint
+
+    path = write(DUPLICATE)
+    seen: list[bool] = []
+    original = tvlint.lint.Linter.lint_document
+
+    def spy(self: Any, *args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(self, *args)
+
+    monkeypatch.setattr(tvlint.lint.Linter, "lint_document", spy)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert cli(path).code == 1
+        assert seen == [False]  # off while a file is checked
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -164,6 +165,13 @@ def _safe_streams() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The cyclic garbage collector is off for the run: JSON data and tvlint's records
+    # hold no cycles and are freed by reference counting, and the collector would only
+    # walk a large file's million objects again and again (a sixth of the time of
+    # --fix on a 50 MB file). What few cycles a run makes (an exception's traceback,
+    # jsonschema's errors under anyOf) are small, and end with the process.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -176,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    finally:
+        if collecting:  # main() can be called in a longer-lived process
+            gc.enable()
 
 
 def _main(argv: Sequence[str] | None) -> int:
