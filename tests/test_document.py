@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from tvlint.document import InvalidJSON, join_pointer, parse, split_pointer
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tvlint.document import Document, InvalidJSON, join_pointer, parse, split_pointer
 
 
 def test_parse_keeps_bytes_text_and_data() -> None:
@@ -119,3 +123,42 @@ def test_integer_beyond_the_digit_limit_is_invalid_json() -> None:
         parse(raw)
     assert "digits" in info.value.message
     assert (info.value.line, info.value.column) == (2, 2)
+
+
+def _naive_position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab\n\u00e9", max_size=60), st.lists(st.integers(0, 60), max_size=12))
+def test_positions_in_any_order_are_exact(text: str, offsets: list[int]) -> None:
+    doc = Document(text=text, data=None, has_bom=False, duplicate_keys=())
+    for offset in (min(o, len(text)) for o in offsets):
+        assert doc.position(offset) == _naive_position(text, offset)
+
+
+class _Scanned(str):
+    """A text that adds up how many characters count and rfind look at."""
+
+    total = 0
+
+    def count(self, sub: str, start: Any = None, end: Any = None) -> int:
+        _Scanned.total += (len(self) if end is None else end) - (start or 0)
+        return super().count(sub, start, end)
+
+    def rfind(self, sub: str, start: Any = None, end: Any = None) -> int:
+        found = super().rfind(sub, start, end)
+        _Scanned.total += (len(self) if end is None else end) - max(found, start or 0)
+        return found
+
+
+def test_positions_cost_about_one_pass_whatever_the_order() -> None:
+    # A duplicate's kept entry can be anywhere: lookups come in any order, and counting
+    # from the start for each would make a large file's check quadratic.
+    text = _Scanned("".join(f'  {{"id": "{i}"}},\n' for i in range(4000)))
+    doc = Document(text=text, data=None, has_bom=False, duplicate_keys=())
+    offsets = [text.index(f'"{i}"') for i in range(4000)]
+    _Scanned.total = 0
+    for offset in [*reversed(offsets[2000:]), *offsets[:2000:7], *offsets[::-3]]:
+        assert doc.position(offset) == _naive_position(str(text), offset)
+    assert _Scanned.total < 3 * len(text)

@@ -81,23 +81,32 @@ class Document:
 
     @cached_property
     def _marks(self) -> tuple[list[int], list[int], list[int]]:
-        # Offsets whose line (and its start) is known: counting newlines from the
-        # nearest known offset makes many lookups in ascending order cost one pass,
-        # even in a file that is a single line.
+        # Offsets whose line (and its start) is known, in order: a lookup counts newlines
+        # from the nearest of them, so lookups in any order cost about one pass over the
+        # text in all, even in a file that is a single line.
         return [0], [1], [0]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; columns count characters."""
         text = self.text
         offsets, lines, starts = self._marks
-        i = bisect.bisect_right(offsets, offset) - 1
-        newlines = text.count("\n", offsets[i], offset)
-        line = lines[i] + newlines
-        start = text.rfind("\n", offsets[i], offset) + 1 if newlines else starts[i]
-        if i == len(offsets) - 1:  # only ever appended: the marks stay sorted for free
-            offsets.append(offset)
-            lines.append(line)
-            starts.append(start)
+        i = bisect.bisect_right(offsets, offset) - 1  # the nearest mark before
+        after = i + 1 < len(offsets) and offsets[i + 1] - offset < offset - offsets[i]
+        if after:  # the nearest mark is the one after: count back from it
+            newlines = text.count("\n", offset, offsets[i + 1])
+            line = lines[i + 1] - newlines
+        else:
+            newlines = text.count("\n", offsets[i], offset)
+            line = lines[i] + newlines
+        if after and not newlines:
+            start = starts[i + 1]
+        else:
+            found = text.rfind("\n", offsets[i], offset)
+            start = starts[i] if found == -1 else found + 1
+        if offsets[i] != offset:
+            offsets.insert(i + 1, offset)
+            lines.insert(i + 1, line)
+            starts.insert(i + 1, start)
         return line, offset - start + 1
 
     def locate(self, pointer: str) -> int:
