@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -162,3 +163,25 @@ def test_positions_cost_about_one_pass_whatever_the_order() -> None:
     for offset in [*reversed(offsets[2000:]), *offsets[:2000:7], *offsets[::-3]]:
         assert doc.position(offset) == _naive_position(str(text), offset)
     assert _Scanned.total < 3 * len(text)
+
+
+def test_members_of_an_object_are_walked_once_however_many_lookups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tvlint.document as document
+
+    keys = [f"k{i}" for i in range(3000)]
+    doc = parse(json.dumps({**dict.fromkeys(keys, 1), "versions": [{"id": "a"}]}).encode())
+    calls = 0
+    real = document.scanstring
+
+    def counting(text: str, end: int) -> tuple[str, int]:
+        nonlocal calls
+        calls += 1
+        return real(text, end)
+
+    monkeypatch.setattr(document, "scanstring", counting)
+    for key in [*reversed(keys), "versions", *keys[::5]]:
+        assert doc.text[doc.locate(join_pointer(key))] == "1" or key == "versions"
+    assert doc.text[doc.locate("/versions/0/id")] == '"'
+    assert calls <= len(keys) + 3

@@ -144,22 +144,30 @@ class Document:
             self._spans_cache[pos] = spans
         return spans
 
+    @cached_property
+    def _members_seen(self) -> dict[int, tuple[dict[str, int], Iterator[tuple[str, int, int]]]]:
+        # For each object looked into: the members walked so far (key → value start)
+        # and the walk, to go on from there. Locating every problem in an object with
+        # many members would otherwise walk it again from its start for each.
+        return {}
+
     def _child(self, pos: int, token: str) -> int | None:
         text = self.text
-        if text.startswith("{", pos):
-            # Values are decoded only to step over them, and the search stops at the key
-            # unless keys repeat somewhere (then the last one counts, as for json).
-            found = None
-            for key, _, start in _members(text, pos):
-                if key == token:
-                    found = start
-                    if not self.duplicate_keys:
-                        break
-            return found
-        spans = self._spans_at(pos)
-        if token.isdigit() and int(token) < len(spans):
-            return spans[int(token)][0]
-        return None
+        if not text.startswith("{", pos):
+            spans = self._spans_at(pos)
+            if token.isdigit() and int(token) < len(spans):
+                return spans[int(token)][0]
+            return None
+        seen, walk = self._members_seen.setdefault(pos, ({}, _members(text, pos)))
+        # Values are decoded only to step over them, and the walk stops at the key
+        # unless keys repeat somewhere (then the last one counts, as for json).
+        if token in seen and not self.duplicate_keys:
+            return seen[token]
+        for key, _, start in walk:
+            seen[key] = start
+            if key == token and not self.duplicate_keys:
+                break
+        return seen.get(token)
 
 
 def parse(raw: bytes, spans: bool = True) -> Document:
