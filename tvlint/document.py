@@ -215,42 +215,35 @@ def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document
 
 # Keys of larger texts are interned: the decoder shares equal keys only within one
 # call, and each entry of ``versions`` is decoded by its own call (for its span), so a
-# large file's entries would each hold their own copies of every key (75 MB more for a
-# 50 MB file). For a small file the copies cost less than interning.
+# large file's entries would each hold their own copies of every key (about 80 MB more
+# for a 50 MB file). For a small file the copies cost less than interning.
 INTERN_KEYS_ABOVE = 1 << 20
 
 
 def _parse_text(text: str, has_bom: bool, spans_now: bool) -> Document:
     repeated = False
     intern = sys.intern
+    share_keys = spans_now and len(text) > INTERN_KEYS_ABOVE
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         nonlocal repeated
-        obj = dict(pairs)
+        obj = {intern(key): value for key, value in pairs} if share_keys else dict(pairs)
         if len(obj) != len(pairs):
             repeated = True
         return obj
-
-    def interning_pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal repeated
-        obj = {intern(key): value for key, value in pairs}
-        if len(obj) != len(pairs):
-            repeated = True
-        return obj
-
-    if spans_now and len(text) > INTERN_KEYS_ABOVE:
-        pairs_hook = interning_pairs_hook
 
     decoder = json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
+    spans: dict[int, list[tuple[int, int]]] = {}
     try:
-        try:
-            if not spans_now:
-                raise _NotWalkable
-            data, spans = _decode_with_spans(decoder, pairs_hook, text)
-        except (json.JSONDecodeError, _NotWalkable):
-            # The canonical error (message and position) is json's own.
-            repeated = False
-            data, spans = decoder.decode(text), {}
+        if not spans_now:
+            data = decoder.decode(text)
+        else:
+            try:
+                data, spans = _decode_with_spans(decoder, pairs_hook, text)
+            except (json.JSONDecodeError, _NotWalkable):
+                # The canonical error (message and position) is json's own.
+                repeated = False
+                data = decoder.decode(text)
     except json.JSONDecodeError as exc:
         raise _invalid_at(text, exc.pos, exc.msg) from None
     except _NonFiniteNumber as exc:
