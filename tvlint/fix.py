@@ -44,10 +44,6 @@ class FixPlan:
             path, bom + doc.text, [(a + len(bom), b + len(bom)) for a, b in self.cuts]
         )
 
-    @property
-    def removed(self) -> list[int]:
-        return _removed(self.groups)
-
     def outcome(
         self, path: str, written: bool, backup: str | None = None, diff: str | None = None
     ) -> FileFix:
@@ -74,11 +70,7 @@ class FileFix:
 
     @property
     def removed(self) -> list[int]:
-        return _removed(self.groups)
-
-
-def _removed(groups: Sequence[DuplicateGroup]) -> list[int]:
-    return sorted(r.index for g in groups for r in g.removed)
+        return sorted(r.index for g in self.groups for r in g.removed)
 
 
 def plan_fix(doc: Document) -> FixPlan | None:
