@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 import tvlint.parallel
+from tvlint.cli import build_rules
+from tvlint.lint import Checked, FileError, Linter
 from tvlint.runner import PARALLEL_FROM, can_fork
 
 from .factories import Run, dumps, run_process, s3_entry, webhook_entry
@@ -114,3 +116,71 @@ def _running_with(argument: str) -> list[str]:
         except OSError:  # gone meanwhile
             pass
     return found
+
+
+def _outcomes(linter: Linter, paths: list[str], jobs: int) -> list[tuple[str, object]]:
+    """What check_files gives, as comparable values."""
+    found: list[tuple[str, object]] = []
+    for outcome in tvlint.parallel.check_files(linter, paths, jobs):
+        if isinstance(outcome, FileError):
+            found.append((outcome.path, outcome.reason))
+        else:
+            found.append((outcome.path, outcome.problems))
+    return found
+
+
+def _paths(root: Path) -> list[str]:
+    found = sorted(str(p) for p in root.rglob("training_versions.json"))
+    return found + [str(root / "not-there.json")]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        "exit",  # killed, or gone without a word
+        "raise",  # an exception while checking
+        "short",  # output cut short
+    ],
+)
+def test_a_failed_worker_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    _tree(tmp_path, 30)
+    paths = _paths(tmp_path)
+    linter = Linter(build_rules(None))
+    expected = [(p, linter.check_file(p)) for p in paths]
+    assert any(isinstance(o, FileError) for _, o in expected)
+    assert any(isinstance(o, Checked) and o.problems for _, o in expected)
+    real_work = tvlint.parallel._work
+
+    def failing_work(linter: Linter, paths: Any, read_end: int, write_end: int) -> Any:
+        if failure == "exit":
+            os._exit(0)
+        if failure == "raise":
+            monkeypatch.setattr(linter, "check_file", None)
+        if failure == "short":
+            monkeypatch.setattr(tvlint.parallel, "_encode", lambda outcome: ("x",))
+        return real_work(linter, paths, read_end, write_end)
+
+    monkeypatch.setattr(tvlint.parallel, "_work", failing_work)
+    assert _outcomes(linter, paths, 3) == _outcomes(linter, paths, 1)
+    assert [path for path, _ in _outcomes(linter, paths, 3)] == paths
+
+
+def test_workers_send_back_every_outcome(tmp_path: Path) -> None:
+    _tree(tmp_path, 30)
+    paths = _paths(tmp_path)
+    linter = Linter(build_rules(None))
+    serial = _outcomes(linter, paths, 1)
+    for jobs in (2, 3, 7, len(paths) + 5):
+        assert _outcomes(linter, paths, jobs) == serial
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 10, 11])
+@pytest.mark.parametrize("jobs", [1, 2, 3, 4])
+def test_shares_cover_every_path_once_and_evenly(count: int, jobs: int) -> None:
+    paths = [str(i) for i in range(count)]
+    shares = tvlint.parallel._shares(paths, jobs)
+    assert [p for share in shares for p in share] == paths
+    assert len(shares) == max(1, min(jobs, count))
+    assert max(map(len, shares)) - min(map(len, shares)) <= 1
