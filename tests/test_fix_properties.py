@@ -14,6 +14,7 @@ from tvlint.document import parse
 from tvlint.fix import plan_fix
 from tvlint.lint import Linter
 from tvlint.ranking import duplicate_groups, model_file
+from tvlint.rules.duplicates import groups_of
 
 LINTER = Linter(build_rules(None))
 HOSTS = [
@@ -127,6 +128,8 @@ def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bo
     new = parse(plan.new_bytes).data["versions"]
     # No duplicate remains, and every model file is still there exactly once.
     assert duplicate_groups(new) == []
+    # ... which is what the fix records for the new document, sparing the search.
+    assert groups_of(plan.new_document) == duplicate_groups(plan.new_document.data["versions"])
     assert sorted(str(model_file(e.get("loraUrl"))) for e in new if "loraUrl" in e) == sorted(
         by_file
     )

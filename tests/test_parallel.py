@@ -131,7 +131,7 @@ def _outcomes(linter: Linter, paths: list[str], jobs: int) -> list[tuple[str, ob
 
 def _paths(root: Path) -> list[str]:
     found = sorted(str(p) for p in root.rglob("training_versions.json"))
-    return found + [str(root / "not-there.json")]
+    return [*found, str(root / "not-there.json")]
 
 
 @pytest.mark.parametrize(

@@ -22,12 +22,20 @@ def versions_of(doc: Document) -> list[Any]:
     return versions if isinstance(versions, list) else []
 
 
+_GROUPS = "duplicate_groups"
+
+
 def groups_of(doc: Document) -> list[DuplicateGroup]:
     """The document's duplicate groups, computed once however many stages ask."""
-    groups: list[DuplicateGroup] | None = doc.derived.get("duplicate_groups")
+    groups: list[DuplicateGroup] | None = doc.derived.get(_GROUPS)
     if groups is None:
-        groups = doc.derived["duplicate_groups"] = duplicate_groups(versions_of(doc))
+        groups = doc.derived[_GROUPS] = duplicate_groups(versions_of(doc))
     return groups
+
+
+def known_free_of_duplicates(doc: Document) -> None:
+    """Record that ``doc`` has no duplicate groups: it is proven so (a fix's result)."""
+    doc.derived[_GROUPS] = []
 
 
 def describe_id(entry: Any) -> str:
