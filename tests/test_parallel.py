@@ -167,6 +167,24 @@ def test_a_failed_worker_costs_only_time(
     assert [path for path, _ in _outcomes(linter, paths, 3)] == paths
 
 
+@pytest.mark.parametrize("call", ["fork", "pipe"])
+def test_no_worker_can_start_and_this_process_checks_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    _tree(tmp_path, 30)
+    paths = _paths(tmp_path)
+    linter = Linter(build_rules(None))
+    serial = _outcomes(linter, paths, 1)
+    opened = len(os.listdir("/proc/self/fd"))
+
+    def refuse() -> Any:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, call, refuse)
+    assert _outcomes(linter, paths, 3) == serial
+    assert len(os.listdir("/proc/self/fd")) == opened  # no pipe left open
+
+
 def test_workers_send_back_every_outcome(tmp_path: Path) -> None:
     _tree(tmp_path, 30)
     paths = _paths(tmp_path)

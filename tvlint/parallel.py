@@ -61,34 +61,54 @@ def _shares(paths: Sequence[str], jobs: int) -> list[Sequence[str]]:
 
 
 class _Worker:
-    """A forked process checking ``paths`` and writing their outcomes to a pipe."""
+    """A forked process checking ``paths`` and writing their outcomes to a pipe.
+
+    If no process can be started (a limit on processes or open files), there is no
+    worker, and ``outcomes`` checks the paths in this process.
+    """
 
     def __init__(self, linter: Linter, paths: Sequence[str]) -> None:
         self.paths = paths
-        read_end, write_end = os.pipe()
-        self.pid = os.fork()
+        self.pid = 0
+        self.read_end: int | None = None
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
         if self.pid == 0:  # the worker: never returns
             _work(linter, paths, read_end, write_end)
         os.close(write_end)
-        self.read_end: int | None = read_end
+        self.read_end = read_end
 
     def outcomes(self, linter: Linter) -> Iterator[Checked | FileError]:
         """The worker's outcomes; if it failed, this process checks its paths instead."""
-        assert self.read_end is not None
-        with open(self.read_end, "rb") as pipe:
-            self.read_end = None
-            sent = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
+        sent = self._receive()
         try:
-            if status != 0:
-                raise ValueError(f"wait status {status}")
+            if sent is None:
+                raise ValueError("no worker, or it failed")
             decoded = [_decode(outcome) for outcome in marshal.loads(sent)]
             if len(decoded) != len(self.paths):
                 raise ValueError("outcomes missing")
         except (ValueError, EOFError, TypeError):
             decoded = [linter.check_file(path) for path in self.paths]
         yield from decoded
+
+    def _receive(self) -> bytes | None:
+        """All the worker sent, once it has exited; None if there was none or it failed."""
+        if self.read_end is None:
+            return None
+        with open(self.read_end, "rb") as pipe:
+            self.read_end = None
+            sent = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        return sent if status == 0 else None
 
     def stop(self) -> None:
         if self.read_end is not None:
