@@ -116,6 +116,24 @@ def test_self_check_refuses_a_text_that_would_not_round_trip(
         plan_fix(parse(raw))
 
 
+def test_self_check_refuses_two_entries_run_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tvlint.fix as fix_module
+
+    # Two identical entries: cutting the braces around the comma between them instead
+    # of the second leaves one object with every key twice, whose data (the last key
+    # wins) is what the fix should give. The text is not, and the self-check says so.
+    raw = dumps({"versions": [s3_entry(), s3_entry()]}).encode()
+    text = raw.decode()
+    close = text.index("}", text.index('"parameters": {}') + len('"parameters": {}'))
+    comma = text.index(",", close)
+    joined = [(close, close + 1), (comma + 1, text.index("{", comma) + 1)]
+    cut = text[:close] + text[close + 1 : comma + 1] + text[joined[1][1] :]
+    assert parse(cut.encode()).data == {"versions": [s3_entry()]}
+    monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: joined)
+    with pytest.raises(SelfCheckFailed, match="repeated keys"):
+        plan_fix(parse(raw))
+
+
 def difflib_diff(path: str, old: bytes, new: bytes) -> str:
     """The reference: difflib's unified diff, with the marker diff -u adds."""
     lines = difflib.unified_diff(

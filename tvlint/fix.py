@@ -123,6 +123,10 @@ def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> Document:
         raise SelfCheckFailed(f"the fixed text would not parse: {exc.message}") from None
     if new.data != expected or list(new.data) != list(expected):
         raise SelfCheckFailed("the fixed text would not equal the old data minus the duplicates")
+    # Cutting whole entries can only drop repeated keys. More of them means entries run
+    # together, which equal data (the last of a repeated key wins) would not show.
+    if len(new.duplicate_keys) > len(doc.duplicate_keys):
+        raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
     # Its entries are the old ones but those removed, and each group kept one: no model
     # file is named twice, so the search for duplicates (a tenth of a large fix) is spared.
     known_free_of_duplicates(new)
