@@ -185,13 +185,24 @@ def test_no_worker_can_start_and_this_process_checks_everything(
     assert len(os.listdir("/proc/self/fd")) == opened  # no pipe left open
 
 
-def test_workers_send_back_every_outcome(tmp_path: Path) -> None:
+def test_workers_send_back_every_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _tree(tmp_path, 30)
     paths = _paths(tmp_path)
     linter = Linter(build_rules(None))
     serial = _outcomes(linter, paths, 1)
+    here: list[str] = []  # the files this process checked: a worker's own calls are not seen
+    check_file = linter.check_file
+
+    def counted(path: str) -> Any:
+        here.append(path)
+        return check_file(path)
+
+    monkeypatch.setattr(linter, "check_file", counted)
     for jobs in (2, 3, 7, len(paths) + 5):
+        here.clear()
         assert _outcomes(linter, paths, jobs) == serial
+        # The workers' answers were used, not this process's fallback.
+        assert here == list(tvlint.parallel._shares(paths, jobs)[0])
 
 
 @pytest.mark.parametrize("count", [0, 1, 2, 5, 10, 11])
