@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,18 @@ def run_process(*args: str | Path, cwd: Path | None = None) -> Run:
         check=False,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def as_datetime(value: str) -> datetime | None:
+    """An RFC 3339 date-time with an offset as ``datetime`` (None if it is not one): the
+    reference the ranking's integer instants are tested against.
+
+    strptime rather than fromisoformat, which before Python 3.11 takes fractions of 3
+    or 6 digits only.
+    """
+    value = value.upper().replace("Z", "+00:00")
+    form = "%Y-%m-%dT%H:%M:%S.%f%z" if "." in value else "%Y-%m-%dT%H:%M:%S%z"
+    try:
+        return datetime.strptime(value, form)
+    except ValueError:
+        return None

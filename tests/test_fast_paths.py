@@ -20,7 +20,7 @@ from tvlint.formats import _slow_uri, all_date_times, is_date_time, is_uri, rfc3
 from tvlint.ranking import model_file
 from tvlint.schema import load_schema, make_validator, shipped_checker
 
-from .factories import s3_entry, webhook_entry
+from .factories import as_datetime, s3_entry, webhook_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = load_schema()
@@ -129,10 +129,6 @@ def test_date_time_paths_agree(value: str) -> None:
     assert is_date_time(value) == (rfc3339_instant(value) is not None) == all_date_times([value])
 
 
-def _as_datetime(value: str) -> datetime:
-    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-
-
 @settings(max_examples=1000, deadline=None)
 @given(
     st.lists(
@@ -157,7 +153,8 @@ def test_instants_sort_as_datetime_does(
     ]
     a, b = (rfc3339_instant(v) for v in values)
     assert a is not None and b is not None
-    first, second = (_as_datetime(v) for v in values)
+    first, second = (as_datetime(v) for v in values)
+    assert first is not None and second is not None
     assert (a < b, a == b) == (first < second, first == second)
 
 

@@ -16,6 +16,8 @@ from tvlint.lint import Linter
 from tvlint.ranking import duplicate_groups, model_file
 from tvlint.rules.duplicates import groups_of
 
+from .factories import as_datetime
+
 LINTER = Linter(build_rules(None))
 HOSTS = [
     "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/",
@@ -92,11 +94,7 @@ def oracle_best(versions: list[dict[str, Any]], indices: list[int]) -> int:
     """The ranking, written independently: params, completedAt, instant, first."""
 
     def instant(entry: dict[str, Any]) -> datetime | None:
-        try:
-            value = datetime.fromisoformat(entry["timestamp"].replace("Z", "+00:00"))
-        except (KeyError, ValueError):
-            return None
-        return value if value.tzinfo else None
+        return as_datetime(entry["timestamp"]) if "timestamp" in entry else None
 
     def key(i: int) -> tuple[Any, ...]:
         e = versions[i]
