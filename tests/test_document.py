@@ -85,8 +85,13 @@ def test_bom_is_accepted_and_positions_ignore_it() -> None:
     [
         (b"", 1, 1, "Expecting value"),
         (b"  \n  ", 2, 3, "Expecting value"),
-        (b'{"versions": [1,]}', 1, 17, "Expecting value"),
-        (b'{"versions": [],\n}', 2, 1, "Expecting property name"),
+        # Trailing commas: at the comma, as json says it since Python 3.13, on every version.
+        (b'{"versions": [1,]}', 1, 16, "Illegal trailing comma before end of array"),
+        (b'{"versions": [],\n}', 1, 16, "Illegal trailing comma before end of object"),
+        (b'{"versions": [1 ,\r\n\t ]}', 1, 17, "Illegal trailing comma before end of array"),
+        (b'{"versions": [1,,]}', 1, 17, "Expecting value"),
+        (b'{"versions": [,]}', 1, 15, "Expecting value"),
+        (b"{,}", 1, 2, "Expecting property name"),
         (b'{"a": NaN}', 1, 7, "NaN is not a JSON number"),
         (b'{"a": [1, -Infinity]}', 1, 11, "-Infinity is not a JSON number"),
         (b'{"s": "NaN", "a": Infinity}', 1, 19, "Infinity is not a JSON number"),

@@ -56,7 +56,7 @@ def test_valid_files_of_both_writers_pass() -> None:
 def test_tv001_invalid_json_at_the_parser_position() -> None:
     [problem] = check('{\n  "versions": [\n    {"id": "a"},\n  ]\n}')
     assert (problem.code, problem.rule) == ("TV001", "invalid-json")
-    assert (problem.line, problem.column) == (4, 3)
+    assert (problem.line, problem.column) == (3, 16)  # the trailing comma
     assert problem.pointer == ""
 
 

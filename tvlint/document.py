@@ -245,7 +245,7 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool) -> Document:
                 repeated = False
                 data = decoder.decode(text)
     except json.JSONDecodeError as exc:
-        raise _invalid_at(text, exc.pos, exc.msg) from None
+        raise _invalid_at(text, *_trailing_comma(text, exc.pos, exc.msg)) from None
     except _NonFiniteNumber as exc:
         offset = _first_match(_STRING_OR_CONSTANT, text)
         raise _invalid_at(text, offset, f"{exc} is not a JSON number") from None
@@ -432,6 +432,28 @@ def _duplicate_keys(text: str) -> Iterator[tuple[str, int]]:
             for i, (_, start, _) in enumerate(_elements(text, pos)):
                 stack.append((pointer + join_pointer(i), start))
     yield from sorted(found, key=lambda item: item[1])
+
+
+# What json says since Python 3.13 (earlier: "Expecting value" or "Expecting property
+# name" at the closing bracket); said by every version, so the report does not depend
+# on the interpreter.
+_TRAILING_COMMA = {
+    ("]", "Expecting value"): "Illegal trailing comma before end of array",
+    ("}", "Expecting property name enclosed in double quotes"): (
+        "Illegal trailing comma before end of object"
+    ),
+}
+
+
+def _trailing_comma(text: str, offset: int, message: str) -> tuple[int, str]:
+    """json's error, at the comma and said as Python 3.13 says it if it is a trailing one."""
+    clearer = _TRAILING_COMMA.get((text[offset : offset + 1], message))
+    if clearer is None:
+        return offset, message
+    comma = offset - 1
+    while comma >= 0 and text[comma] in _WHITESPACE_CHARS:
+        comma -= 1
+    return (comma, clearer) if comma >= 0 and text[comma] == "," else (offset, message)
 
 
 def _invalid_at(text: str, offset: int, message: str) -> InvalidJSON:

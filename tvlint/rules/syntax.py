@@ -12,10 +12,12 @@ from tvlint.rules.base import Rule
 class InvalidJson(Rule):
     """The file is not strict JSON (RFC 8259).
 
-    Reported at the line and column where the parser stopped: syntax errors
-    (trailing commas, comments, single quotes, truncated files), ``NaN`` and
-    ``Infinity``, bytes that are not UTF-8 (a UTF-8 byte-order mark is allowed), and
-    nesting or numbers too large to parse. No other rule runs on such a file.
+    Reported at the line and column where the parser stopped (a trailing comma: at
+    the comma): syntax errors (trailing commas, comments, single quotes, truncated
+    files), ``NaN`` and ``Infinity``, bytes that are not UTF-8 (a UTF-8 byte-order
+    mark is allowed), and nesting or numbers too large to parse. The message is
+    ``json``'s (for a trailing comma, as Python 3.13 words it, on every version). No
+    other rule runs on such a file.
 
     Passing::
 
