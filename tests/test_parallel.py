@@ -213,3 +213,14 @@ def test_shares_cover_every_path_once_and_evenly(count: int, jobs: int) -> None:
     assert [p for share in shares for p in share] == paths
     assert len(shares) == max(1, min(jobs, count))
     assert max(map(len, shares)) - min(map(len, shares)) <= 1
+
+
+def test_stopping_a_worker_already_reaped_is_quiet(tmp_path: Path) -> None:
+    _tree(tmp_path, 3)
+    worker = tvlint.parallel._Worker(Linter(build_rules(None)), _paths(tmp_path))
+    pid = worker.pid
+    assert pid > 0
+    assert worker._receive() is not None
+    worker.pid = pid  # as if Ctrl-C came between the wait and forgetting the pid
+    worker.stop()
+    assert worker.pid == 0

@@ -114,10 +114,13 @@ class _Worker:
         if self.read_end is not None:
             os.close(self.read_end)
             self.read_end = None
-        if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = 0
+        pid, self.pid = self.pid, 0
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass  # reaped already: Ctrl-C came just after _receive's waitpid
 
 
 def _work(linter: Linter, paths: Sequence[str], read_end: int, write_end: int) -> NoReturn:
