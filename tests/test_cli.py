@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import builtins
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -280,3 +281,37 @@ def test_main_leaves_the_garbage_collector_as_it_found_it(
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+# Loads the command named in pyproject.toml with a Ctrl-C landing while tvlint.cli is
+# being imported (the import machinery runs Python code: the handler runs in there).
+_INTERRUPTED_IMPORT = """
+import importlib, os, signal, sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "tvlint.cli":
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(10_000):
+                pass
+        return None
+sys.meta_path.insert(0, Interrupt())
+module, _, attr = sys.argv[1].partition(":")
+entry = getattr(importlib.import_module(module), attr)
+sys.argv = ["tvlint", "."]
+sys.exit(entry())
+"""
+
+
+def test_ctrl_c_while_loading_ends_the_run_quietly(tmp_path: Path) -> None:
+    # tomllib only from Python 3.11; the line is simple enough to find.
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    found = re.search(r'^\[project\.scripts\]\ntvlint = "([^"]+)"$', pyproject, re.MULTILINE)
+    assert found is not None
+    entry = found.group(1)
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_IMPORT, entry],
+        capture_output=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, b"", b"tvlint: interrupted\n")
