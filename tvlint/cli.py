@@ -176,8 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:
         # Every file is whole at this point: the writer holds Ctrl-C while it works.
-        print("tvlint: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return interrupted()
     except BrokenPipeError:
         # The reader (`| head`) went away. Point stdout at devnull so that the
         # interpreter's final flush does not fail a second time.
@@ -187,6 +186,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if collecting:  # main() can be called in a longer-lived process
             gc.enable()
+
+
+def interrupted() -> int:
+    """Say that Ctrl-C stopped the run; the exit status for it."""
+    print("tvlint: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -9,7 +9,6 @@ noted, and the run stops with the same message and status as an interrupted run.
 from __future__ import annotations
 
 import signal
-import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -25,11 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous = signal.signal(signal.SIGINT, hold)
     try:
-        from tvlint.cli import EXIT_INTERRUPTED
+        from tvlint.cli import interrupted
         from tvlint.cli import main as run
     finally:
         signal.signal(signal.SIGINT, previous)
-    if held:
-        print("tvlint: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return run(argv)
+    return interrupted() if held else run(argv)
