@@ -134,6 +134,12 @@ def _paths(root: Path) -> list[str]:
     return [*found, str(root / "not-there.json")]
 
 
+def _checked_tree(root: Path) -> tuple[Linter, list[str]]:
+    """A linter, and the paths of a tree of 30 files of every kind to give check_files."""
+    _tree(root, 30)
+    return Linter(build_rules(None)), _paths(root)
+
+
 @pytest.mark.parametrize(
     "failure",
     [
@@ -145,9 +151,7 @@ def _paths(root: Path) -> list[str]:
 def test_a_failed_worker_costs_only_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
-    _tree(tmp_path, 30)
-    paths = _paths(tmp_path)
-    linter = Linter(build_rules(None))
+    linter, paths = _checked_tree(tmp_path)
     expected = [(p, linter.check_file(p)) for p in paths]
     assert any(isinstance(o, FileError) for _, o in expected)
     assert any(isinstance(o, Checked) and o.problems for _, o in expected)
@@ -163,17 +167,16 @@ def test_a_failed_worker_costs_only_time(
         return real_work(linter, paths, read_end, write_end)
 
     monkeypatch.setattr(tvlint.parallel, "_work", failing_work)
-    assert _outcomes(linter, paths, 3) == _outcomes(linter, paths, 1)
-    assert [path for path, _ in _outcomes(linter, paths, 3)] == paths
+    parallel = _outcomes(linter, paths, 3)
+    assert parallel == _outcomes(linter, paths, 1)
+    assert [path for path, _ in parallel] == paths
 
 
 @pytest.mark.parametrize("call", ["fork", "pipe"])
 def test_no_worker_can_start_and_this_process_checks_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str
 ) -> None:
-    _tree(tmp_path, 30)
-    paths = _paths(tmp_path)
-    linter = Linter(build_rules(None))
+    linter, paths = _checked_tree(tmp_path)
     serial = _outcomes(linter, paths, 1)
     opened = len(os.listdir("/proc/self/fd"))
 
@@ -186,9 +189,7 @@ def test_no_worker_can_start_and_this_process_checks_everything(
 
 
 def test_workers_send_back_every_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _tree(tmp_path, 30)
-    paths = _paths(tmp_path)
-    linter = Linter(build_rules(None))
+    linter, paths = _checked_tree(tmp_path)
     serial = _outcomes(linter, paths, 1)
     here: list[str] = []  # the files this process checked: a worker's own calls are not seen
     check_file = linter.check_file
