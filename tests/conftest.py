@@ -11,6 +11,13 @@ from tvlint.cli import main
 from .factories import Run, dumps
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs from its own directory: tvlint's tree (where ``--fix`` may
+    write) is the directory it was started in when that is not in a git work tree."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[..., Path]:
     def _write(content: Any, name: str = "training_versions.json") -> Path:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import argparse
-import builtins
 import json
+import os
 import re
 import subprocess
 import sys
@@ -67,7 +67,7 @@ def test_directory_named_like_the_file_exits_2(cli: Cli, tmp_path: Path) -> None
 
 def test_permission_denied_exits_2(cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(CLEAN)
-    real_open = builtins.open
+    real_open = os.open
 
     # Simulated: CI runs as root, which chmod cannot lock out.
     def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
@@ -75,7 +75,7 @@ def test_permission_denied_exits_2(cli: Cli, write: Write, monkeypatch: pytest.M
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
     run = cli(path)
     assert run.code == 2
     assert run.err == f"tvlint: error: {path}: Permission denied\n"
@@ -133,6 +133,7 @@ def test_json_output_shape(cli: Cli, write: Write, tmp_path: Path) -> None:
         "problems": 2,
         "duplicates": 1,
         "errors": 0,
+        "skipped": 0,
         "by_rule": {"TV003": 1, "TV004": 1},
     }
     assert result["errors"] == []

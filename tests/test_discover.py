@@ -14,8 +14,8 @@ def touch(path: Path) -> None:
 
 
 def found(*paths: str | Path) -> tuple[list[str], list[OSError]]:
-    errors: list[OSError] = []
-    return list(discover([str(p) for p in paths], errors.append)), errors
+    found = discover([str(p) for p in paths])
+    return found.files, found.unlistable
 
 
 def test_directories_are_searched_for_the_file_name_only(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ def test_bundled_example_has_exactly_one_duplicate() -> None:
         "problems": 1,
         "duplicates": 1,
         "errors": 0,
+        "skipped": 0,
         "by_rule": {"TV004": 1},
     }
     [problem] = result["problems"]

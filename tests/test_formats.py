@@ -45,7 +45,8 @@ def test_github_workflow_commands(
 
 
 def test_github_escaping() -> None:
-    assert _data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    # Made visible first: a line break in a value shows as "\r\n" in the annotation.
+    assert _data("50% done\r\nnext") == "50%25 done\\r\\nnext"
     assert _property("a:b,c%") == "a%3Ab%2Cc%25"
 
 

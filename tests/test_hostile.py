@@ -160,7 +160,7 @@ def test_an_unreadable_file_among_good_ones(
     for path in (good, bad):
         path.parent.mkdir()
         path.write_text(dumps({"versions": [webhook_entry(), s3_entry()]}))
-    real_open = open
+    real_open = os.open
 
     # Simulated: as root (CI), chmod cannot take the right to read away.
     def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
@@ -168,7 +168,7 @@ def test_an_unreadable_file_among_good_ones(
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
     run = cli("--fix", tmp_path)
     assert run.code == 2
     assert f"tvlint: error: {bad}: Permission denied" in run.err

@@ -12,11 +12,13 @@ from tvlint import __version__
 from tvlint.config import ConfigError, Settings, load_settings, override, rule_codes
 from tvlint.discover import FileFilter
 from tvlint.lint import Linter
-from tvlint.report import FORMATS, ReportOptions, reporter
+from tvlint.reading import DEFAULT_MAX_FILE_SIZE, parse_size
+from tvlint.report import FORMATS, ReportOptions, emit, reporter
 from tvlint.rules import RULES, Rule, rule_named
 from tvlint.rules.schema import SchemaRule
 from tvlint.runner import Mode, RunResult, run
 from tvlint.schema import SchemaLoadError, checker_for
+from tvlint.untrusted import Own, write_lines, write_patch
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -24,7 +26,9 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
-EXIT_ERROR = 2  # usage error, bad configuration, or a file that could not be read or written
+# Usage error, bad configuration, a file that could not be read or written, or output
+# that could not be written (a closed stdout, a full disk).
+EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
 EXIT_BROKEN_PIPE = 141  # the shell's convention for SIGPIPE
 
@@ -63,6 +67,13 @@ def _job_count(value: str) -> int:
     if not value.isdigit():
         raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}")
     return int(value)
+
+
+def _size(value: str) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _available_cpus() -> int:
@@ -121,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--exclude", type=_comma_list, metavar="GLOBS", help="skip paths matching these globs"
     )
     parser.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help="files larger than this are not read and are reported as errors "
+        "(e.g. 512MiB; default 256MiB)",
+    )
+    parser.add_argument(
         "-j",
         "--jobs",
         type=_job_count,
@@ -132,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_rules(schema_path: str | None) -> list[Rule]:
-    schema = checker_for(schema_path)
+def build_rules(schema_path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> list[Rule]:
+    schema = checker_for(schema_path, limit)
     return [SchemaRule(schema) if cls is SchemaRule else cls() for cls in RULES]
 
 
@@ -145,6 +163,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
         select=None if args.select is None else rule_codes(args.select, "--select"),
         ignore=None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
         exclude=args.exclude,
+        max_file_size=args.max_file_size,
     )
 
 
@@ -152,7 +171,14 @@ def use_color(choice: str, stream: TextIO) -> bool:
     if choice != "auto":
         return choice == "always"
     # https://no-color.org: any non-empty value turns colour off.
-    return not os.environ.get("NO_COLOR") and stream.isatty()
+    return not os.environ.get("NO_COLOR") and _is_terminal(stream)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def _safe_streams() -> None:
@@ -173,19 +199,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _main(argv)
+        status = _main(argv)
+        # Flushed here, not at exit, so that a failed write is reported like any other.
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return status
     except KeyboardInterrupt:
         # Every file is whole at this point: the writer holds Ctrl-C while it works.
         return interrupted()
     except BrokenPipeError:
-        # The reader (`| head`) went away. Point stdout at devnull so that the
-        # interpreter's final flush does not fail a second time.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # The reader (`| head`) went away. Nothing is left to say to it.
+        _drop_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        # A full disk or a device error behind stdout. Every file was finished (or
+        # not started) before the report was written.
+        _drop_stdout()
+        diagnose(f"cannot write the output: {exc.strerror or exc}")
+        return EXIT_ERROR
     finally:
         if collecting:  # main() can be called in a longer-lived process
             gc.enable()
+
+
+def _drop_stdout() -> None:
+    # Point stdout at devnull, so that the interpreter's final flush of what is still
+    # buffered does not fail a second time (with a traceback) at exit.
+    if sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        sys.stdout = None
+
+
+def diagnose(message: str | tuple[str, ...]) -> None:
+    """One ``tvlint: error: …`` line on stderr, through the output policy (a message
+    can hold paths and values from files); nothing if stderr is gone too."""
+    parts = (message,) if isinstance(message, str) else message
+    try:
+        write_lines(sys.stderr, [(Own("tvlint: error: "), *parts)])
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def interrupted() -> int:
@@ -201,17 +258,21 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     _safe_streams()
+    if sys.stdout is None:
+        # Started with stdout closed (`tvlint >&-`): say so before doing anything.
+        diagnose("standard output is closed; nothing was checked")
+        return EXIT_ERROR
     if args.explain:
         return _explain(args.explain)
     try:
         settings = settings_for(args)
-        rules = build_rules(settings.schema)
+        rules = build_rules(settings.schema, settings.max_file_size)
     except (ConfigError, SchemaLoadError) as exc:
-        print(f"tvlint: error: {exc}", file=sys.stderr)
+        diagnose(str(exc))
         return EXIT_ERROR
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
     where = FileFilter(settings.root, settings.include, settings.exclude)
-    linter = Linter(rules, settings.enabled)
+    linter = Linter(rules, settings.enabled, settings.max_file_size)
     jobs = args.jobs or _available_cpus()
     result = run(linter, args.paths or ["."], mode, not args.no_backup, where, jobs)
     options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stdout))
@@ -225,20 +286,19 @@ def _explain(name: str) -> int:
     try:
         rules = list(RULES) if name == "all" else [rule_named(name)]
     except KeyError:
-        print(f"tvlint: error: no rule {name!r}", file=sys.stderr)
+        diagnose(f"no rule {name!r}")
         return EXIT_ERROR
     print("\n".join(explain(rule) for rule in rules), end="")
     return EXIT_OK
 
 
 def report(result: RunResult, fmt: str, options: ReportOptions, out: TextIO, err: TextIO) -> None:
-    for error in result.errors:
-        print(f"tvlint: error: {error.path}: {error.reason}", file=err)
+    write_lines(err, [(Own("tvlint: error: "), e.path, Own(": "), e.reason) for e in result.errors])
     if result.mode is Mode.DIFF and fmt == "text":
         # stdout carries only the patch, so it can be piped to `patch -p0`.
-        out.writelines(fix.diff or "" for fix in result.fixes)
+        write_patch(out, "".join(fix.diff or "" for fix in result.fixes), _is_terminal(out))
         out = err
-    reporter(fmt)(result, out, options)
+    emit(reporter(fmt)(result, options), out)
 
 
 def exit_status(result: RunResult) -> int:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 
+from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -30,6 +31,7 @@ class Settings:
     ignore: tuple[str, ...] = ()
     include: tuple[str, ...] = ()  # globs of extra training-versions files
     exclude: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are not read
     source: str | None = None  # the pyproject.toml the settings came from
     enabled: frozenset[str] = field(init=False)
 
@@ -40,7 +42,7 @@ class Settings:
         object.__setattr__(self, "enabled", frozenset(chosen - set(self.ignore)))
 
 
-_KEYS = {"schema", "select", "ignore", "include", "exclude"}
+_KEYS = {"schema", "select", "ignore", "include", "exclude", "max-file-size"}
 
 
 def find_pyproject(start: str) -> str | None:
@@ -62,10 +64,9 @@ def load_settings(start: str = ".") -> Settings:
     if path is None:
         return Settings()
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_file(path)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot read: {describe_os_error(exc)}") from None
     # Without the word (even escaped) there is no [tool.tvlint], and no need to pay for
     # importing a TOML parser on every run in a repository that has a pyproject.toml.
     if b"tvlint" not in raw and b"\\u" not in raw and b"\\U" not in raw:
@@ -107,7 +108,19 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
     for key in ("include", "exclude"):
         if key in table:
             values[key] = tuple(_strings(table[key], f"{where}: {key}"))
+    if "max-file-size" in table:
+        values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     return Settings(**values)
+
+
+def size_setting(value: Any, where: str) -> int:
+    """Bytes from a size setting: a positive integer or a string such as ``"512MiB"``."""
+    if type(value) is int and value > 0:
+        return value
+    try:
+        return parse_size(value) if isinstance(value, str) else parse_size(repr(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def rule_codes(names: Sequence[str], where: str) -> tuple[str, ...]:

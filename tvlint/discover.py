@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
 
 FILE_NAME = "training_versions.json"
-SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-)  # fmt: skip
+# Never searched, never counted: version control and tools' caches hold no data.
+SILENTLY_SKIPPED = frozenset(
+    {".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+)
+# Environments: skipped outside git (and inside it when git tracks nothing in them),
+# and counted, so that a skip is never invisible.
+ENVIRONMENTS = frozenset({"node_modules", ".venv", "venv", ".tox", ".nox"})
 
 
 class FileFilter:
@@ -52,18 +55,42 @@ class FileFilter:
         return any(fnmatchcase(p, g) for g in self.exclude for p in (*parts, *prefixes))
 
 
-def _is_skipped(parent: str, name: str) -> bool:
+class Discovery:
+    """The files to check, and what the search could not list or chose to skip."""
+
+    __slots__ = ("files", "skipped", "unlistable")
+
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.skipped: list[str] = []  # directories not searched (virtualenvs and such)
+        self.unlistable: list[OSError] = []
+
+
+def _is_environment(path: str) -> bool:
     # A virtualenv can have any name; its pyvenv.cfg gives it away.
-    return name in SKIPPED_DIRS or os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
+    return os.path.basename(path) in ENVIRONMENTS or os.path.isfile(
+        os.path.join(path, "pyvenv.cfg")
+    )
 
 
-def _walk(top: str, on_error: Callable[[OSError], None], where: FileFilter) -> Iterator[str]:
-    for parent, dirs, files in os.walk(top, onerror=on_error):
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not _is_skipped(parent, d) and not where.is_excluded(os.path.join(parent, d))
-        )
+def _order(relative: str) -> list[tuple[int, str]]:
+    # os.walk's order: in each directory its files (sorted), then its subdirectories.
+    *dirs, name = relative.split("/")
+    return [*((1, d) for d in dirs), (0, name)]
+
+
+def _walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str]:
+    for parent, dirs, files in os.walk(top, onerror=found.unlistable.append):
+        kept = []
+        for d in sorted(dirs):
+            path = os.path.join(parent, d)
+            if d in SILENTLY_SKIPPED or where.is_excluded(path):
+                continue
+            if _is_environment(path):
+                found.skipped.append(path)
+                continue
+            kept.append(d)
+        dirs[:] = kept
         # A directory named like the file is yielded for the reader to report.
         names = [n for n in files if where.is_target(os.path.join(parent, n))]
         names += [n for n in dirs if n == FILE_NAME]
@@ -73,25 +100,94 @@ def _walk(top: str, on_error: Callable[[OSError], None], where: FileFilter) -> I
                 yield path
 
 
-def discover(
-    paths: Sequence[str], on_error: Callable[[OSError], None], where: FileFilter | None = None
-) -> Iterator[str]:
+def git_work_tree(path: str) -> str | None:
+    """The git work tree holding ``path`` as given (its parents, not resolved), or None."""
+    directory = os.path.abspath(path)
+    while True:
+        if os.path.lexists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _git_ls_files(top: str, *options: str) -> list[str] | None:
+    """``git ls-files`` under ``top``, relative to it; None if git cannot tell."""
+    import subprocess
+
+    command = ["git", "-c", "core.fsmonitor=false", "-C", top, "ls-files", "-z", *options]
+    try:
+        listed = subprocess.run(command, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None  # no git, or one that will not read this repository
+    return [os.fsdecode(name) for name in listed.split(b"\0") if name]
+
+
+def _git_walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str] | None:
+    """The files git knows under ``top`` (tracked, and untracked ones it does not
+    ignore), or None if git cannot list them.
+
+    A tracked file is always checked, whatever the directory it is in holds; an
+    untracked one is skipped inside an environment in which git tracks nothing.
+    """
+    tracked = _git_ls_files(top, "--cached")
+    untracked = _git_ls_files(top, "--others", "--exclude-standard")
+    if tracked is None or untracked is None:
+        return None
+    holds_tracked = {rel.rsplit("/", i)[0] for rel in tracked for i in range(1, rel.count("/") + 1)}
+    skipped: dict[str, bool] = {}
+
+    def in_skipped_environment(relative: str) -> bool:
+        parts = relative.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if prefix not in skipped:
+                path = os.path.join(top, *parts[:depth])
+                skip = prefix not in holds_tracked and _is_environment(path)
+                if skip:
+                    found.skipped.append(path)
+                skipped[prefix] = skip
+            if skipped[prefix]:
+                return True
+        return False
+
+    candidates = [(rel, True) for rel in set(tracked)] + [(rel, False) for rel in untracked]
+    chosen = []
+    for rel, is_tracked in sorted(candidates, key=lambda c: _order(c[0])):
+        path = os.path.join(top, *rel.split("/"))
+        if not where.is_target(path) or where.is_excluded(path):
+            continue
+        if not os.path.lexists(path):  # tracked, but deleted from the work tree
+            continue
+        if is_tracked or not in_skipped_environment(rel):
+            chosen.append(path)
+    return iter(chosen)
+
+
+def discover(paths: Sequence[str], where: FileFilter | None = None) -> Discovery:
     """Each file to check, once, in a stable order, as the user would name it.
 
     A file path is checked whatever its name (unless excluded); a directory is searched
-    recursively for ``training_versions.json`` and the ``include`` globs. A path that
-    does not exist is yielded as it is, so the reader reports it. A directory that
-    cannot be listed goes to ``on_error`` and the search goes on.
+    recursively for ``training_versions.json`` and the ``include`` globs: inside a git
+    work tree, among the files git lists (what it ignores is skipped, what it tracks
+    never is); elsewhere, by walking it. A path that does not exist is kept as it is,
+    so the reader reports it. A directory that cannot be listed is noted and the
+    search goes on.
     """
     where = where or FileFilter()
+    found = Discovery()
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            found: Iterator[str] = _walk(path, on_error, where)
+            in_git = git_work_tree(path) is not None
+            listed = _git_walk(path, where, found) if in_git else None
+            files = listed if listed is not None else _walk(path, where, found)
         else:
-            found = iter(() if where.is_excluded(path) else (path,))
-        for file in found:
+            files = iter(() if where.is_excluded(path) else (path,))
+        for file in files:
             key = os.path.normpath(file)
             if key not in seen:
                 seen.add(key)
-                yield file
+                found.files.append(file)
+    return found

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 from tvlint.document import Document, InvalidJSON, decode, parse, parse_text
 from tvlint.problem import Finding, Problem
+from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.rules import BY_CODE, Rule
 from tvlint.rules.syntax import InvalidJson
+from tvlint.untrusted import VALUE_LIMIT, cut
 
 # Checked and FileError are plain classes: defining a dataclass costs a one-file run
 # about half a millisecond.
@@ -33,28 +35,24 @@ class FileError:
         self.reason = reason
 
 
-def describe_os_error(error: OSError) -> str:
-    if isinstance(error, IsADirectoryError):
-        return "is a directory"
-    return error.strerror or str(error)
-
-
-def read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
 class Linter:
     """Runs the enabled rules over files; holds no per-file state."""
 
-    def __init__(self, rules: Sequence[Rule], enabled: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        enabled: Iterable[str] | None = None,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    ) -> None:
         wanted = set(BY_CODE) if enabled is None else set(enabled)
         self.rules = [rule for rule in rules if rule.code in wanted]
         self.report_invalid_json = InvalidJson.code in wanted
+        self.max_file_size = max_file_size
 
     def parse_file(self, path: str) -> Document:
-        """The file's document; OSError if it cannot be read, InvalidJSON if not JSON."""
-        raw = read(path)
+        """The file's document; OSError if it cannot be read (or is not a regular file,
+        or is over the size limit), InvalidJSON if it is not JSON."""
+        raw = read_file(path, self.max_file_size)
         text, has_bom = decode(raw)
         # The text is the file from here: holding its bytes as well would add the
         # file's whole size to the peak memory.
@@ -106,7 +104,8 @@ def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Probl
     for offset, _, finding in placed:  # in text order, so positions cost one pass
         line, column = doc.position(offset)
         rule = BY_CODE[finding.code]
-        problems.append(
-            Problem(path, line, column, rule.code, rule.name, finding.message, finding.pointer)
-        )
+        pointer = finding.pointer
+        if len(pointer) > VALUE_LIMIT:  # keys from the file: each shown cut
+            pointer = "/".join(cut(token) for token in pointer.split("/"))
+        problems.append(Problem(path, line, column, rule.code, rule.name, finding.message, pointer))
     return tuple(problems)

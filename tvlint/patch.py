@@ -9,7 +9,10 @@ context of each other join, as ``diff -u`` and ``difflib`` do.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+
+from tvlint.untrusted import needs_quoting
 
 CONTEXT = 3
 _NO_NEWLINE = "\\ No newline at end of file\n"
@@ -30,7 +33,8 @@ def unified_diff(path: str, text: str, cuts: Sequence[tuple[int, int]]) -> str:
     changes = _line_changes(text, cuts)
     if not changes:
         return ""
-    out = [f"--- {path}\n", f"+++ {path}\n"]
+    name = header_name(path)
+    out = [f"--- {name}\n", f"+++ {name}\n"]
     shift = 0  # new line number minus old line number, before the current hunk
     for hunk in _hunks(changes):
         first, last = hunk[0], hunk[-1]
@@ -54,6 +58,31 @@ def unified_diff(path: str, text: str, cuts: Sequence[tuple[int, int]]) -> str:
         out += [line if line.endswith("\n") else line + "\n" + _NO_NEWLINE for line in body]
         shift += new_len - old_len
     return "".join(out)
+
+
+_C_ESCAPES = {"\a": "a", "\b": "b", "\t": "t", "\n": "n", "\v": "v", "\f": "f", "\r": "r"}
+
+
+def header_name(path: str) -> str:
+    """``path`` as GNU diff writes it in a header, so that ``patch`` finds the file.
+
+    A name with a control or bidi character, a quote or a backslash (or a byte that
+    is not UTF-8) is C-quoted, its other bytes as octal escapes; a name with a space
+    ends in a tab. Either way the header is one line, whatever the name holds.
+    """
+    if not needs_quoting(path):
+        return path + "\t" if " " in path else path
+    out = []
+    for char in path:
+        if char in _C_ESCAPES:
+            out.append("\\" + _C_ESCAPES[char])
+        elif char in '"\\':
+            out.append("\\" + char)
+        elif needs_quoting(char):
+            out += [f"\\{byte:03o}" for byte in os.fsencode(char)]
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
 class _Change:

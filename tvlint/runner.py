@@ -6,13 +6,15 @@ Nothing here prints; the reporters and the CLI decide what a result looks like.
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from collections.abc import Iterable, Sequence
 
-from tvlint.discover import FileFilter, discover
+from tvlint.discover import FileFilter, discover, git_work_tree
 from tvlint.document import Document
-from tvlint.lint import Checked, FileError, Linter, describe_os_error
+from tvlint.lint import Checked, FileError, Linter
 from tvlint.problem import Problem
+from tvlint.reading import describe_os_error
 from tvlint.rules.duplicates import DuplicateLoraUrl
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -30,13 +32,14 @@ class RunResult:
     """Everything a run found and did, filled in file by file."""
 
     # A plain class: a dataclass costs a one-file run half a millisecond to define.
-    __slots__ = ("checked", "errors", "fixes", "mode")
+    __slots__ = ("checked", "errors", "fixes", "mode", "skipped")
 
     def __init__(self, mode: Mode) -> None:
         self.mode = mode
         self.checked: list[Checked] = []
         self.fixes: list[FileFix] = []
         self.errors: list[FileError] = []
+        self.skipped: list[str] = []  # directories discovery did not search
 
     @property
     def problems(self) -> list[Problem]:
@@ -54,17 +57,17 @@ def run(
 ) -> RunResult:
     """Every file under ``paths``, in order; a check of many files uses ``jobs`` workers."""
     result = RunResult(mode)
-
-    def unlistable(error: OSError) -> None:
-        result.errors.append(FileError(str(error.filename), describe_os_error(error)))
-
-    files = list(discover(paths, unlistable, where))
+    found = discover(paths, where)
+    result.errors += [FileError(str(e.filename), describe_os_error(e)) for e in found.unlistable]
+    result.skipped = found.skipped
+    files = found.files
     fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
     outcomes: Iterable[Checked | FileError]
     if fixing:
+        start = os.getcwd()
 
         def fix(path: str, doc: Document) -> Checked:
-            return _fix(linter, path, doc, mode, backup, result)
+            return _fix(linter, path, doc, mode, backup, result, start)
 
         outcomes = (linter.check_file(path, fix) for path in files)
     elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
@@ -93,8 +96,27 @@ def can_fork() -> bool:
     return sys.platform == "linux"
 
 
+def outside_tree(path: str, start: str) -> str | None:
+    """Where ``path`` really points if that is outside its tree, else None.
+
+    The tree is the git work tree that holds the path as given or, outside any,
+    ``start`` (the directory tvlint was started in). ``--fix`` writes inside it only:
+    a symlink in a pull request must not send a write anywhere else.
+    """
+    tree = os.path.realpath(git_work_tree(path) or start)
+    real = os.path.realpath(path)
+    inside = real == tree or real.startswith(tree.rstrip(os.sep) + os.sep)
+    return None if inside else real
+
+
 def _fix(
-    linter: Linter, path: str, doc: Document, mode: Mode, backup: bool, result: RunResult
+    linter: Linter,
+    path: str,
+    doc: Document,
+    mode: Mode,
+    backup: bool,
+    result: RunResult,
+    start: str,
 ) -> Checked:
     """The file's outcome: what remains once its duplicates are gone (or would be).
 
@@ -109,6 +131,13 @@ def _fix(
         result.errors.append(FileError(path, f"not fixed: {exc}"))
         return linter.lint_document(path, doc)
     if plan is None:
+        return linter.lint_document(path, doc)
+    elsewhere = outside_tree(path, start)
+    if elsewhere is not None:
+        verb = "fixed" if mode is Mode.FIX else "diffed"
+        result.errors.append(
+            FileError(path, f"not {verb}: it points outside the tree, to {elsewhere}")
+        )
         return linter.lint_document(path, doc)
     if mode is Mode.DIFF:
         diff = plan.diff(path, doc)

@@ -19,6 +19,8 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from tvlint.reading import ReadRefused, describe_os_error, read_file
+
 TEMP_SUFFIX = ".tvlint-tmp"
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
@@ -71,9 +73,14 @@ def replace_file(path: str, expected: bytes, new: bytes, backup: bool) -> str | 
 
 
 def _ensure_unchanged(target: str, expected: bytes) -> None:
-    with open(target, "rb") as handle:
-        if handle.read() != expected:
-            raise ChangedOnDisk("the file changed on disk since it was read; left as it is")
+    # Read as every file is (never past the expected size, never a device or FIFO
+    # swapped in meanwhile).
+    try:
+        unchanged = read_file(target, len(expected)) == expected
+    except ReadRefused:
+        unchanged = False
+    if not unchanged:
+        raise ChangedOnDisk("the file changed on disk since it was read; left as it is")
 
 
 def _write_backup(path: str, target: str, content: bytes) -> str:
@@ -156,7 +163,7 @@ def _remove_quietly(path: str) -> None:
 
 
 def _describe(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
+    reason = describe_os_error(exc)
     return f"{reason}: {exc.filename}" if exc.filename else reason
 
 

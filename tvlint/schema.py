@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
 from tvlint.fastschema import compile_schema
 from tvlint.formats import is_date_time, is_uri
+from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -32,23 +34,59 @@ def shipped_schema_text() -> str:
     return resources.files("tvlint").joinpath("schemas", SCHEMA_RESOURCE).read_text("utf-8")
 
 
-def load_schema(path: str | None = None) -> dict[str, Any]:
-    """The shipped schema, or the one at ``path``."""
+def load_schema(path: str | None = None, limit: int = DEFAULT_MAX_FILE_SIZE) -> dict[str, Any]:
+    """The shipped schema, or the one at ``path`` (read as a checked file is)."""
     try:
-        if path is None:
-            text = shipped_schema_text()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaLoadError(f"cannot read schema {path}: {_reason(exc)}") from None
+        text = shipped_schema_text() if path is None else read_file(path, limit).decode("utf-8")
+    except OSError as exc:
+        raise SchemaLoadError(f"cannot read schema {path}: {describe_os_error(exc)}") from None
+    except UnicodeDecodeError:
+        raise SchemaLoadError(f"cannot read schema {path}: not UTF-8") from None
     try:
-        schema = json.loads(text)
+        schema = json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:
         raise SchemaLoadError(f"schema {path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SchemaLoadError(f"schema {path} is nested too deeply to parse") from None
     if not isinstance(schema, (dict, bool)):
         raise SchemaLoadError(f"schema {path} is not a JSON Schema (not an object)")
     return schema  # type: ignore[return-value]
+
+
+def check_references(schema: dict[str, Any], where: str) -> None:
+    """Every ``$ref`` (and dynamic ref) resolves inside the schema document itself.
+
+    tvlint never fetches a reference: a schema can come from a pull request, and a
+    remote or ``file:`` reference would make the job open connections or read files
+    of the machine. Anything else is a SchemaLoadError naming the reference, raised
+    before any file is checked.
+    """
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012, specification_with
+
+    dialect = schema.get("$schema") if isinstance(schema, dict) else None
+    spec = specification_with(dialect if isinstance(dialect, str) else "", default=DRAFT202012)
+    root = spec.create_resource(schema)
+    # No retrieve function: a reference that is not in the document is unresolvable.
+    resolver = Registry().with_resource("", root).crawl().resolver()
+    pending = [(root, resolver)]
+    while pending:
+        resource, resolver = pending.pop()
+        contents = resource.contents
+        if isinstance(contents, dict):
+            for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
+                ref = contents.get(keyword)
+                if not isinstance(ref, str):
+                    continue
+                try:
+                    resolver.lookup(ref)
+                except Unresolvable:
+                    raise SchemaLoadError(
+                        f"schema {where}: {keyword} {ref!r} does not resolve inside the schema "
+                        "(tvlint never fetches a reference)"
+                    ) from None
+        pending += [(sub, resolver.in_subresource(sub)) for sub in resource.subresources()]
 
 
 def make_validator(schema: dict[str, Any]) -> Validator:
@@ -60,6 +98,7 @@ def make_validator(schema: dict[str, Any]) -> Validator:
     """
     from jsonschema import FormatChecker, validators
     from jsonschema.exceptions import SchemaError
+    from referencing import Registry
 
     cls = validators.validator_for(schema, default=validators.Draft202012Validator)
     try:
@@ -69,7 +108,9 @@ def make_validator(schema: dict[str, Any]) -> Validator:
     checker = FormatChecker()
     checker.checks("date-time")(is_date_time)
     checker.checks("uri")(is_uri)
-    return cls(schema, format_checker=checker)
+    # An empty registry retrieves nothing (jsonschema's default would fetch remote
+    # references); check_references has made sure none is needed.
+    return cls(schema, format_checker=checker, registry=Registry())
 
 
 class SchemaChecker:
@@ -100,14 +141,29 @@ class SchemaChecker:
         return self.validator.iter_errors(instance)
 
 
-def checker_for(path: str | None) -> SchemaChecker:
+def checker_for(path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> SchemaChecker:
     """The shipped schema's checker, or one for the schema file at ``path``."""
     if path is None:
         return shipped_checker()
-    schema = load_schema(path)
-    # A schema of the user's is checked against its meta-schema up front, so that a
-    # broken one is reported before any file.
-    return SchemaChecker(lambda: schema, compile_schema(schema), make_validator(schema))
+    schema = load_schema(path, limit)
+    # A schema of the user's is checked against its meta-schema and for references
+    # up front, so that a broken or reaching one is reported before any file.
+    validator = make_validator(schema)
+    check_references(schema, path)
+    return SchemaChecker(lambda: schema, _compiled(schema), validator)
+
+
+def _compiled(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
+    # The compiled check only saves time: for a schema it cannot take (nesting too
+    # deep, a pattern Python's re rejects), jsonschema alone decides.
+    try:
+        return compile_schema(schema)
+    except (RecursionError, ValueError, SyntaxError, re.error):
+        return None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 @cache
@@ -121,7 +177,3 @@ def shipped_checker() -> SchemaChecker:
 @cache
 def shipped_validator() -> Validator:
     return shipped_checker().validator
-
-
-def _reason(exc: BaseException) -> str:
-    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

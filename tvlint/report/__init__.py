@@ -1,17 +1,22 @@
-"""Reporters, chosen by name. Each renders a finished run; none decides the exit status."""
+"""Reporters, chosen by name. Each renders a finished run as lines or as one JSON
+document; ``emit`` writes it, the output policy applied (``tvlint.untrusted``). None
+decides the exit status."""
 
 from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tvlint.rules.duplicates import DuplicateLoraUrl
 from tvlint.runner import RunResult
+from tvlint.untrusted import write_json, write_lines
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import Any, TextIO
+
+    from tvlint.untrusted import Line
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -44,6 +49,7 @@ class Summary:
         "files_with_problems",
         "problems",
         "removed",
+        "skipped",
     )  # fmt: skip
 
     def __init__(self, result: RunResult) -> None:
@@ -58,10 +64,13 @@ class Summary:
         self.changed = len(result.fixes)  # files fixed (or, with --diff, that would be)
         self.removed = sum(len(f.removed) for f in result.fixes)
         self.backups = sum(f.backup is not None for f in result.fixes)
+        self.skipped = len(result.skipped)  # directories not searched (virtualenvs)
 
 
 if TYPE_CHECKING:
-    Reporter = Callable[[RunResult, TextIO, ReportOptions], None]
+    # Lines (text, github) or a JSON document (json, sarif).
+    Rendered = Sequence[Line] | dict[str, Any]
+    Reporter = Callable[[RunResult, ReportOptions], Rendered]
 
 
 def reporter(name: str) -> Reporter:
@@ -71,3 +80,11 @@ def reporter(name: str) -> Reporter:
     module = importlib.import_module(f"tvlint.report.{name}")
     render: Reporter = module.render
     return render
+
+
+def emit(rendered: Rendered, out: TextIO) -> None:
+    """Write what a reporter rendered, through the output policy."""
+    if isinstance(rendered, dict):
+        write_json(out, rendered)
+    else:
+        write_lines(out, rendered)

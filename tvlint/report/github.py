@@ -5,36 +5,57 @@ from __future__ import annotations
 from tvlint.report import ReportOptions
 from tvlint.report.text import summary_lines
 from tvlint.runner import RunResult
+from tvlint.untrusted import Own, visible
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import TextIO
+    from tvlint.untrusted import Line
 
 
 def _data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Made visible first, so that a newline in a value shows as "\n" in the annotation
+    # rather than being carried by %0A into a message of several lines.
+    return visible(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(value: str) -> str:
     return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    lines = []
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render(result: RunResult, options: ReportOptions) -> list[Line]:
+    lines: list[Line] = []
     for fix in result.fixes:
         verb = "removed" if fix.written else "would remove"
         lines.append(
-            f"::notice file={_property(fix.path)},title=tvlint --fix::"
-            f"{verb} {len(fix.removed)} duplicate entries"
+            (
+                Own("::notice file="),
+                _property(fix.path),
+                Own(f",title=tvlint --fix::{verb} {_plural(len(fix.removed), 'duplicate')}"),
+            )
         )
     for p in result.problems:
         title = _property(f"{p.code} {p.rule}")
         lines.append(
-            f"::error file={_property(p.path)},line={p.line},col={p.column},title={title}::"
-            f"{_data(p.message)}"
+            (
+                Own("::error file="),
+                _property(p.path),
+                Own(f",line={p.line},col={p.column},title={title}::"),
+                _data(p.message),
+            )
         )
     for error in result.errors:
-        lines.append(f"::error file={_property(error.path)},title=tvlint::{_data(error.reason)}")
+        lines.append(
+            (
+                Own("::error file="),
+                _property(error.path),
+                Own(",title=tvlint::"),
+                _data(error.reason),
+            )
+        )
     if not options.quiet:
         lines += summary_lines(result, options)
-    out.write("".join(line + "\n" for line in lines))
+    return lines

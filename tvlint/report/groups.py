@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tvlint.fix import FileFix
+from tvlint.untrusted import clipped, cut
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -42,8 +43,11 @@ class GroupReport:
 
 def _entry(entry: dict[str, Any]) -> EntryReport:
     params = entry.get("parameters")
+    # Values from the file, clipped: a report grows with the entries, not their size.
     return EntryReport(
-        entry.get("id"), entry.get("name"), isinstance(params, dict) and bool(params)
+        clipped(entry.get("id")),
+        clipped(entry.get("name")),
+        isinstance(params, dict) and bool(params),
     )
 
 
@@ -56,9 +60,9 @@ def group_reports(fix: FileFix) -> list[GroupReport]:
         for removal in group.removed:
             entry = fix.entries[removal.index]
             base = _entry(entry)
-            only_here = {k: v for k, v in entry.items() if k not in kept}
+            only_here = {cut(k): clipped(v) for k, v in entry.items() if k not in kept}
             removed.append(
                 RemovedReport(base.id, base.name, base.has_parameters, removal.criterion, only_here)
             )
-        reports.append(GroupReport(group.model_file, _entry(kept), tuple(removed)))
+        reports.append(GroupReport(cut(group.model_file), _entry(kept), tuple(removed)))
     return reports

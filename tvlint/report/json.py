@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from tvlint.report import ReportOptions, Summary
@@ -10,7 +9,7 @@ from tvlint.runner import Mode, RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import Any
 
     from tvlint.fix import FileFix
 
@@ -32,7 +31,7 @@ def _fix(fix: FileFix) -> dict[str, Any]:
     return record
 
 
-def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
     s = Summary(result)
     summary: dict[str, Any] = {
         "files": s.files,
@@ -40,6 +39,7 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
         "problems": s.problems,
         "duplicates": s.duplicates,
         "errors": s.errors,
+        "skipped": s.skipped,
         "by_rule": s.by_rule,
     }
     document: dict[str, Any] = {
@@ -50,5 +50,4 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     if result.mode is not Mode.CHECK:
         summary.update(changed=s.changed, removed=s.removed, backups=s.backups)
         document["fixes"] = [_fix(f) for f in result.fixes]
-    json.dump(document, out, indent=2)
-    out.write("\n")
+    return document

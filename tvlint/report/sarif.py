@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 from urllib.parse import quote
 
 from tvlint import __version__
@@ -14,17 +12,23 @@ from tvlint.runner import RunResult
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import Any
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_INDEX = {rule.code: i for i, rule in enumerate(RULES)}
 
 
 def artifact_uri(path: str) -> str:
-    """A relative path stays relative (to the repository root); an absolute one is file:."""
-    if os.path.isabs(path):
-        return Path(path).as_uri()
-    return quote(Path(os.path.normpath(path)).as_posix(), safe="/")
+    """A relative path stays relative (to the repository root); an absolute one is file:.
+
+    Quoted from the path's bytes: a byte of a name that is not UTF-8 is
+    percent-encoded as itself, so every name gives a valid URI reference.
+    """
+    normal = os.path.normpath(path).replace(os.sep, "/")
+    quoted = quote(os.fsencode(normal), safe="/")
+    if not os.path.isabs(path):
+        return quoted
+    return "file://" + ("" if quoted.startswith("/") else "/") + quoted  # C:/… on Windows
 
 
 def _location(path: str, line: int | None = None, column: int | None = None) -> dict[str, Any]:
@@ -48,7 +52,7 @@ def _rules() -> list[dict[str, Any]]:
     ]
 
 
-def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
     results = [
         {
             "ruleId": p.code,
@@ -64,7 +68,7 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
         {"level": "error", "message": {"text": e.reason}, "locations": [_location(e.path)]}
         for e in result.errors
     ]
-    log = {
+    return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -81,5 +85,3 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
             }
         ],
     }
-    json.dump(log, out, indent=2)
-    out.write("\n")

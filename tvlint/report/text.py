@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 from tvlint.problem import Problem
 from tvlint.report import ReportOptions, Summary
 from tvlint.rules import BY_CODE
 from tvlint.runner import Mode, RunResult
+from tvlint.untrusted import Own, cut, quoted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import Any, TextIO
-
     from tvlint.fix import FileFix
     from tvlint.report.groups import EntryReport
+    from tvlint.untrusted import Line
 
 WHY = {
     "parameters": "the kept entry has parameters",
@@ -28,39 +26,36 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _value(value: Any, limit: int = 60) -> str:
-    shown = json.dumps(value, ensure_ascii=False)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
 def _entry(entry: EntryReport) -> str:
     params = "yes" if entry.has_parameters else "no"
-    return f"{_value(entry.id)} (name {_value(entry.name)}, params {params})"
+    return f"{quoted(entry.id)} (name {quoted(entry.name)}, params {params})"
 
 
-def _fix_lines(fix: FileFix) -> list[str]:
+def _fix_lines(fix: FileFix) -> list[Line]:
     from tvlint.report.groups import group_reports
 
     count = _plural(len(fix.removed), "duplicate")
     if fix.written:
         backup = f"backup {fix.backup}" if fix.backup else "no backup"
-        lines = [f"{fix.path}: removed {count} ({backup})"]
+        lines: list[Line] = [f"{fix.path}: removed {count} ({backup})"]
     else:
         lines = [f"{fix.path}: would remove {count}"]
     for group in group_reports(fix):
-        lines.append(f"  {group.model_file}: kept {_entry(group.kept)}")
+        lines.append(f"  {cut(group.model_file)}: kept {_entry(group.kept)}")
         for removed in group.removed:
             lines.append(f"    removed {_entry(removed)}: {WHY[removed.criterion]}")
             if removed.only_here:
-                carried = ", ".join(f"{k}={_value(v, 40)}" for k, v in removed.only_here.items())
+                carried = ", ".join(
+                    f"{cut(k)}={quoted(v, 40)}" for k, v in removed.only_here.items()
+                )
                 lines.append(f"      only the removed entry had: {carried}")
     return lines
 
 
-def summary_lines(result: RunResult, options: ReportOptions) -> list[str]:
+def summary_lines(result: RunResult, options: ReportOptions) -> list[Line]:
     """The closing summary, and with ``--statistics`` the count of each rule."""
     s = Summary(result)
-    lines = _summary(s, result.mode)
+    lines: list[Line] = list(_summary(s, result.mode))
     if options.statistics:
         lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
     return lines
@@ -70,6 +65,9 @@ def _summary(s: Summary, mode: Mode) -> list[str]:
     first = f"{_plural(s.files, 'file')} checked, {s.files_with_problems} with problems"
     if s.errors:
         first += f", {s.errors} with errors"
+    if s.skipped:
+        dirs = "directory" if s.skipped == 1 else "directories"
+        first += f", {s.skipped} {dirs} skipped (virtualenvs)"
     lines = [first]
     if mode is Mode.FIX:
         lines.append(
@@ -95,18 +93,23 @@ _RED = "\x1b[31m"
 _DIM = "\x1b[2m"
 
 
-def problem_line(p: Problem, color: bool = False) -> str:
+def problem_line(p: Problem, color: bool = False) -> Line:
     if not color:
         return f"{p.path}:{p.line}:{p.column}: {p.code} {p.rule} {p.message}"
+    # The colour codes are tvlint's own; the path and the message are values.
     return (
-        f"{_BOLD}{p.path}{_RESET}:{p.line}:{p.column}: {_BOLD}{_RED}{p.code}{_RESET} "
-        f"{_DIM}{p.rule}{_RESET} {p.message}"
+        Own(_BOLD),
+        p.path,
+        Own(f"{_RESET}:{p.line}:{p.column}: {_BOLD}{_RED}{p.code}{_RESET} {_DIM}{p.rule}{_RESET} "),
+        p.message,
     )
 
 
-def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    lines = [] if options.quiet else [line for fix in result.fixes for line in _fix_lines(fix)]
+def render(result: RunResult, options: ReportOptions) -> list[Line]:
+    lines: list[Line] = []
+    if not options.quiet:
+        lines += [line for fix in result.fixes for line in _fix_lines(fix)]
     lines += [problem_line(p, options.color) for p in result.problems]
     if not options.quiet:
         lines += summary_lines(result, options)
-    out.write("".join(line + "\n" for line in lines))
+    return lines

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
 from tvlint.ranking import DuplicateGroup, duplicate_groups
 from tvlint.rules.base import Rule
+from tvlint.untrusted import cut, quoted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def known_free_of_duplicates(doc: Document) -> None:
 
 def describe_id(entry: Any) -> str:
     value = entry.get("id") if isinstance(entry, dict) else None
-    return json.dumps(value, ensure_ascii=False) if value is not None else "(no id)"
+    return quoted(value) if value is not None else "(no id)"
 
 
 class DuplicateLoraUrl(Rule):
@@ -77,7 +77,7 @@ class DuplicateLoraUrl(Rule):
             for removal in group.removed:
                 yield self.finding(
                     f"entry {describe_id(versions[removal.index])} duplicates "
-                    f"{describe_id(kept)} (line {kept_line}): same model file {group.model_file}",
+                    f"{describe_id(kept)} (line {kept_line}): same model file {cut(group.model_file)}",
                     join_pointer("versions", removal.index, "loraUrl"),
                 )
 

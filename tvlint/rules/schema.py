@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
 from tvlint.rules.base import Rule
+from tvlint.untrusted import cut
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class SchemaRule(Rule):
         for error in self.schema.errors(doc.data):
             pointer = join_pointer(*error.absolute_path)
             yield self.finding(
-                f"{pointer or '/'}: {_shorten(error.message, error.instance)}", pointer
+                f"{cut(pointer) or '/'}: {_shorten(error.message, error.instance)}", pointer
             )
 
 

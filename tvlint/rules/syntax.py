@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from tvlint.document import Document, split_pointer
 from tvlint.problem import Finding
 from tvlint.rules.base import Rule
+from tvlint.untrusted import quoted
 
 
 class InvalidJson(Rule):
@@ -53,4 +54,6 @@ class DuplicateKey(Rule):
     def check(self, doc: Document) -> Iterator[Finding]:
         for pointer, offset in doc.duplicate_keys:
             key = split_pointer(pointer)[-1]
-            yield self.finding(f'key "{key}" appears again in the same object', pointer, offset)
+            yield self.finding(
+                f"key {quoted(key)} appears again in the same object", pointer, offset
+            )

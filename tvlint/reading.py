@@ -1,0 +1,88 @@
+"""Reading a file that may be hostile: regular files only, never past a size limit.
+
+A path in a pull request can name a device (a symlink to ``/dev/zero`` would be read
+forever), a FIFO (an open for reading would wait forever for a writer) or a sparse
+file of many gigabytes. Such a path is a per-file error, found before reading.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+
+DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024
+_UNITS = {
+    "": 1, "b": 1,
+    "kb": 1000, "mb": 1000**2, "gb": 1000**3,
+    "kib": 1024, "mib": 1024**2, "gib": 1024**3,
+}  # fmt: skip
+_SIZE = re.compile(r"\s*(\d+)\s*([a-z]*)\s*", re.IGNORECASE)
+# Never block on opening (a FIFO swapped in after the check), never become the
+# controlling terminal (a terminal device swapped in).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+class ReadRefused(OSError):
+    """A file tvlint will not read: not a regular file, or larger than the limit."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.strerror = reason
+
+
+def describe_os_error(error: OSError) -> str:
+    """What went wrong with a file, in a few words ("No such file or directory")."""
+    if isinstance(error, IsADirectoryError):
+        return "is a directory"
+    return error.strerror or str(error)
+
+
+def parse_size(text: str) -> int:
+    """Bytes for ``"256MiB"``, ``"10 MB"``, ``"4096"``; ValueError if it is none."""
+    match = _SIZE.fullmatch(text)
+    unit = _UNITS.get(match.group(2).lower()) if match else None
+    if match is None or unit is None or int(match.group(1)) == 0:
+        raise ValueError(f"not a size: {text!r} (e.g. 4096, 512KiB, 256MiB, 1GB)")
+    return int(match.group(1)) * unit
+
+
+def format_size(size: int) -> str:
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
+
+
+def _check_kind(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError("is a directory")
+    if not stat.S_ISREG(mode):
+        raise ReadRefused("not a regular file")
+
+
+def _too_large(limit: int) -> ReadRefused:
+    return ReadRefused(f"larger than the size limit of {format_size(limit)} (--max-file-size)")
+
+
+def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """The bytes of the regular file at ``path`` (symlinks followed), at most ``limit``.
+
+    Raises OSError: ReadRefused for a device, FIFO or socket (never opened) or a file
+    over the limit (never read past it, even if it grows meanwhile).
+    """
+    info = os.stat(path)
+    _check_kind(info.st_mode)
+    if info.st_size > limit:
+        raise _too_large(limit)
+    fd = os.open(path, _OPEN_FLAGS)
+    with open(fd, "rb") as handle:
+        _check_kind(os.fstat(fd).st_mode)  # what was opened, if the path changed since
+        # One read of the expected size and a byte more tells whether it grew.
+        want = min(info.st_size, limit) + 1
+        data = handle.read(want)
+        if len(data) == want:
+            data += handle.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise _too_large(limit)
+    return data

@@ -1,0 +1,143 @@
+"""The output policy for text that comes from files, paths and schemas.
+
+Everything tvlint prints leaves through ``write_lines`` (text, github, diagnostics) or
+``write_json`` (json, sarif), so the policy holds in one place whatever a reporter
+builds: a checked file may come from a pull request, and its ids, keys, model files
+and name are written by whoever opened it.
+
+- Control characters (C0, DEL, C1) and the bidirectional controls become visible
+  escapes (``\\x1b``, ``\\u202e``, ``\\n``): no value can move the cursor, set the
+  clipboard, reorder what a reader sees, or start a line of its own. The only raw
+  newlines are the ones that end tvlint's own lines.
+- A bytes of a file name that were not UTF-8 (held as lone surrogates by Python)
+  become ``\\xNN``; in JSON output too, which stays strict UTF-8.
+- No line that carries a value starts with ``::``, so none is a GitHub workflow
+  command unless tvlint wrote it as one (``Own`` text).
+- Values quoted in messages are cut to ``VALUE_LIMIT`` characters, so output grows
+  with the number of problems, not with the size of the values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any, TextIO
+
+VALUE_LIMIT = 80
+
+# C0 and DEL, C1, the bidirectional embeddings, overrides, isolates and marks, the
+# line and paragraph separators (a line break to some readers), and lone surrogates
+# (undecodable bytes of a file name, or "\ud800" escapes in a file).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_COLOUR = re.compile("\x1b\\[[0-9;]*m")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control, bidi control and lone surrogate made a visible escape."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def needs_quoting(text: str) -> bool:
+    """Whether ``text`` holds a character the policy would escape, a quote or a backslash."""
+    return _UNSAFE.search(text) is not None or '"' in text or "\\" in text
+
+
+def write_patch(stream: TextIO, patch: str, terminal: bool) -> None:
+    """A patch as it is, for ``patch -p0`` (its lines must match the file's); made
+    visible line by line when a person reads it on a terminal.
+
+    Its headers are quoted (``patch.header_name``) and every other line starts with
+    `` ``, ``-``, ``+``, ``@`` or ``\\``, so no value starts a line of its own.
+    """
+    if terminal:
+        patch = "\n".join(visible(line) for line in patch.split("\n"))
+    stream.write(patch)
+
+
+def cut(text: str, limit: int = VALUE_LIMIT) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis if it is longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: Any, limit: int = VALUE_LIMIT) -> str:
+    """A value from a file as a message shows it: JSON, cut to ``limit`` characters."""
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit]  # the text is cut anyway; do not serialise a megabyte
+    return cut(json.dumps(value, ensure_ascii=False), limit)
+
+
+def clipped(value: Any, limit: int = VALUE_LIMIT) -> Any:
+    """A value from a file for JSON output: a long string cut, a large container
+    replaced by its cut JSON text, anything else as it is."""
+    if isinstance(value, str):
+        return cut(value, limit)
+    if isinstance(value, (dict, list)):
+        shown = json.dumps(value, ensure_ascii=False)
+        return value if len(shown) <= limit else cut(shown, limit)
+    return value
+
+
+class Own(str):
+    """Text that tvlint itself writes (a colour code, a workflow command), not a value:
+    the one kind of text the policy lets through as it is."""
+
+    __slots__ = ()
+
+
+if TYPE_CHECKING:
+    Line = str | Sequence[str]
+
+
+def render_line(line: Line) -> str:
+    """One line of output, the policy applied: a str is all values; in a sequence,
+    ``Own`` parts are tvlint's own and the others values."""
+    parts = [line] if isinstance(line, str) else line
+    shown = "".join(part if isinstance(part, Own) else visible(part) for part in parts)
+    own_command = bool(parts) and isinstance(parts[0], Own) and parts[0].startswith("::")
+    if not own_command and _COLOUR.sub("", shown).lstrip(" \t").startswith("::"):
+        # A value at the start of a line (a path, say) must not read as a workflow
+        # command. Colour codes hold no colon, so the first colon is the value's.
+        colon = shown.index(":")
+        shown = shown[:colon] + "\\x3a" + shown[colon + 1 :]
+    return shown
+
+
+def write_lines(stream: TextIO, lines: Iterable[Line]) -> None:
+    stream.write("".join(render_line(line) + "\n" for line in lines))
+
+
+def _strict(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings made a visible escape, so that
+    the JSON written is strict UTF-8 (json writes a lone surrogate as ``\\udcff``)."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub(_escape, value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {_strict(k): _strict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict(v) for v in value]
+    return value
+
+
+def write_json(stream: TextIO, document: Any) -> None:
+    """``document`` as JSON: ASCII only (every control and bidi character escaped the
+    JSON way), strict UTF-8 (no lone surrogates)."""
+    json.dump(_strict(document), stream, indent=2, ensure_ascii=True)
+    stream.write("\n")
