@@ -145,7 +145,7 @@ def difflib_diff(path: str, old: bytes, new: bytes) -> str:
 def test_diff_marks_a_missing_final_newline() -> None:
     old = '{\n  "a": [\n    1,\n    2\n  ]\n}'
     cut = old.index(",\n    2")
-    diff = unified_diff("f.json", old, [(cut, cut + len(",\n    2"))])
+    diff = unified_diff("f.json", old, [(cut, cut + len(",\n    2"), "")])
     assert diff == difflib_diff("f.json", old.encode(), b'{\n  "a": [\n    1\n  ]\n}')
     assert diff.endswith(" }\n\\ No newline at end of file\n")
 
@@ -160,7 +160,10 @@ def test_fix_writes_the_file_a_backup_and_a_report(cli: Cli, write: Write) -> No
     original = path.read_bytes()
     run = cli("--fix", path)
     assert run.code == 1
-    assert path.read_bytes() == dumps({"versions": without(versions, 1, 4)}).encode()
+    # The rated sync duplicate goes; its isGood is carried into the kept webhook entry.
+    expected = without(versions, 1, 4)
+    expected[1] = {**expected[1], "isGood": True}
+    assert path.read_bytes() == dumps({"versions": expected}).encode()
     backup = Path(str(path) + ".backup")
     assert backup.read_bytes() == original
     lines = run.out.splitlines()
@@ -173,9 +176,14 @@ def test_fix_writes_the_file_a_backup_and_a_report(cli: Cli, write: Write) -> No
         '    removed "style_1_vV7" (name "style_1_vV7.safetensors", params no): '
         "the kept entry has parameters"
     )
-    assert lines[3] == (
+    assert lines[3] == "      carried into the kept entry: isGood=true"
+    assert lines[4] == (
         '      only the removed entry had: lastSynced="2025-10-12T09:46:20.075Z", '
-        'description="Synced from S3", isGood=true'
+        'description="Synced from S3"'
+    )
+    assert (
+        lines[5]
+        == '      differs: id: kept "3e248bb6-012c-4384-ae6c-4b19c126d093-e1", removed "style_1_vV7"'
     )
     assert lines[-2:] == [
         "1 file checked, 0 with problems",
@@ -183,10 +191,7 @@ def test_fix_writes_the_file_a_backup_and_a_report(cli: Cli, write: Write) -> No
     ]
     # Fixing twice equals fixing once, and the second run is clean.
     again = cli("--fix", path)
-    assert (again.code, path.read_bytes()) == (
-        0,
-        dumps({"versions": without(versions, 1, 4)}).encode(),
-    )
+    assert (again.code, path.read_bytes()) == (0, dumps({"versions": expected}).encode())
     assert cli(path).code == 0
 
 

@@ -1,4 +1,4 @@
-"""The diff built from cuts: it must turn the old text into the new one, exactly."""
+"""The diff built from edits: it must turn the old text into the new one, exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tvlint.patch import apply_cuts, unified_diff
+from tvlint.patch import Edit, apply_cuts, apply_edits, unified_diff
 
 HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
@@ -43,21 +43,24 @@ def apply_diff(old: str, diff: str) -> str:
 
 
 @st.composite
-def texts_and_cuts(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+def texts_and_edits(draw: st.DrawFn) -> tuple[str, list[Edit]]:
     words = st.sampled_from(["{", "}", "},", "  {", "a", "b", "", "\u2028x", "c\r"])
     lines = draw(st.lists(words, min_size=1, max_size=40))
     text = "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
     points = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
-    cuts = [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if a < b]
-    return text, cuts
+    # Cuts (replaced by nothing) and insertions (nothing replaced), as --fix makes them,
+    # and replacements for good measure.
+    inserts = st.sampled_from(["", "", ',\n  "isGood": true', "x", "\n", ",\r\n  1\n"])
+    edits = [(a, b, draw(inserts)) for a, b in zip(points[::2], points[1::2], strict=False)]
+    return text, [(a, b, new) for a, b, new in edits if a < b or new]
 
 
 @settings(max_examples=500, deadline=None)
-@given(texts_and_cuts())
-def test_the_diff_turns_the_old_text_into_the_new(case: tuple[str, list[tuple[int, int]]]) -> None:
-    text, cuts = case
-    diff = unified_diff("f", text, cuts)
-    new = apply_cuts(text, cuts)
+@given(texts_and_edits())
+def test_the_diff_turns_the_old_text_into_the_new(case: tuple[str, list[Edit]]) -> None:
+    text, edits = case
+    diff = unified_diff("f", text, edits)
+    new = apply_edits(text, edits)
     if new == text:
         assert diff == ""
     else:
@@ -82,7 +85,7 @@ def test_whole_entries_removed_show_as_their_lines_only() -> None:
         else:
             cuts.append((starts[i - 1] + len(entries[i - 1]), starts[i] + len(entries[i])))
     assert apply_cuts(text, cuts) == new
-    diff = unified_diff("f", text, cuts)
+    diff = unified_diff("f", text, [(a, b, "") for a, b in cuts])
     assert apply_diff(text, diff) == new
     body = [line for line in diff.splitlines()[2:] if not line.startswith("@@")]
     # Three hunks (entry 0; 5 and 6; 11), nothing added, and as many lines gone as in

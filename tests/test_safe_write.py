@@ -68,8 +68,10 @@ def test_changed_on_disk_while_writing_is_left_alone(
     read_then = path.read_bytes()
     real_write_temp = safe_write._write_temp
 
-    def write_temp_and_meanwhile_edit(directory: str, name: str, content: bytes, mode: int) -> str:
-        tmp = real_write_temp(directory, name, content, mode)
+    def write_temp_and_meanwhile_edit(
+        directory: str, name: str, content: bytes, info: os.stat_result
+    ) -> str:
+        tmp = real_write_temp(directory, name, content, info)
         if content == FIXED:
             path.write_bytes(b"edited")
         return tmp
@@ -89,8 +91,8 @@ def test_changed_on_disk_through_the_cli_exits_2(
     path = write(DUPLICATED)
     real_plan = tvlint.fix.plan_fix
 
-    def plan_then_edit(doc: Any) -> Any:
-        plan = real_plan(doc)
+    def plan_then_edit(doc: Any, *args: Any) -> Any:
+        plan = real_plan(doc, *args)
         path.write_text(path.read_text() + " ")
         return plan
 

@@ -15,6 +15,7 @@ from tvlint.lint import Linter
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, parse_size
 from tvlint.report import FORMATS, ReportOptions, emit, reporter
 from tvlint.rules import RULES, Rule, rule_named
+from tvlint.rules.duplicates import DEFAULT_PROTECT, DuplicateLoraUrl
 from tvlint.rules.schema import SchemaRule
 from tvlint.runner import Mode, RunResult, run
 from tvlint.schema import SchemaLoadError, checker_for
@@ -132,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--exclude", type=_comma_list, metavar="GLOBS", help="skip paths matching these globs"
     )
     parser.add_argument(
+        "--protect",
+        type=_comma_list,
+        metavar="KEYS",
+        help="entry keys a person sets, which --fix carries over or leaves to a person "
+        "(comma-separated; replaces the configured list; '' for none; default: isGood)",
+    )
+    parser.add_argument(
         "--max-file-size",
         type=_size,
         metavar="SIZE",
@@ -150,9 +158,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_rules(schema_path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> list[Rule]:
+def build_rules(
+    schema_path: str | None,
+    limit: int = DEFAULT_MAX_FILE_SIZE,
+    protect: Sequence[str] = DEFAULT_PROTECT,
+) -> list[Rule]:
     schema = checker_for(schema_path, limit)
-    return [SchemaRule(schema) if cls is SchemaRule else cls() for cls in RULES]
+    made: dict[type[Rule], Rule] = {
+        SchemaRule: SchemaRule(schema),
+        DuplicateLoraUrl: DuplicateLoraUrl(protect),
+    }
+    return [made.get(cls) or cls() for cls in RULES]
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -164,6 +180,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
         ignore=None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
         exclude=args.exclude,
         max_file_size=args.max_file_size,
+        protect=args.protect,
     )
 
 
@@ -266,7 +283,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return _explain(args.explain)
     try:
         settings = settings_for(args)
-        rules = build_rules(settings.schema, settings.max_file_size)
+        rules = build_rules(settings.schema, settings.max_file_size, settings.protect)
     except (ConfigError, SchemaLoadError) as exc:
         diagnose(str(exc))
         return EXIT_ERROR

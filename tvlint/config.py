@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
+from tvlint.rules.duplicates import DEFAULT_PROTECT
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class Settings:
     include: tuple[str, ...] = ()  # globs of extra training-versions files
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are not read
+    protect: tuple[str, ...] = DEFAULT_PROTECT  # entry keys a person sets
     source: str | None = None  # the pyproject.toml the settings came from
     enabled: frozenset[str] = field(init=False)
 
@@ -42,7 +44,7 @@ class Settings:
         object.__setattr__(self, "enabled", frozenset(chosen - set(self.ignore)))
 
 
-_KEYS = {"schema", "select", "ignore", "include", "exclude", "max-file-size"}
+_KEYS = {"schema", "select", "ignore", "include", "exclude", "max-file-size", "protect"}
 
 
 def find_pyproject(start: str) -> str | None:
@@ -108,6 +110,11 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
     for key in ("include", "exclude"):
         if key in table:
             values[key] = tuple(_strings(table[key], f"{where}: {key}"))
+    if "protect" in table:
+        protect = table["protect"]
+        if protect != []:  # an empty list protects nothing
+            protect = _strings(protect, f"{where}: protect")
+        values["protect"] = tuple(protect)
     if "max-file-size" in table:
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     return Settings(**values)

@@ -45,6 +45,20 @@ class InvalidJSON(Exception):
         self.column = column
 
 
+class Member:
+    """Where one member of an object is in the text: ``text[key_start:key_end]`` is
+    its key (quotes included), ``text[value_start:value_end]`` its value."""
+
+    __slots__ = ("key", "key_end", "key_start", "value_end", "value_start")
+
+    def __init__(
+        self, key: str, key_start: int, key_end: int, value_start: int, value_end: int
+    ) -> None:
+        self.key = key
+        self.key_start, self.key_end = key_start, key_end
+        self.value_start, self.value_end = value_start, value_end
+
+
 class _NonFiniteNumber(ValueError):
     pass
 
@@ -68,7 +82,7 @@ class Document:
     duplicate_keys: tuple[tuple[str, int], ...]
     # What later stages derive from the data and share (the duplicate groups, computed
     # for TV004 and reused by --fix).
-    derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def raw(self) -> bytes:
@@ -122,6 +136,16 @@ class Document:
                 break
             pos = found
         return pos
+
+    def members(self, start: int) -> list[Member]:
+        """The members of the object that starts at offset ``start``, in text order."""
+        text = self.text
+        found = []
+        for key, key_start, value_start in _members(text, start):
+            _, value_end = _skip(text, value_start)
+            _, key_end = scanstring(text, key_start + 1)
+            found.append(Member(key, key_start, key_end, value_start, value_end))
+        return found
 
     def element_spans(self, pointer: str) -> list[tuple[int, int]]:
         """(start, end) offsets of each element of the array at ``pointer``."""

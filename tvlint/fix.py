@@ -1,9 +1,12 @@
 """Duplicate entries → a removal plan → the new file text, checked before it is used.
 
 Only the removed entries' text goes: each one's span with the separator that joins it
-to its neighbour. Every other character stays as it was (indentation, key order,
-number literals, non-ASCII text, CRLF, the final newline or its absence), and a BOM is
-put back, because the new text is cut from the old text rather than re-serialised.
+to its neighbour; and a protected member that only a removed entry held is added to
+the kept entry, as its last member, written like that entry's other members and with
+the removed entry's own text of the value. Every other character stays as it was
+(indentation, key order, number literals, non-ASCII text, CRLF, the final newline or
+its absence), and a BOM is put back, because the new text is edited from the old text
+rather than re-serialised. A group held for a person is left as it is.
 """
 
 from __future__ import annotations
@@ -12,9 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
-from tvlint.patch import apply_cuts, unified_diff
+from tvlint.patch import Edit, apply_edits, unified_diff
 from tvlint.ranking import DuplicateGroup
-from tvlint.rules.duplicates import groups_of, known_free_of_duplicates, versions_of
+from tvlint.rules.duplicates import (
+    DEFAULT_PROTECT,
+    groups_of,
+    known_free_of_duplicates,
+    versions_of,
+)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -24,7 +32,8 @@ VERSIONS = "/versions"
 
 
 class SelfCheckFailed(Exception):
-    """The new text does not parse to the old data minus exactly the removed entries."""
+    """The new text does not parse to the old data minus exactly the removed entries
+    plus exactly the carried members."""
 
 
 @dataclass(frozen=True)
@@ -35,13 +44,14 @@ class FixPlan:
     groups: tuple[DuplicateGroup, ...]
     new_bytes: bytes
     new_document: Document  # the new text, parsed (by the self-check)
-    cuts: tuple[tuple[int, int], ...]  # what goes, as ranges of the old text
+    edits: tuple[Edit, ...]  # what goes and what is added, as edits of the old text
 
     def diff(self, path: str, doc: Document) -> str:
         """The unified diff of the old file (``doc``) to the new one."""
         bom = "\ufeff" if doc.has_bom else ""
+        shift = len(bom)
         return unified_diff(
-            path, bom + doc.text, [(a + len(bom), b + len(bom)) for a, b in self.cuts]
+            path, bom + doc.text, [(a + shift, b + shift, new) for a, b, new in self.edits]
         )
 
     def outcome(
@@ -73,16 +83,46 @@ class FileFix:
         return sorted(r.index for g in self.groups for r in g.removed)
 
 
-def plan_fix(doc: Document) -> FixPlan | None:
-    """The plan for ``doc``, or None when it has no duplicate model file."""
-    groups = tuple(groups_of(doc))
+def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan | None:
+    """The plan for ``doc``, or None when it has no duplicate group ``--fix`` may fix."""
+    all_groups = groups_of(doc, protect)
+    groups = tuple(g for g in all_groups if g.hold is None)
     if not groups:
         return None
     removed = {r.index for g in groups for r in g.removed}
-    cuts = _cuts(doc.text, doc.element_spans(VERSIONS), removed)
-    new_bytes = (UTF8_BOM if doc.has_bom else b"") + apply_cuts(doc.text, cuts).encode("utf-8")
-    new_document = _self_check(doc, new_bytes, removed)
-    return FixPlan(versions_of(doc), groups, new_bytes, new_document, tuple(cuts))
+    spans = doc.element_spans(VERSIONS)
+    edits = [(a, b, "") for a, b in _cuts(doc.text, spans, removed)]
+    edits += [_carry(doc, spans, g, key, source) for g in groups for key, source in g.carried]
+    edits.sort()
+    new_text = apply_edits(doc.text, edits)
+    new_bytes = (UTF8_BOM if doc.has_bom else b"") + new_text.encode("utf-8")
+    new_document = _self_check(doc, new_bytes, groups, removed)
+    if len(groups) == len(all_groups):
+        # Its entries are the old ones but those removed, and each group kept one: no
+        # model file is named twice, so the search for duplicates is spared.
+        known_free_of_duplicates(new_document, protect)
+    return FixPlan(versions_of(doc), groups, new_bytes, new_document, tuple(edits))
+
+
+def _carry(
+    doc: Document, spans: Sequence[tuple[int, int]], group: DuplicateGroup, key: str, source: int
+) -> Edit:
+    """The edit that adds ``key``, as entry ``source`` writes it, to the kept entry.
+
+    Written as the kept entry's last member: after its last value, separated and
+    indented as its last member is from the one before (or from the opening brace).
+    """
+    kept = doc.members(spans[group.kept][0])
+    last = kept[-1]
+    if len(kept) > 1:
+        separator = doc.text[kept[-2].value_end : last.key_start]
+    else:
+        separator = "," + doc.text[spans[group.kept][0] + 1 : last.key_start]
+    colon = doc.text[last.key_end : last.value_start]
+    member = [m for m in doc.members(spans[source][0]) if m.key == key][-1]
+    value = doc.text[member.value_start : member.value_end]
+    name = doc.text[member.key_start : member.key_end]
+    return (last.value_end, last.value_end, f"{separator}{name}{colon}{value}")
 
 
 def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> list[tuple[int, int]]:
@@ -111,10 +151,18 @@ def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> lis
     return cuts
 
 
-def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> Document:
+def _self_check(
+    doc: Document, new_bytes: bytes, groups: Sequence[DuplicateGroup], removed: set[int]
+) -> Document:
     data = doc.data
     expected = dict(data)
-    expected["versions"] = [e for i, e in enumerate(data["versions"]) if i not in removed]
+    versions = list(data["versions"])
+    for group in groups:
+        if group.carried:
+            kept = dict(versions[group.kept])
+            kept.update((key, versions[source][key]) for key, source in group.carried)
+            versions[group.kept] = kept
+    expected["versions"] = [e for i, e in enumerate(versions) if i not in removed]
     try:
         # Parsed whole: fixed, the file has no duplicates left to place, so its spans
         # are found only if some other problem needs them.
@@ -122,12 +170,16 @@ def _self_check(doc: Document, new_bytes: bytes, removed: set[int]) -> Document:
     except InvalidJSON as exc:
         raise SelfCheckFailed(f"the fixed text would not parse: {exc.message}") from None
     if new.data != expected or list(new.data) != list(expected):
-        raise SelfCheckFailed("the fixed text would not equal the old data minus the duplicates")
+        raise SelfCheckFailed(
+            "the fixed text would not equal the old data minus the duplicates "
+            "plus the carried members"
+        )
+    # Dict equality ignores order: each carried member must come last, as written.
+    for old, fixed in zip(expected["versions"], new.data["versions"], strict=True):
+        if isinstance(old, dict) and list(old) != list(fixed):
+            raise SelfCheckFailed("the fixed text would reorder an entry's members")
     # Cutting whole entries can only drop repeated keys. More of them means entries run
     # together, which equal data (the last of a repeated key wins) would not show.
     if len(new.duplicate_keys) > len(doc.duplicate_keys):
         raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
-    # Its entries are the old ones but those removed, and each group kept one: no model
-    # file is named twice, so the search for duplicates (a tenth of a large fix) is spared.
-    known_free_of_duplicates(new)
     return new

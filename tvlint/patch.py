@@ -1,9 +1,10 @@
-"""A unified diff for text that only lost some character ranges ("cuts").
+"""A unified diff for text changed by known edits: character ranges replaced (by
+nothing, for a cut; a range of nothing replaced, for an insertion).
 
 ``difflib`` compares two texts line by line and, on a 50 MB file with thousands of
-removals, runs for minutes. Here the edit is known exactly, so the hunks are built
-from it: each cut widens to the lines it touches, neighbouring cuts merge, lines the
-old and new block share at either end become context, and hunks within twice the
+removals, runs for minutes. Here the edits are known exactly, so the hunks are built
+from them: each edit widens to the lines it touches, neighbouring edits merge, lines
+the old and new block share at either end become context, and hunks within twice the
 context of each other join, as ``diff -u`` and ``difflib`` do.
 """
 
@@ -18,19 +19,27 @@ CONTEXT = 3
 _NO_NEWLINE = "\\ No newline at end of file\n"
 
 
-def apply_cuts(text: str, cuts: Sequence[tuple[int, int]]) -> str:
-    """``text`` without the (sorted, disjoint) ranges in ``cuts``."""
+Edit = tuple[int, int, str]  # text[start:end] becomes the string
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """``text`` with each of the (sorted, disjoint) ``edits`` made."""
     kept, pos = [], 0
-    for start, end in cuts:
-        kept.append(text[pos:start])
+    for start, end, new in edits:
+        kept += [text[pos:start], new]
         pos = end
     kept.append(text[pos:])
     return "".join(kept)
 
 
-def unified_diff(path: str, text: str, cuts: Sequence[tuple[int, int]]) -> str:
-    """The diff from ``text`` to ``apply_cuts(text, cuts)``, for ``patch -p0``."""
-    changes = _line_changes(text, cuts)
+def apply_cuts(text: str, cuts: Sequence[tuple[int, int]]) -> str:
+    """``text`` without the (sorted, disjoint) ranges in ``cuts``."""
+    return apply_edits(text, [(start, end, "") for start, end in cuts])
+
+
+def unified_diff(path: str, text: str, edits: Sequence[Edit]) -> str:
+    """The diff from ``text`` to ``apply_edits(text, edits)``, for ``patch -p0``."""
+    changes = _line_changes(text, edits)
     if not changes:
         return ""
     name = header_name(path)
@@ -94,30 +103,32 @@ class _Change:
         self.line, self.start, self.end, self.old, self.new = line, start, end, old, new
 
 
-def _blocks(text: str, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """(start, end, replacement) of whole old lines, one per group of touching cuts."""
-    blocks: list[tuple[int, int, list[tuple[int, int]]]] = []
-    for start, end in cuts:
+def _blocks(text: str, edits: Sequence[Edit]) -> list[Edit]:
+    """(start, end, replacement) of whole old lines, one per group of touching edits."""
+    blocks: list[tuple[int, int, list[Edit]]] = []
+    for start, end, new in edits:
         line_start = text.rfind("\n", 0, start) + 1
-        if start == line_start and (end == len(text) or text[end - 1] == "\n"):
-            line_end = end  # whole lines go
+        ends_a_line = end == len(text) or (end > 0 and text[end - 1] == "\n")
+        if start == line_start and ends_a_line and (not new or new.endswith("\n")):
+            line_end = end  # whole lines are replaced by whole lines
         else:
             found = text.find("\n", end)
             line_end = len(text) if found == -1 else found + 1
         if blocks and line_start <= blocks[-1][1]:
             first, last_end, inner = blocks[-1]
-            blocks[-1] = (first, max(line_end, last_end), [*inner, (start, end)])
+            blocks[-1] = (first, max(line_end, last_end), [*inner, (start, end, new)])
         else:
-            blocks.append((line_start, line_end, [(start, end)]))
+            blocks.append((line_start, line_end, [(start, end, new)]))
     return [
-        (a, b, apply_cuts(text[a:b], [(s - a, e - a) for s, e in inner])) for a, b, inner in blocks
+        (a, b, apply_edits(text[a:b], [(s - a, e - a, new) for s, e, new in inner]))
+        for a, b, inner in blocks
     ]
 
 
-def _line_changes(text: str, cuts: Sequence[tuple[int, int]]) -> list[_Change]:
+def _line_changes(text: str, edits: Sequence[Edit]) -> list[_Change]:
     changes: list[_Change] = []
     line, pos = 0, 0
-    for start, end, replacement in _blocks(text, cuts):
+    for start, end, replacement in _blocks(text, edits):
         line += text.count("\n", pos, start)
         pos = start
         old = _split(text[start:end])

@@ -1,15 +1,22 @@
-"""Which entries name the same model file, and which of them to keep.
+"""Which entries name the same model file, which of them to keep, and what a person
+must decide.
 
 One ranking serves the check report (TV004 names the entry that would be kept),
 ``--diff`` and ``--fix``. Highest first: non-empty ``parameters``; has
 ``completedAt``; newer ``timestamp`` as an instant (a missing or invalid one ranks
 below every valid one); on a full tie, the entry that comes first in the file.
+
+A person's data is never dropped unseen. A protected key (``isGood`` by default) that
+only removed entries hold, all with one value, is carried into the kept entry; one
+whose values disagree holds the group for a person, and so does an entry that cannot
+be read whole (it repeats a key: json kept only one of the values).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, replace
 
 from tvlint.formats import rfc3339_instant
 
@@ -72,12 +79,32 @@ class Removal:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """Why a group is left as it is, for a person to resolve.
+
+    ``key`` is the protected key whose values disagree, and ``entries`` the entries
+    that hold it (the kept one first, if it does); with no ``key``, ``entries`` are
+    those that repeat a key and so cannot be read whole.
+    """
+
+    key: str | None
+    entries: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class DuplicateGroup:
-    """Entries (by index in ``versions``) that name one model file."""
+    """Entries (by index in ``versions``) that name one model file.
+
+    ``carried`` are the protected members (key, and the removed entry that holds it)
+    that ``--fix`` adds to the kept entry; ``hold``, if set, says why ``--fix`` leaves
+    the group as it is.
+    """
 
     model_file: str
     kept: int
     removed: tuple[Removal, ...]
+    carried: tuple[tuple[str, int], ...] = ()
+    hold: Hold | None = None
 
 
 # Only ever compared with itself: the field before it ranks a valid instant higher.
@@ -111,8 +138,14 @@ def _deciding_criterion(kept: Rank, other: Rank) -> str:
     return CRITERIA[3]
 
 
-def duplicate_groups(versions: Sequence[Any]) -> list[DuplicateGroup]:
-    """Groups of two or more entries naming one model file, in order of first entry."""
+def duplicate_groups(
+    versions: Sequence[Any], protect: Sequence[str] = (), partial: Set[int] = frozenset()
+) -> list[DuplicateGroup]:
+    """Groups of two or more entries naming one model file, in order of first entry.
+
+    ``protect`` are the keys a person sets; ``partial`` the indices of entries that
+    repeat a key. A partial entry is never kept while a whole one is in its group.
+    """
     by_file: dict[str, list[int]] = {}
     for index, entry in enumerate(versions):
         if isinstance(entry, dict):
@@ -123,10 +156,43 @@ def duplicate_groups(versions: Sequence[Any]) -> list[DuplicateGroup]:
     for name, indices in by_file.items():
         if len(indices) < 2:
             continue
-        ranks = {i: _rank(versions[i], i) for i in indices}
+        ranks = {i: (i not in partial, *_rank(versions[i], i)) for i in indices}
         kept = max(indices, key=ranks.__getitem__)
         removed = tuple(
-            Removal(i, _deciding_criterion(ranks[kept], ranks[i])) for i in indices if i != kept
+            Removal(i, _deciding_criterion(ranks[kept][1:], ranks[i][1:]))
+            for i in indices
+            if i != kept
         )
-        groups.append(DuplicateGroup(name, kept, removed))
+        group = DuplicateGroup(name, kept, removed)
+        groups.append(_protected(group, versions, protect, partial))
     return groups
+
+
+def _protected(
+    group: DuplicateGroup, versions: Sequence[Any], protect: Sequence[str], partial: Set[int]
+) -> DuplicateGroup:
+    """``group`` with the members to carry over, or held if a person must decide."""
+    members = (group.kept, *(r.index for r in group.removed))
+    repeating = tuple(i for i in members if i in partial)
+    if repeating:
+        return replace(group, hold=Hold(None, repeating))
+    kept_entry = versions[group.kept]
+    carried = []
+    for key in protect:
+        holders = [i for i in members if key in versions[i]]
+        values = {canonical(versions[i][key]) for i in holders}
+        if len(values) > 1:
+            return replace(group, hold=Hold(key, tuple(holders)))
+        if holders and key not in kept_entry:
+            carried.append((key, holders[0]))
+    return replace(group, carried=tuple(carried))
+
+
+def canonical(value: Any) -> str:
+    """A value as JSON compares it: ``true`` is not ``1``, and ``1.0`` is not ``1`` as a
+    person wrote it (Python's ``==`` says both are)."""
+    return json.dumps(value, sort_keys=True)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    return a == b and canonical(a) == canonical(b)

@@ -61,13 +61,14 @@ def run(
     result.errors += [FileError(str(e.filename), describe_os_error(e)) for e in found.unlistable]
     result.skipped = found.skipped
     files = found.files
-    fixing = mode is not Mode.CHECK and any(r.code == DuplicateLoraUrl.code for r in linter.rules)
+    duplicates = [r for r in linter.rules if isinstance(r, DuplicateLoraUrl)]
     outcomes: Iterable[Checked | FileError]
-    if fixing:
+    if mode is not Mode.CHECK and duplicates:
         start = os.getcwd()
+        protect = duplicates[0].protect
 
         def fix(path: str, doc: Document) -> Checked:
-            return _fix(linter, path, doc, mode, backup, result, start)
+            return _fix(linter, path, doc, mode, backup, result, start, protect)
 
         outcomes = (linter.check_file(path, fix) for path in files)
     elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
@@ -117,6 +118,7 @@ def _fix(
     backup: bool,
     result: RunResult,
     start: str,
+    protect: Sequence[str],
 ) -> Checked:
     """The file's outcome: what remains once its duplicates are gone (or would be).
 
@@ -126,7 +128,7 @@ def _fix(
     from tvlint.fix import SelfCheckFailed, plan_fix
 
     try:
-        plan = plan_fix(doc)
+        plan = plan_fix(doc, protect)
     except SelfCheckFailed as exc:
         result.errors.append(FileError(path, f"not fixed: {exc}"))
         return linter.lint_document(path, doc)

@@ -59,10 +59,10 @@ def replace_file(path: str, expected: bytes, new: bytes, backup: bool) -> str | 
     backup_path = None
     with _deferred_interrupts():
         try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
+            info = os.stat(target)
             _ensure_unchanged(target, expected)
-            backup_path = _write_backup(path, target, expected) if backup else None
-            _replace(target, new, mode, expected)
+            backup_path = _write_backup(path, target, expected, info) if backup else None
+            _replace(target, new, info, expected)
         except (OSError, WriteFailed) as exc:
             if backup_path is not None:
                 _remove_quietly(backup_path)
@@ -83,7 +83,7 @@ def _ensure_unchanged(target: str, expected: bytes) -> None:
         raise ChangedOnDisk("the file changed on disk since it was read; left as it is")
 
 
-def _write_backup(path: str, target: str, content: bytes) -> str:
+def _write_backup(path: str, target: str, content: bytes, info: os.stat_result) -> str:
     """The backup's path: a new name for the file as it is, or else a copy of it.
 
     The original is never written to (the fix replaces it), so a hard link to it is a
@@ -102,10 +102,10 @@ def _write_backup(path: str, target: str, content: bytes) -> str:
         except OSError as exc:
             if exc.errno not in _NO_HARD_LINKS:
                 raise
-            return _write_exclusive(path, content, stat.S_IMODE(os.stat(target).st_mode))
+            return _write_exclusive(path, content, info)
 
 
-def _write_exclusive(path: str, content: bytes, mode: int) -> str:
+def _write_exclusive(path: str, content: bytes, info: os.stat_result) -> str:
     # Still never overwrites; a crash here can leave a partial backup beside an
     # intact original.
     while True:
@@ -114,16 +114,16 @@ def _write_exclusive(path: str, content: bytes, mode: int) -> str:
             with open(backup, "xb") as handle:
                 handle.write(content)
                 handle.flush()
-                os.fchmod(handle.fileno(), mode)
+                _same_owner_and_mode(handle.fileno(), info)
                 os.fsync(handle.fileno())
             return backup
         except FileExistsError:
             continue
 
 
-def _replace(target: str, content: bytes, mode: int, expected: bytes) -> None:
+def _replace(target: str, content: bytes, info: os.stat_result, expected: bytes) -> None:
     directory = os.path.dirname(target)
-    tmp = _write_temp(directory, os.path.basename(target), content, mode)
+    tmp = _write_temp(directory, os.path.basename(target), content, info)
     try:
         _ensure_unchanged(target, expected)
         os.replace(tmp, target)
@@ -133,18 +133,33 @@ def _replace(target: str, content: bytes, mode: int, expected: bytes) -> None:
     _fsync_directory(directory)
 
 
-def _write_temp(directory: str, name: str, content: bytes, mode: int) -> str:
+def _write_temp(directory: str, name: str, content: bytes, info: os.stat_result) -> str:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
-            os.fchmod(handle.fileno(), mode)
+            _same_owner_and_mode(handle.fileno(), info)
             os.fsync(handle.fileno())
     except BaseException:
         _remove_quietly(tmp)
         raise
     return tmp
+
+
+def _same_owner_and_mode(fd: int, info: os.stat_result) -> None:
+    """Give a new file the owner, group and permission bits of the one it stands for.
+
+    Run as root (a CI job, a container), the new file would otherwise belong to root,
+    and the file's owner could no longer write it. Owner first: changing it can clear
+    the set-id bits, which the mode then restores. A user who may not give the file
+    away keeps it (as any editor's save would).
+    """
+    fchown = getattr(os, "fchown", None)  # not on Windows
+    if fchown is not None and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(PermissionError):
+            fchown(fd, info.st_uid, info.st_gid)
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
 
 
 def _fsync_directory(directory: str) -> None:

@@ -1,5 +1,7 @@
 """What a fix kept and removed in each duplicate group, for the reporters that show it.
 
+Values are the file's own; each reporter cuts them as it shows them.
+
 Apart from the package's reporters: a check run reports no fixes, and loads none of this.
 """
 
@@ -8,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tvlint.fix import FileFix
-from tvlint.untrusted import clipped, cut
+from tvlint.ranking import same_value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -26,10 +28,12 @@ class EntryReport:
 
 @dataclass(frozen=True)
 class RemovedReport(EntryReport):
-    """An entry the fix removed, why, and what only it had."""
+    """An entry the fix removed, why, and how it differs from the kept one."""
 
     criterion: str
     only_here: dict[str, Any]  # keys the kept entry lacks; their values live in the backup
+    differs: dict[str, dict[str, Any]]  # key → {"kept": value, "removed": value}
+    carried: dict[str, Any]  # protected members added to the kept entry from this one
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,8 @@ class GroupReport:
 
 def _entry(entry: dict[str, Any]) -> EntryReport:
     params = entry.get("parameters")
-    # Values from the file, clipped: a report grows with the entries, not their size.
     return EntryReport(
-        clipped(entry.get("id")),
-        clipped(entry.get("name")),
-        isinstance(params, dict) and bool(params),
+        entry.get("id"), entry.get("name"), isinstance(params, dict) and bool(params)
     )
 
 
@@ -60,9 +61,23 @@ def group_reports(fix: FileFix) -> list[GroupReport]:
         for removal in group.removed:
             entry = fix.entries[removal.index]
             base = _entry(entry)
-            only_here = {cut(k): clipped(v) for k, v in entry.items() if k not in kept}
+            carried = {key for key, source in group.carried if source == removal.index}
+            only_here = {k: v for k, v in entry.items() if k not in kept and k not in carried}
+            differs = {
+                k: {"kept": kept[k], "removed": v}
+                for k, v in entry.items()
+                if k in kept and not same_value(kept[k], v)
+            }
             removed.append(
-                RemovedReport(base.id, base.name, base.has_parameters, removal.criterion, only_here)
+                RemovedReport(
+                    base.id,
+                    base.name,
+                    base.has_parameters,
+                    removal.criterion,
+                    only_here,
+                    differs,
+                    {k: entry[k] for k in sorted(carried)},
+                )
             )
-        reports.append(GroupReport(cut(group.model_file), _entry(kept), tuple(removed)))
+        reports.append(GroupReport(group.model_file, _entry(kept), tuple(removed)))
     return reports

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from tvlint.report import ReportOptions, Summary
 from tvlint.runner import Mode, RunResult
+from tvlint.untrusted import clipped, cut
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -22,13 +23,34 @@ def _fix(fix: FileFix) -> dict[str, Any]:
         "path": fix.path,
         "written": fix.written,
         "backup": fix.backup,
-        "kept": [g.kept.id for g in groups],
-        "removed": [r.id for g in groups for r in g.removed],
-        "groups": [asdict(g) for g in groups],
+        "kept": [clipped(g.kept.id) for g in groups],
+        "removed": [clipped(r.id) for g in groups for r in g.removed],
+        # Values from the file, clipped: a report grows with the entries, not their size.
+        "groups": [_clipped(asdict(g)) for g in groups],
     }
     if fix.diff is not None:
         record["diff"] = fix.diff
     return record
+
+
+def _clipped(group: dict[str, Any]) -> dict[str, Any]:
+    def entry(report: dict[str, Any]) -> dict[str, Any]:
+        shown = {**report, "id": clipped(report["id"]), "name": clipped(report["name"])}
+        for field in ("only_here", "carried"):
+            if field in report:
+                shown[field] = {cut(k): clipped(v) for k, v in report[field].items()}
+        if "differs" in report:
+            shown["differs"] = {
+                cut(k): {side: clipped(v) for side, v in values.items()}
+                for k, values in report["differs"].items()
+            }
+        return shown
+
+    return {
+        "model_file": cut(group["model_file"]),
+        "kept": entry(group["kept"]),
+        "removed": [entry(r) for r in group["removed"]],
+    }
 
 
 def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:

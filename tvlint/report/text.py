@@ -10,6 +10,8 @@ from tvlint.untrusted import Own, cut, quoted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from tvlint.fix import FileFix
     from tvlint.report.groups import EntryReport
     from tvlint.untrusted import Line
@@ -31,6 +33,10 @@ def _entry(entry: EntryReport) -> str:
     return f"{quoted(entry.id)} (name {quoted(entry.name)}, params {params})"
 
 
+def _members(members: dict[str, Any]) -> str:
+    return ", ".join(f"{cut(k)}={quoted(v, 40)}" for k, v in members.items())
+
+
 def _fix_lines(fix: FileFix) -> list[Line]:
     from tvlint.report.groups import group_reports
 
@@ -44,11 +50,15 @@ def _fix_lines(fix: FileFix) -> list[Line]:
         lines.append(f"  {cut(group.model_file)}: kept {_entry(group.kept)}")
         for removed in group.removed:
             lines.append(f"    removed {_entry(removed)}: {WHY[removed.criterion]}")
+            if removed.carried:
+                lines.append(f"      carried into the kept entry: {_members(removed.carried)}")
             if removed.only_here:
-                carried = ", ".join(
-                    f"{cut(k)}={quoted(v, 40)}" for k, v in removed.only_here.items()
+                lines.append(f"      only the removed entry had: {_members(removed.only_here)}")
+            for key, values in removed.differs.items():
+                lines.append(
+                    f"      differs: {cut(key)}: kept {quoted(values['kept'], 60)}, "
+                    f"removed {quoted(values['removed'], 60)}"
                 )
-                lines.append(f"      only the removed entry had: {carried}")
     return lines
 
 

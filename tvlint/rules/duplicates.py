@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from tvlint.document import Document, join_pointer
+from tvlint.document import Document, join_pointer, split_pointer
 from tvlint.problem import Finding
 from tvlint.ranking import DuplicateGroup, duplicate_groups
 from tvlint.rules.base import Rule
@@ -23,19 +23,33 @@ def versions_of(doc: Document) -> list[Any]:
 
 
 _GROUPS = "duplicate_groups"
+DEFAULT_PROTECT = ("isGood",)
 
 
-def groups_of(doc: Document) -> list[DuplicateGroup]:
+def groups_of(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> list[DuplicateGroup]:
     """The document's duplicate groups, computed once however many stages ask."""
-    groups: list[DuplicateGroup] | None = doc.derived.get(_GROUPS)
+    key = (_GROUPS, tuple(protect))
+    groups: list[DuplicateGroup] | None = doc.derived.get(key)
     if groups is None:
-        groups = doc.derived[_GROUPS] = duplicate_groups(versions_of(doc))
+        groups = duplicate_groups(versions_of(doc), protect, partial_entries(doc))
+        doc.derived[key] = groups
     return groups
 
 
-def known_free_of_duplicates(doc: Document) -> None:
+def partial_entries(doc: Document) -> frozenset[int]:
+    """Entries of ``versions`` that repeat a key somewhere (TV002): json kept one of the
+    values, so the data of such an entry is not all of it."""
+    found = set()
+    for pointer, _ in doc.duplicate_keys:
+        tokens = split_pointer(pointer)
+        if len(tokens) >= 3 and tokens[0] == "versions" and tokens[1].isdigit():
+            found.add(int(tokens[1]))
+    return frozenset(found)
+
+
+def known_free_of_duplicates(doc: Document, protect: Sequence[str]) -> None:
     """Record that ``doc`` has no duplicate groups: it is proven so (a fix's result)."""
-    doc.derived[_GROUPS] = []
+    doc.derived[(_GROUPS, tuple(protect))] = []
 
 
 def describe_id(entry: Any) -> str:
@@ -53,6 +67,15 @@ class DuplicateLoraUrl(Rule):
     keep-best ranking: non-empty ``parameters``, then ``completedAt``, then the newer
     ``timestamp``, then the first in the file), at that entry's ``loraUrl``.
 
+    A person's verdict is never dropped unseen. The keys in ``protect`` (default
+    ``["isGood"]``) are protected: if only removed entries hold one, all with the same
+    value, ``--fix`` carries it into the kept entry (as its last member); if their
+    values differ (between the kept entry and a removed one, or between two removed
+    ones), the group is a conflict that ``--fix`` leaves as it is, and the message says
+    which entry holds which value. A group with an entry that repeats a key (TV002) is
+    left as it is too: such an entry cannot be read whole. Either way the problem stays
+    until a person resolves it.
+
     Passing (other keys left out)::
 
         {"versions": [
@@ -69,17 +92,38 @@ class DuplicateLoraUrl(Rule):
     code = "TV004"
     name = "duplicate-lora-url"
 
+    def __init__(self, protect: Sequence[str] = DEFAULT_PROTECT) -> None:
+        self.protect = tuple(protect)
+
     def check(self, doc: Document) -> Iterator[Finding]:
         versions = versions_of(doc)
-        for group in groups_of(doc):
+        for group in groups_of(doc, self.protect):
             kept = versions[group.kept]
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
+            why = "" if group.hold is None else "; " + describe_hold(group, versions)
             for removal in group.removed:
                 yield self.finding(
                     f"entry {describe_id(versions[removal.index])} duplicates "
-                    f"{describe_id(kept)} (line {kept_line}): same model file {cut(group.model_file)}",
+                    f"{describe_id(kept)} (line {kept_line}): same model file "
+                    f"{cut(group.model_file)}{why}",
                     join_pointer("versions", removal.index, "loraUrl"),
                 )
+
+
+def describe_hold(group: DuplicateGroup, versions: Sequence[Any]) -> str:
+    """Why ``--fix`` leaves ``group`` for a person: ``conflicting isGood: kept "a"
+    false, "b" true; resolve by hand``."""
+    hold = group.hold
+    assert hold is not None
+    if hold.key is None:
+        entries = ", ".join(describe_id(versions[i]) for i in hold.entries)
+        return f"{entries} repeat{'s' if len(hold.entries) == 1 else ''} a key; resolve by hand"
+    holders = ", ".join(
+        ("kept " if i == group.kept else "")
+        + f"{describe_id(versions[i])} {quoted(versions[i][hold.key], 40)}"
+        for i in hold.entries
+    )
+    return f"conflicting {cut(hold.key)}: {holders}; resolve by hand"
 
 
 class DuplicateId(Rule):
