@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tvlint.cli import build_rules
@@ -60,6 +60,10 @@ def entries(draw: st.DrawFn) -> dict[str, Any]:
         )
     if draw(st.booleans()):
         entry["completedAt"] = "2025-10-12T08:41:05.201Z"
+    # A person's verdict, on a few entries of either writer.
+    verdict = draw(st.sampled_from([None, None, None, True, False]))
+    if verdict is not None:
+        entry["isGood"] = verdict
     if not webhook:
         entry["lastSynced"] = "2025-10-12T09:46:20.075Z"
         entry["description"] = "Synced from S3"
@@ -115,30 +119,52 @@ def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bo
         name = model_file(entry.get("loraUrl"))
         if name:
             by_file.setdefault(name, []).append(i)
-    if all(len(ix) == 1 for ix in by_file.values()):
+    groups = [ix for ix in by_file.values() if len(ix) > 1]
+    assert ("TV004" in {p.code for p in before.problems}) == bool(groups)
+    # The oracle, written independently: a group whose entries disagree on isGood is
+    # left whole; otherwise the best entry stays, with the isGood it lacked carried.
+    conflicts = [
+        ix
+        for ix in groups
+        if len({json.dumps(versions[i].get("isGood")) for i in ix if "isGood" in versions[i]}) > 1
+    ]
+    expected = list(versions)
+    gone: set[int] = set()
+    for ix in groups:
+        if ix in conflicts:
+            continue
+        best = oracle_best(versions, ix)
+        gone |= set(ix) - {best}
+        verdicts = [versions[i]["isGood"] for i in ix if "isGood" in versions[i]]
+        if verdicts and "isGood" not in versions[best]:
+            expected[best] = {**versions[best], "isGood": verdicts[0]}
+            event("a verdict carried over")
+    if conflicts:
+        event("a conflict left for a person")
+    expected = [e for i, e in enumerate(expected) if i not in gone]
+    if len(conflicts) == len(groups):
         assert plan is None
-        assert "TV004" not in {p.code for p in before.problems}
         return
     assert plan is not None
-    assert "TV004" in {p.code for p in before.problems}
     after, _ = LINTER.lint_bytes("f.json", plan.new_bytes)
-    assert "TV004" not in {p.code for p in after.problems}
     new = parse(plan.new_bytes).data["versions"]
-    # No duplicate remains, and every model file is still there exactly once.
-    assert duplicate_groups(new) == []
-    # ... which is what the fix records for the new document, sparing the search.
-    assert groups_of(plan.new_document) == duplicate_groups(plan.new_document.data["versions"])
-    assert sorted(str(model_file(e.get("loraUrl"))) for e in new if "loraUrl" in e) == sorted(
-        by_file
+    # Only the conflicts remain duplicated, each reported, and each says why.
+    remaining = [p for p in after.problems if p.code == "TV004"]
+    assert len(remaining) == sum(len(ix) - 1 for ix in conflicts)
+    assert all("conflicting isGood" in p.message for p in remaining)
+    assert len(duplicate_groups(new)) == len(conflicts)
+    # ... and what the fix records for the new document is what a search finds.
+    assert groups_of(plan.new_document) == duplicate_groups(
+        plan.new_document.data["versions"], ("isGood",)
     )
+    # Every model file is still there.
+    assert {model_file(e.get("loraUrl")) for e in new if "loraUrl" in e} == set(by_file)
     # Entries without loraUrl are all kept, in order.
     assert [e for e in new if "loraUrl" not in e] == [e for e in versions if "loraUrl" not in e]
-    # The kept entry of each group is the ranking's best; the rest stay in order.
-    kept = {oracle_best(versions, ix) for ix in by_file.values()}
-    expected = [e for i, e in enumerate(versions) if "loraUrl" not in e or i in kept]
+    # The kept entry of each group is the ranking's best, carrying what a person set.
     assert new == expected
-    # Every byte outside the removed spans is preserved: the result is exactly what the
-    # same writer would have written without the removed entries.
+    # Every byte outside the removed spans and the carried members is preserved: the
+    # result is exactly what the same writer would have written for the expected data.
     assert plan.new_bytes == render({"versions": expected}, fmt)
     # Fixing twice equals fixing once.
     assert plan_fix(parse(plan.new_bytes)) is None
