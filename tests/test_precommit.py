@@ -42,7 +42,9 @@ def test_hook_definitions_match_the_hook_file() -> None:
         # The entry is this package's console script with arguments the CLI accepts.
         program, *args = hook["entry"].split()
         assert program == "tvlint"
-        build_parser().parse_args([*args, "training_versions.json"])
+        build_parser().parse_args([*args, *hook["args"], "training_versions.json"])
+        # pre-commit puts the staged paths after the args: none may read as an option.
+        assert hook["args"][-1:] == ["--"]
     assert by_id["tvlint"]["entry"] == "tvlint"
     assert by_id["tvlint-fix"]["entry"] == "tvlint --fix"
 
@@ -165,6 +167,18 @@ def test_fix_hook_fixes_backs_up_fails_once_then_passes(consumer: Consumer) -> N
     second = consumer.run("run", "tvlint-fix")
     assert second.returncode == 0, second.stdout
     assert consumer.run("run", "tvlint").returncode == 0
+
+
+def test_a_staged_path_that_looks_like_an_option_is_a_path(consumer: Consumer) -> None:
+    # Without the "--" in the hooks' args, this directory's name would exclude every
+    # file from the check, and the duplicates beside it would pass.
+    consumer.write("--exclude=*/training_versions.json", DUPLICATED)
+    consumer.write("data/actors/6_b/training_versions.json", DUPLICATED)
+    consumer.git("add", "-A")
+    result = consumer.run("run", "tvlint")
+    assert result.returncode == 1, result.stdout
+    assert "--exclude=*/training_versions.json:" in result.stdout
+    assert "data/actors/6_b/training_versions.json:" in result.stdout
 
 
 def test_git_commit_runs_the_hooks(consumer: Consumer) -> None:

@@ -141,6 +141,16 @@ def test_parse_size_refuses(text: str) -> None:
         parse_size(text)
 
 
+def test_a_file_that_says_it_is_empty_is_read_to_the_limit() -> None:
+    status = "/proc/self/status"
+    if not os.path.exists(status):
+        pytest.skip("needs /proc")
+    assert os.stat(status).st_size == 0
+    assert read_file(status, 10**15).startswith(b"Name:")  # no giant buffer asked for
+    with pytest.raises(ReadRefused):
+        read_file(status, 16)
+
+
 def test_a_file_that_grows_past_the_limit_while_read_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "training_versions.json"
     path.write_bytes(b"x" * 100)
@@ -323,6 +333,14 @@ def test_references_inside_the_schema_work(tmp_path: Path) -> None:
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         (b"\xff\xfe{}", "not UTF-8"),
         ('{"type": "object"}' + " " * 400_000, "larger than the size limit of 300000 bytes"),
+        ('{"$schema": 5}', "$schema must be a string"),
+        ('{"$schema": []}', "$schema must be a string"),
+        ('{"items": ' * 150 + "{}" + "}" * 150, "nested too deeply"),
+        ('{"type": "' + "x" * 100_000 + '"}', "not a valid JSON Schema"),
+        (
+            '{"$ref": "#/examples/0", "examples": [{"$ref": "http://127.0.0.1:1/e.json"}]}',
+            "does not resolve",
+        ),
     ],
 )
 def test_a_broken_schema_is_one_line_and_exit_2(
@@ -338,6 +356,40 @@ def test_a_broken_schema_is_one_line_and_exit_2(
     assert run.stderr.count("\n") == 1, run.stderr
     assert message in run.stderr
     assert "Traceback" not in run.stderr
+    assert len(run.stderr) < 1_100  # a value in it is cut
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"$ref": "#"},
+        {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"},
+        {"properties": {"v": {"multipleOf": 0.5}}},
+        '{"type": "object", "properties": {"versions": {"maximum": 1e400}}}',
+    ],
+)
+def test_a_schema_that_cannot_check_a_file_says_so(
+    tmp_path: Path, schema: Any, cli: Callable[..., Run]
+) -> None:
+    (tmp_path / "schema.json").write_text(schema if isinstance(schema, str) else json.dumps(schema))
+    (tmp_path / "training_versions.json").write_text('{"versions": 7, "v": 1' + "0" * 400 + "}")
+    run = cli("--schema", "schema.json", "--format", "json", "training_versions.json")
+    assert run.code in (0, 1), run.err
+    for problem in run.json()["problems"]:
+        assert problem["code"] == "TV003"
+
+
+def test_references_under_an_id_resolve(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    schema = {
+        "$id": "http://example.com/root.json",
+        "$defs": {"a": {"$id": "a.json", "type": "object", "required": ["versions"]}},
+        "$ref": "a.json",
+    }
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    (tmp_path / "training_versions.json").write_text("{}")
+    run = cli("--schema", "schema.json", "training_versions.json")
+    assert run.code == 1, run.err
+    assert "'versions' is a required property" in run.out
 
 
 def test_a_schema_that_is_a_device_is_refused(tmp_path: Path) -> None:
@@ -385,6 +437,21 @@ def test_a_symlink_out_of_the_tree_is_not_written(link_out: tuple[Path, Path], m
     if mode == "--diff":
         assert "--- data/b/training_versions.json" in run.stdout
         assert "target" not in run.stdout
+
+
+def test_a_symlinked_directory_into_another_repository_is_not_written(tmp_path: Path) -> None:
+    repo, other = tmp_path / "repo", tmp_path / "other"
+    for root in (repo, other):
+        root.mkdir()
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (other / "training_versions.json").write_text(DIRTY)
+    (repo / "data").symlink_to(other)  # data/.git is the other repository's
+    for mode in ("--fix", "--diff"):
+        run = tvlint(mode, "data/training_versions.json", cwd=repo)
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert "it points outside the tree" in run.stderr
+    assert (other / "training_versions.json").read_text() == DIRTY
+    assert sorted(p.name for p in other.iterdir()) == [".git", "training_versions.json"]
 
 
 def test_the_tree_is_the_git_work_tree_when_there_is_one(tmp_path: Path) -> None:
@@ -543,19 +610,37 @@ def test_a_full_disk_behind_stdout(tmp_path: Path, fmt: str, mode: list[str]) ->
     assert len(fixed["versions"]) == (1 if mode else 2)  # the fix finished before the report
 
 
-def test_a_reader_that_went_away(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_reader_that_went_away(tmp_path: Path, fmt: str) -> None:
+    # More output than a pipe holds (64 KiB), so the reader leaves before the end.
+    many = dumps({"versions": [webhook_entry(), *(s3_entry(id=f"s{i}") for i in range(6))]})
     for i in range(300):
         (tmp_path / f"d{i}").mkdir()
-        (tmp_path / f"d{i}" / "training_versions.json").write_text(DIRTY)
-    proc = subprocess.run(
-        ["sh", "-c", f"{sys.executable} -m tvlint . | head -c 10 >/dev/null"],
+        (tmp_path / f"d{i}" / "training_versions.json").write_text(many)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tvlint", "--format", fmt, "."],
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
-    assert "Traceback" not in proc.stderr
-    assert proc.stderr == ""
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)  # then goes away, as `| head -c 10` does, mid-report
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr.read() == b""  # quiet, as `| head` expects
+
+
+def test_a_closed_stderr_changes_no_exit_status(tmp_path: Path) -> None:
+    (tmp_path / "good.json").write_text(CLEAN)
+    for path, status in (("good.json", 0), ("gone.json", 2)):
+        proc = subprocess.run(
+            ["sh", "-c", f"{sys.executable} -m tvlint {path} 2>&-"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == status, proc.stdout
 
 
 def test_a_check_imports_no_network_client() -> None:

@@ -76,6 +76,13 @@ HOSTILE = [
     "\u061c",
     "line\u2028separator",
     "%E2%80%AE encoded RLO",
+    # What GitHub's runner also takes for a command: after Unicode white space, and the
+    # old "##[" syntax anywhere in a line.
+    "\xa0::error file=x::after a no-break space",
+    "\u3000::error::after an ideographic space",
+    "\ufeff::error::after a BOM",
+    "x ##[error]old syntax",
+    "##[add-mask]secret",
     # Very long values.
     "x" * 2000,
     "\x1b" * 500,
@@ -87,6 +94,8 @@ UNSAFE = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 OWN_COLOUR = re.compile("\x1b\\[[0-9;]*m")
+# What the runner strips before "::" (.NET's Unicode white space), and invisible marks.
+LEADING = " \t\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u2060\u3000\ufeff"
 OWN_ANNOTATION = re.compile(
     r"^::(error|notice) file=(?P<file>[^,:]*)(,line=\d+,col=\d+)?,"
     r"title=(TV\d{3} [a-z-]+|tvlint|tvlint --fix)::"
@@ -147,7 +156,8 @@ def _run(cwd: Path, *args: str) -> tuple[int, bytes, bytes]:
 def _assert_safe_lines(text: str, github: bool = False) -> None:
     for line in text.split("\n"):
         assert len(line) <= 2_000, line[:200]
-        if line.lstrip(" \t").startswith("::"):
+        assert "##[" not in line, line[:200]
+        if line.lstrip(LEADING).startswith("::"):
             match = OWN_ANNOTATION.match(line) if github else None
             assert match is not None, f"a line reads as a workflow command: {line[:200]!r}"
 
@@ -306,6 +316,8 @@ def test_visible(raw: str, shown: str) -> None:
 def test_a_value_at_the_start_of_a_line_is_never_a_command() -> None:
     from tvlint.untrusted import Own
 
+    assert render_line("\xa0::error::x") == "\xa0\\x3a:error::x"
+    assert render_line("a ##[error]b") == "a ##\\x5berror]b"
     assert render_line("::error::x") == "\\x3a:error::x"
     assert render_line("  ::error::x") == "  \\x3a:error::x"
     assert render_line((Own("\x1b[1m"), "::error::x")) == "\x1b[1m\\x3a:error::x"
@@ -313,7 +325,34 @@ def test_a_value_at_the_start_of_a_line_is_never_a_command() -> None:
     assert render_line("a\n::error::x") == "a\\n::error::x"
 
 
-def test_quoted_and_clipped_values_are_bounded() -> None:
+def test_every_white_space_is_escaped_or_seen_before_a_command() -> None:
+    from tvlint.untrusted import _LEADING
+
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isspace() and visible(char) == char:
+            assert char in _LEADING, hex(code)
+
+
+def test_numbers_too_large_for_a_float_stay_json(tmp_path: Path) -> None:
+    text = json.dumps({"versions": [s3_entry(), webhook_entry()]}).replace(
+        '"status": "completed"', '"status": "completed", "size": 1e400, "neg": -1e400', 1
+    )
+    (tmp_path / "training_versions.json").write_text(text)
+    for args in (["--diff"], ["--fix"]):
+        code, out, err = _run(tmp_path, *args, "--format", "json", "training_versions.json")
+        assert code == 1, err
+        json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+
+
+def test_an_entry_with_many_keys_gives_a_bounded_report(tmp_path: Path) -> None:
+    many = {**s3_entry(), **{f"k{i}": i for i in range(20_000)}}
+    text = json.dumps({"versions": [many, webhook_entry()]})
+    (tmp_path / "training_versions.json").write_text(text)
+    code, _, err = _run(tmp_path, "--diff", "training_versions.json")
+    assert code == 1, err
+    assert len(err) < 5_000  # the report; stdout is the patch
+    assert b"and 19992 more" in err
     assert quoted("x" * 10_000) == '"' + "x" * 78 + "…"
     assert len(quoted({"k": "v" * 1000})) == 80
     assert clipped("y" * 100) == "y" * 79 + "…"

@@ -19,18 +19,20 @@ from tvlint.rules.duplicates import DEFAULT_PROTECT, DuplicateLoraUrl
 from tvlint.rules.schema import SchemaRule
 from tvlint.runner import Mode, RunResult, run
 from tvlint.schema import SchemaLoadError, checker_for
-from tvlint.untrusted import Own, write_lines, write_patch
+from tvlint.untrusted import Own, cut, write_lines, write_patch
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import NoReturn, TextIO
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 # Usage error, bad configuration, a file that could not be read or written, or output
 # that could not be written (a closed stdout, a full disk).
 EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
+EXIT_INTERRUPTED = 130
+# A diagnostic names a file or a value at most a few times: longer is a hostile value.
+DIAGNOSTIC_LIMIT = 1_000  # the shell's convention for SIGINT
 EXIT_BROKEN_PIPE = 141  # the shell's convention for SIGPIPE
 
 
@@ -64,6 +66,15 @@ def _terminal_columns() -> int:
     return columns if columns > 0 else 80
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse quotes the arguments it could not use, and an argument can be a path
+        # from a pull request: the message is one line, through the output policy.
+        self.print_usage(sys.stderr)
+        diagnose(message)
+        raise SystemExit(EXIT_ERROR)
+
+
 def _job_count(value: str) -> int:
     if not value.isdigit():
         raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}")
@@ -83,7 +94,7 @@ def _available_cpus() -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tvlint",
         formatter_class=_HelpFormatter,
         description="Check training_versions.json files: JSON, schema and duplicate models.",
@@ -251,14 +262,14 @@ def _drop_stdout() -> None:
         sys.stdout = None
 
 
-def diagnose(message: str | tuple[str, ...]) -> None:
+def diagnose(message: str) -> None:
     """One ``tvlint: error: …`` line on stderr, through the output policy (a message
-    can hold paths and values from files); nothing if stderr is gone too."""
-    parts = (message,) if isinstance(message, str) else message
+    can hold paths and values from files, so it is cut too); nothing if stderr is gone."""
     try:
-        write_lines(sys.stderr, [(Own("tvlint: error: "), *parts)])
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
+        write_lines(sys.stderr, [(Own("tvlint: error: "), cut(message, DIAGNOSTIC_LIMIT))])
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
         pass
 
 
@@ -309,11 +320,14 @@ def _explain(name: str) -> int:
     return EXIT_OK
 
 
-def report(result: RunResult, fmt: str, options: ReportOptions, out: TextIO, err: TextIO) -> None:
+def report(
+    result: RunResult, fmt: str, options: ReportOptions, out: TextIO | None, err: TextIO | None
+) -> None:
     write_lines(err, [(Own("tvlint: error: "), e.path, Own(": "), e.reason) for e in result.errors])
     if result.mode is Mode.DIFF and fmt == "text":
         # stdout carries only the patch, so it can be piped to `patch -p0`.
-        write_patch(out, "".join(fix.diff or "" for fix in result.fixes), _is_terminal(out))
+        if out is not None:
+            write_patch(out, "".join(f.diff or "" for f in result.fixes), _is_terminal(out))
         out = err
     emit(reporter(fmt)(result, options), out)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
 from tvlint.rules.duplicates import DEFAULT_PROTECT
+from tvlint.untrusted import cut
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key {', '.join(map(repr, unknown))} "
+            f"{where}: unknown key {', '.join(repr(cut(k)) for k in unknown[:5])} "
             f"(known: {', '.join(sorted(_KEYS))})"
         )
     values: dict[str, Any] = {"root": root, "source": source}
@@ -137,7 +138,7 @@ def rule_codes(names: Sequence[str], where: str) -> tuple[str, ...]:
         try:
             codes.append(rule_named(name).code)
         except KeyError:
-            raise ConfigError(f"{where}: no rule {name!r}") from None
+            raise ConfigError(f"{where}: no rule {cut(name)!r}") from None
     return tuple(codes)
 
 

@@ -101,9 +101,17 @@ def _walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str]:
 
 
 def git_work_tree(path: str) -> str | None:
-    """The git work tree holding ``path`` as given (its parents, not resolved), or None."""
+    """The git work tree holding ``path`` as given (its parents, not resolved), or None.
+
+    The search stops at a directory that is a symlink: git never looks through one, and
+    a ``.git`` found beyond it (a link to another repository) holds nothing of this one.
+    """
     directory = os.path.abspath(path)
+    if not os.path.isdir(directory) or os.path.islink(directory):
+        directory = os.path.dirname(directory)
     while True:
+        if os.path.islink(directory):
+            return None
         if os.path.lexists(os.path.join(directory, ".git")):
             return directory
         parent = os.path.dirname(directory)

@@ -15,6 +15,7 @@ booleans are not numbers; ``pattern`` searches; ``$ref`` applies beside its sibl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -253,8 +254,8 @@ class _Generator:
         ):
             if keyword in schema:
                 limit = schema[keyword]
-                if type(limit) not in (int, float):
-                    raise Unsupported(keyword)
+                if type(limit) not in (int, float) or not math.isfinite(limit):
+                    raise Unsupported(keyword)  # 1e400 in JSON is inf, which has no literal
                 tests.append(f"{v} {op} {limit!r}")
         if not tests:
             return []

@@ -17,6 +17,7 @@ _UNITS = {
     "kb": 1000, "mb": 1000**2, "gb": 1000**3,
     "kib": 1024, "mib": 1024**2, "gib": 1024**3,
 }  # fmt: skip
+_BLOCK = 1 << 20
 _SIZE = re.compile(r"\s*(\d+)\s*([a-z]*)\s*", re.IGNORECASE)
 # Never block on opening (a FIFO swapped in after the check), never become the
 # controlling terminal (a terminal device swapped in).
@@ -78,11 +79,19 @@ def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
     fd = os.open(path, _OPEN_FLAGS)
     with open(fd, "rb") as handle:
         _check_kind(os.fstat(fd).st_mode)  # what was opened, if the path changed since
-        # One read of the expected size and a byte more tells whether it grew.
+        # One read of the expected size and a byte more tells whether it grew (or, as
+        # a file of /proc does, said it was empty); then a block at a time, to the limit.
         want = min(info.st_size, limit) + 1
         data = handle.read(want)
-        if len(data) == want:
-            data += handle.read(limit + 1 - len(data))
+        if len(data) == want <= limit:
+            parts, size = [data], len(data)
+            while size <= limit:
+                block = handle.read(min(_BLOCK, limit + 1 - size))
+                if not block:
+                    break
+                parts.append(block)
+                size += len(block)
+            data = b"".join(parts)
     if len(data) > limit:
         raise _too_large(limit)
     return data

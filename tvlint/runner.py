@@ -97,17 +97,15 @@ def can_fork() -> bool:
     return sys.platform == "linux"
 
 
-def outside_tree(path: str, start: str) -> str | None:
-    """Where ``path`` really points if that is outside its tree, else None.
+def inside_tree(path: str, real: str, start: str) -> bool:
+    """Whether ``real`` (where ``path`` leads) lies inside the path's tree.
 
     The tree is the git work tree that holds the path as given or, outside any,
     ``start`` (the directory tvlint was started in). ``--fix`` writes inside it only:
     a symlink in a pull request must not send a write anywhere else.
     """
     tree = os.path.realpath(git_work_tree(path) or start)
-    real = os.path.realpath(path)
-    inside = real == tree or real.startswith(tree.rstrip(os.sep) + os.sep)
-    return None if inside else real
+    return real == tree or real.startswith(tree.rstrip(os.sep) + os.sep)
 
 
 def _fix(
@@ -134,12 +132,10 @@ def _fix(
         return linter.lint_document(path, doc)
     if plan is None:
         return linter.lint_document(path, doc)
-    elsewhere = outside_tree(path, start)
-    if elsewhere is not None:
+    real = os.path.realpath(path)  # resolved once: checked, then written
+    if not inside_tree(path, real, start):
         verb = "fixed" if mode is Mode.FIX else "diffed"
-        result.errors.append(
-            FileError(path, f"not {verb}: it points outside the tree, to {elsewhere}")
-        )
+        result.errors.append(FileError(path, f"not {verb}: it points outside the tree, to {real}"))
         return linter.lint_document(path, doc)
     if mode is Mode.DIFF:
         diff = plan.diff(path, doc)
@@ -148,7 +144,8 @@ def _fix(
         from tvlint.safe_write import WriteFailed, replace_file
 
         try:
-            backup_path = replace_file(path, doc.raw, plan.new_bytes, backup)
+            # Written where it was found to be inside the tree, should the link change.
+            backup_path = replace_file(path, doc.raw, plan.new_bytes, backup, real)
         except WriteFailed as exc:
             result.errors.append(FileError(path, f"not fixed: {exc.reason}"))
             return linter.lint_document(path, doc)

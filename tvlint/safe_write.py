@@ -47,15 +47,18 @@ def backup_path_for(path: str) -> str:
     return candidate
 
 
-def replace_file(path: str, expected: bytes, new: bytes, backup: bool) -> str | None:
+def replace_file(
+    path: str, expected: bytes, new: bytes, backup: bool, target: str | None = None
+) -> str | None:
     """Replace ``path``'s content ``expected`` with ``new``; return the backup's path.
 
     A symlink is written through (its target changes, the link stays). The target's
     permission bits are kept. Raises WriteFailed (ChangedOnDisk if the file no longer
     holds ``expected``) with everything as it was: the original untouched and no
-    backup left behind.
+    backup left behind. ``target`` is where ``path`` leads, if the caller has resolved
+    (and checked) it already.
     """
-    target = os.path.realpath(path)
+    target = target or os.path.realpath(path)
     backup_path = None
     with _deferred_interrupts():
         try:

@@ -10,6 +10,7 @@ from functools import cache
 from tvlint.fastschema import compile_schema
 from tvlint.formats import is_date_time, is_uri
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
+from tvlint.untrusted import cut
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -68,24 +69,34 @@ def check_references(schema: dict[str, Any], where: str) -> None:
     dialect = schema.get("$schema") if isinstance(schema, dict) else None
     spec = specification_with(dialect if isinstance(dialect, str) else "", default=DRAFT202012)
     root = spec.create_resource(schema)
+    base = root.id() or ""
     # No retrieve function: a reference that is not in the document is unresolvable.
-    resolver = Registry().with_resource("", root).crawl().resolver()
+    resolver = Registry().with_resource(base, root).crawl().resolver(base)
     pending = [(root, resolver)]
+    seen: set[int] = set()
     while pending:
         resource, resolver = pending.pop()
         contents = resource.contents
+        if id(contents) in seen:
+            continue
+        seen.add(id(contents))
         if isinstance(contents, dict):
             for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
                 ref = contents.get(keyword)
                 if not isinstance(ref, str):
                     continue
                 try:
-                    resolver.lookup(ref)
+                    resolved = resolver.lookup(ref)
                 except Unresolvable:
                     raise SchemaLoadError(
-                        f"schema {where}: {keyword} {ref!r} does not resolve inside the schema "
-                        "(tvlint never fetches a reference)"
+                        f"schema {where}: {keyword} {cut(ref)!r} does not resolve inside the "
+                        "schema (tvlint never fetches a reference)"
                     ) from None
+                # What it points at is applied as a schema too, wherever it sits
+                # (under "examples", say, which is no place for schemas).
+                if isinstance(resolved.contents, (dict, bool)):
+                    target = spec.create_resource(resolved.contents)
+                    pending.append((target, resolved.resolver.in_subresource(target)))
         pending += [(sub, resolver.in_subresource(sub)) for sub in resource.subresources()]
 
 
@@ -100,11 +111,15 @@ def make_validator(schema: dict[str, Any]) -> Validator:
     from jsonschema.exceptions import SchemaError
     from referencing import Registry
 
+    if isinstance(schema, dict) and not isinstance(schema.get("$schema", ""), str):
+        raise SchemaLoadError("not a valid JSON Schema: $schema must be a string")
     cls = validators.validator_for(schema, default=validators.Draft202012Validator)
     try:
         cls.check_schema(schema)
     except SchemaError as exc:
-        raise SchemaLoadError(f"not a valid JSON Schema: {exc.message}") from None
+        raise SchemaLoadError(f"not a valid JSON Schema: {cut(exc.message, 200)}") from None
+    except RecursionError:
+        raise SchemaLoadError("not a valid JSON Schema: nested too deeply to check") from None
     checker = FormatChecker()
     checker.checks("date-time")(is_date_time)
     checker.checks("uri")(is_uri)
@@ -148,8 +163,11 @@ def checker_for(path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> SchemaC
     schema = load_schema(path, limit)
     # A schema of the user's is checked against its meta-schema and for references
     # up front, so that a broken or reaching one is reported before any file.
-    validator = make_validator(schema)
-    check_references(schema, path)
+    try:
+        validator = make_validator(schema)
+        check_references(schema, path)
+    except RecursionError:
+        raise SchemaLoadError(f"schema {path} is nested too deeply to check") from None
     return SchemaChecker(lambda: schema, _compiled(schema), validator)
 
 

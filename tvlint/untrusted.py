@@ -9,10 +9,11 @@ and name are written by whoever opened it.
   escapes (``\\x1b``, ``\\u202e``, ``\\n``): no value can move the cursor, set the
   clipboard, reorder what a reader sees, or start a line of its own. The only raw
   newlines are the ones that end tvlint's own lines.
-- A bytes of a file name that were not UTF-8 (held as lone surrogates by Python)
+- The bytes of a file name that were not UTF-8 (held as lone surrogates by Python)
   become ``\\xNN``; in JSON output too, which stays strict UTF-8.
-- No line that carries a value starts with ``::``, so none is a GitHub workflow
-  command unless tvlint wrote it as one (``Own`` text).
+- No line that carries a value starts with ``::`` (after any white space), and no
+  value holds ``##[``, so none is a GitHub workflow command unless tvlint wrote it as
+  one (``Own`` text).
 - Values quoted in messages are cut to ``VALUE_LIMIT`` characters, so output grows
   with the number of problems, not with the size of the values.
 """
@@ -20,6 +21,8 @@ and name are written by whoever opened it.
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -38,6 +41,9 @@ _UNSAFE = re.compile(
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _COLOUR = re.compile("\x1b\\[[0-9;]*m")
+# What GitHub's runner strips before it looks for "::" (.NET's TrimStart: Unicode white
+# space), and the invisible characters a reader would not see there either.
+_LEADING = " \t\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u2060\u3000\ufeff"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -69,7 +75,7 @@ def write_patch(stream: TextIO, patch: str, terminal: bool) -> None:
     """
     if terminal:
         patch = "\n".join(visible(line) for line in patch.split("\n"))
-    stream.write(patch)
+    write_all(stream, patch)
 
 
 def cut(text: str, limit: int = VALUE_LIMIT) -> str:
@@ -112,21 +118,29 @@ def render_line(line: Line) -> str:
     parts = [line] if isinstance(line, str) else line
     shown = "".join(part if isinstance(part, Own) else visible(part) for part in parts)
     own_command = bool(parts) and isinstance(parts[0], Own) and parts[0].startswith("::")
-    if not own_command and _COLOUR.sub("", shown).lstrip(" \t").startswith("::"):
+    if not own_command and _COLOUR.sub("", shown).lstrip(_LEADING).startswith("::"):
         # A value at the start of a line (a path, say) must not read as a workflow
         # command. Colour codes hold no colon, so the first colon is the value's.
         colon = shown.index(":")
         shown = shown[:colon] + "\\x3a" + shown[colon + 1 :]
-    return shown
+    # The runner also takes "##[command]" anywhere in a line (the old syntax); tvlint
+    # never writes one itself.
+    return shown.replace("##[", "##\\x5b")
 
 
-def write_lines(stream: TextIO, lines: Iterable[Line]) -> None:
-    stream.write("".join(render_line(line) + "\n" for line in lines))
+def write_lines(stream: TextIO | None, lines: Iterable[Line]) -> None:
+    """The lines, the policy applied; nowhere if the stream is closed (``2>&-``)."""
+    if stream is not None:
+        write_all(stream, "".join(render_line(line) + "\n" for line in lines))
 
 
 def _strict(value: Any) -> Any:
     """``value`` with every lone surrogate in its strings made a visible escape, so that
-    the JSON written is strict UTF-8 (json writes a lone surrogate as ``\\udcff``)."""
+    the JSON written is strict UTF-8 (json writes a lone surrogate as ``\\udcff``), and
+    each number too large for a float (``1e400`` in a file) as a string: json would
+    write ``Infinity``, which is not JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # "Infinity", as a string
     if isinstance(value, str):
         return _LONE_SURROGATE.sub(_escape, value) if _LONE_SURROGATE.search(value) else value
     if isinstance(value, dict):
@@ -139,5 +153,26 @@ def _strict(value: Any) -> Any:
 def write_json(stream: TextIO, document: Any) -> None:
     """``document`` as JSON: ASCII only (every control and bidi character escaped the
     JSON way), strict UTF-8 (no lone surrogates)."""
-    json.dump(_strict(document), stream, indent=2, ensure_ascii=True)
-    stream.write("\n")
+    write_all(stream, json.dumps(_strict(document), indent=2, ensure_ascii=True) + "\n")
+
+
+def write_all(stream: TextIO, text: str) -> None:
+    """``text`` on ``stream``, all of it or an OSError (BrokenPipeError if the reader
+    went away).
+
+    A file object's write can lose the rest of a large text without a word when the
+    reader of a pipe leaves in the middle of it (the system call writes part of it,
+    and the error comes only with the next call, which is never made): the bytes are
+    written here, to the descriptor, until all are out.
+    """
+    try:
+        fd = stream.fileno() if os.name == "posix" else -1
+    except (AttributeError, OSError, ValueError):
+        fd = -1  # not a file (captured output): its own write is all there is
+    if fd < 0:
+        stream.write(text)
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        data = data[os.write(fd, data) :]

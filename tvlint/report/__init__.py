@@ -82,8 +82,11 @@ def reporter(name: str) -> Reporter:
     return render
 
 
-def emit(rendered: Rendered, out: TextIO) -> None:
-    """Write what a reporter rendered, through the output policy."""
+def emit(rendered: Rendered, out: TextIO | None) -> None:
+    """Write what a reporter rendered, through the output policy (nowhere if the stream
+    is closed)."""
+    if out is None:
+        return
     if isinstance(rendered, dict):
         write_json(out, rendered)
     else:

@@ -33,8 +33,15 @@ def _entry(entry: EntryReport) -> str:
     return f"{quoted(entry.id)} (name {quoted(entry.name)}, params {params})"
 
 
+# Members shown for one removed entry, at most: an entry can hold thousands of keys,
+# and a report grows with the entries removed, not with their size.
+SHOWN = 10
+
+
 def _members(members: dict[str, Any]) -> str:
-    return ", ".join(f"{cut(k)}={quoted(v, 40)}" for k, v in members.items())
+    shown = [f"{cut(k)}={quoted(v, 40)}" for k, v in list(members.items())[:SHOWN]]
+    more = len(members) - SHOWN
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _fix_lines(fix: FileFix) -> list[Line]:
@@ -54,11 +61,14 @@ def _fix_lines(fix: FileFix) -> list[Line]:
                 lines.append(f"      carried into the kept entry: {_members(removed.carried)}")
             if removed.only_here:
                 lines.append(f"      only the removed entry had: {_members(removed.only_here)}")
-            for key, values in removed.differs.items():
+            for key, values in list(removed.differs.items())[:SHOWN]:
                 lines.append(
                     f"      differs: {cut(key)}: kept {quoted(values['kept'], 60)}, "
                     f"removed {quoted(values['removed'], 60)}"
                 )
+            if len(removed.differs) > SHOWN:
+                more = len(removed.differs) - SHOWN
+                lines.append(f"      and {more} more differences (--format json lists all)")
     return lines
 
 

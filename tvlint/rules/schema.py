@@ -46,9 +46,17 @@ class SchemaRule(Rule):
         self.schema = schema
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        if self.schema.is_valid(doc.data):
+        try:
+            if self.schema.is_valid(doc.data):
+                return
+            errors = list(self.schema.errors(doc.data))
+        except (RecursionError, OverflowError) as exc:
+            # A schema that refers to itself without end, or data the schema's numbers
+            # cannot be compared with: said, not a traceback.
+            reason = "too deep" if isinstance(exc, RecursionError) else str(exc)
+            yield self.finding(f"/: the schema cannot check this file ({cut(reason)})")
             return
-        for error in self.schema.errors(doc.data):
+        for error in errors:
             pointer = join_pointer(*error.absolute_path)
             yield self.finding(
                 f"{cut(pointer) or '/'}: {_shorten(error.message, error.instance)}", pointer
