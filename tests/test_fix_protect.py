@@ -237,3 +237,13 @@ def test_patch_applies_the_diff_for_any_name(tmp_path: Path, directory: str) -> 
     assert (work / directory / "training_versions.json").read_bytes() == (
         fixed / directory / "training_versions.json"
     ).read_bytes()
+
+
+def test_an_entry_whose_lora_url_is_not_a_string_is_never_removed(cli: Cli, write: Write) -> None:
+    odd = s3_entry(id="odd")
+    odd["loraUrl"] = [s3_entry()["loraUrl"]]  # names the same model, but not as a string
+    path = write({"versions": [webhook_entry(), s3_entry(), odd]})
+    run = cli("--fix", "--format", "json", path)
+    assert run.code == 1  # TV003 for the array
+    assert json.loads(path.read_text())["versions"] == [webhook_entry(), odd]
+    assert [p["code"] for p in run.json()["problems"]] == ["TV003"]
