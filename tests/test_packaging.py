@@ -14,6 +14,9 @@ from .factories import dumps, s3_entry, webhook_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "training_versions.schema.json"
+# Building the wheel installs the build backend, and installing it installs tvlint's
+# dependencies: both from the package index.
+pytestmark = pytest.mark.network
 
 
 @pytest.fixture(scope="module")

@@ -131,6 +131,7 @@ DUPLICATED = {"versions": [s3_entry(), webhook_entry()]}
 FIXED = dumps({"versions": [webhook_entry()]})
 
 
+@pytest.mark.network  # pre-commit installs the hooks from the package index
 def test_clean_file_passes_and_a_duplicate_fails_with_file_line_and_rule(
     consumer: Consumer,
 ) -> None:
@@ -154,6 +155,7 @@ def test_clean_file_passes_and_a_duplicate_fails_with_file_line_and_rule(
     assert path.read_text() == dumps(DUPLICATED)
 
 
+@pytest.mark.network  # pre-commit installs the hooks from the package index
 def test_fix_hook_fixes_backs_up_fails_once_then_passes(consumer: Consumer) -> None:
     path = consumer.write("resources/style_images/1_a/training_versions.json", DUPLICATED)
     consumer.git("add", "-A")
@@ -169,6 +171,7 @@ def test_fix_hook_fixes_backs_up_fails_once_then_passes(consumer: Consumer) -> N
     assert consumer.run("run", "tvlint").returncode == 0
 
 
+@pytest.mark.network  # pre-commit installs the hooks from the package index
 def test_a_staged_path_that_looks_like_an_option_is_a_path(consumer: Consumer) -> None:
     # Without the "--" in the hooks' args, this directory's name would exclude every
     # file from the check, and the duplicates beside it would pass.
@@ -181,6 +184,7 @@ def test_a_staged_path_that_looks_like_an_option_is_a_path(consumer: Consumer) -
     assert "data/actors/6_b/training_versions.json:" in result.stdout
 
 
+@pytest.mark.network  # pre-commit installs the hooks from the package index
 def test_git_commit_runs_the_hooks(consumer: Consumer) -> None:
     assert consumer.run("install").returncode == 0
     path = consumer.write("resources/style_images/1_a/training_versions.json", DUPLICATED)
@@ -194,6 +198,7 @@ def test_git_commit_runs_the_hooks(consumer: Consumer) -> None:
     assert again.returncode == 0, again.stdout + again.stderr
 
 
+@pytest.mark.network  # pre-commit installs the hooks from the package index
 def test_many_files_are_split_into_batches_and_all_reported(consumer: Consumer) -> None:
     duplicated = set()
     for i in range(240):
