@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tvlint.cli import build_rules
 from tvlint.explain import rules_markdown
 from tvlint.lint import Linter
 from tvlint.rules import RULES, Rule
@@ -30,7 +29,7 @@ def examples(rule: type[Rule]) -> dict[str, str]:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_documented_examples_pass_and_fail_as_documented(rule: type[Rule]) -> None:
-    linter = Linter(build_rules(None))
+    linter = Linter()
     docs = examples(rule)
     passing, _ = linter.lint_bytes("p.json", docs["Passing"].encode())
     failing, _ = linter.lint_bytes("f.json", docs["Failing"].encode())

@@ -312,7 +312,6 @@ def test_a_run_keeps_what_it_reports_not_the_files(tmp_path: Path) -> None:
     # holding each plan's texts and data would make memory grow with the whole tree.
     import tracemalloc
 
-    from tvlint.cli import build_rules
     from tvlint.lint import Linter
     from tvlint.runner import Mode, run
 
@@ -323,7 +322,7 @@ def test_a_run_keeps_what_it_reports_not_the_files(tmp_path: Path) -> None:
         versions.append(webhook_entry(f"job-{i}", f"style_{i}_vV7"))
         path.write_text(dumps({"versions": versions}))
     size = sum(p.stat().st_size for p in tmp_path.rglob("*.json"))
-    linter = Linter(build_rules(None))
+    linter = Linter()
     tracemalloc.start()
     try:
         result = run(linter, [str(tmp_path)], Mode.DIFF)

@@ -9,16 +9,14 @@ from typing import Any
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from tvlint.cli import build_rules
 from tvlint.document import parse
 from tvlint.fix import plan_fix
 from tvlint.lint import Linter
 from tvlint.ranking import duplicate_groups, model_file
-from tvlint.rules.duplicates import groups_of
 
 from .factories import as_datetime
 
-LINTER = Linter(build_rules(None))
+LINTER = Linter()
 HOSTS = [
     "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/",
     "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/",
@@ -154,7 +152,7 @@ def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bo
     assert all("conflicting isGood" in p.message for p in remaining)
     assert len(duplicate_groups(new)) == len(conflicts)
     # ... and what the fix records for the new document is what a search finds.
-    assert groups_of(plan.new_document) == duplicate_groups(
+    assert plan.new_document.duplicate_groups(("isGood",)) == duplicate_groups(
         plan.new_document.data["versions"], ("isGood",)
     )
     # Every model file is still there.

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 import tvlint.parallel
-from tvlint.cli import build_rules
 from tvlint.lint import Checked, FileError, Linter
 from tvlint.runner import PARALLEL_FROM, can_fork
 
@@ -137,7 +136,7 @@ def _paths(root: Path) -> list[str]:
 def _checked_tree(root: Path) -> tuple[Linter, list[str]]:
     """A linter, and the paths of a tree of 30 files of every kind to give check_files."""
     _tree(root, 30)
-    return Linter(build_rules(None)), _paths(root)
+    return Linter(), _paths(root)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +217,7 @@ def test_shares_cover_every_path_once_and_evenly(count: int, jobs: int) -> None:
 
 def test_stopping_a_worker_already_reaped_is_quiet(tmp_path: Path) -> None:
     _tree(tmp_path, 3)
-    worker = tvlint.parallel._Worker(Linter(build_rules(None)), _paths(tmp_path))
+    worker = tvlint.parallel._Worker(Linter(), _paths(tmp_path))
     pid = worker.pid
     assert pid > 0
     assert worker._receive() is not None

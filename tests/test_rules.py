@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tvlint.cli import build_rules
 from tvlint.lint import Checked, Linter
 from tvlint.problem import Problem
 from tvlint.ranking import model_file
@@ -17,7 +16,7 @@ from .factories import ACCEL, REGIONAL, dumps, s3_entry, webhook_entry
 
 def check(text: str | bytes) -> list[Problem]:
     raw = text.encode() if isinstance(text, str) else text
-    result, _ = Linter(build_rules(None)).lint_bytes("f.json", raw)
+    result, _ = Linter().lint_bytes("f.json", raw)
     assert isinstance(result, Checked)
     return list(result.problems)
 
@@ -159,7 +158,7 @@ def test_model_file_key(url: object, name: str | None) -> None:
 
 
 def test_disabled_rules_are_not_run() -> None:
-    linter = Linter(build_rules(None), enabled={"TV003"})
+    linter = Linter(enabled={"TV003"})
     result, _ = linter.lint_bytes("f", dumps({"versions": [s3_entry(), webhook_entry()]}).encode())
     assert result.problems == ()
     assert set(BY_CODE) == {"TV001", "TV002", "TV003", "TV004", "TV005"}

@@ -12,13 +12,11 @@ from tvlint import __version__
 from tvlint.config import ConfigError, Settings, load_settings, override, rule_codes
 from tvlint.discover import FileFilter
 from tvlint.lint import Linter
-from tvlint.reading import DEFAULT_MAX_FILE_SIZE, parse_size
+from tvlint.reading import parse_size
 from tvlint.report import FORMATS, ReportOptions, emit, reporter
-from tvlint.rules import RULES, Rule, rule_named
-from tvlint.rules.duplicates import DEFAULT_PROTECT, DuplicateLoraUrl
-from tvlint.rules.schema import SchemaRule
+from tvlint.rules import RULES, rule_named
 from tvlint.runner import Mode, RunResult, run
-from tvlint.schema import SchemaLoadError, checker_for
+from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, write_lines, write_patch
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
@@ -169,19 +167,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_rules(
-    schema_path: str | None,
-    limit: int = DEFAULT_MAX_FILE_SIZE,
-    protect: Sequence[str] = DEFAULT_PROTECT,
-) -> list[Rule]:
-    schema = checker_for(schema_path, limit)
-    made: dict[type[Rule], Rule] = {
-        SchemaRule: SchemaRule(schema),
-        DuplicateLoraUrl: DuplicateLoraUrl(protect),
-    }
-    return [made.get(cls) or cls() for cls in RULES]
-
-
 def settings_for(args: argparse.Namespace) -> Settings:
     """[tool.tvlint] from the nearest pyproject.toml, with the flags given on top."""
     return override(
@@ -294,13 +279,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return _explain(args.explain)
     try:
         settings = settings_for(args)
-        rules = build_rules(settings.schema, settings.max_file_size, settings.protect)
+        linter = Linter.for_settings(settings)
     except (ConfigError, SchemaLoadError) as exc:
         diagnose(str(exc))
         return EXIT_ERROR
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
     where = FileFilter(settings.root, settings.include, settings.exclude)
-    linter = Linter(rules, settings.enabled, settings.max_file_size)
     jobs = args.jobs or _available_cpus()
     result = run(linter, args.paths or ["."], mode, not args.no_backup, where, jobs)
     options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stdout))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
@@ -35,7 +35,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are not read
     protect: tuple[str, ...] = DEFAULT_PROTECT  # entry keys a person sets
-    source: str | None = None  # the pyproject.toml the settings came from
+    # Each rule's options, by rule name, from [tool.tvlint.rules.<name>], validated.
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     enabled: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -45,7 +46,9 @@ class Settings:
         object.__setattr__(self, "enabled", frozenset(chosen - set(self.ignore)))
 
 
-_KEYS = {"schema", "select", "ignore", "include", "exclude", "max-file-size", "protect"}
+_KEYS = {
+    "schema", "select", "ignore", "include", "exclude", "max-file-size", "protect", "rules",
+}  # fmt: skip
 
 
 def find_pyproject(start: str) -> str | None:
@@ -99,7 +102,7 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
             f"{where}: unknown key {', '.join(repr(cut(k)) for k in unknown[:5])} "
             f"(known: {', '.join(sorted(_KEYS))})"
         )
-    values: dict[str, Any] = {"root": root, "source": source}
+    values: dict[str, Any] = {"root": root}
     if "schema" in table:
         schema = table["schema"]
         if not isinstance(schema, str) or not schema:
@@ -118,7 +121,46 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
         values["protect"] = tuple(protect)
     if "max-file-size" in table:
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
+    if "rules" in table:
+        values["rule_options"] = rule_options(table["rules"], f"{source}: [tool.tvlint.rules")
     return Settings(**values)
+
+
+def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
+    """Each rule's options from ``[tool.tvlint.rules.<rule name>]``, checked against the
+    options the rule declares: an unknown rule or option, or a value of the wrong
+    type, is an error that names the table and the key."""
+    from tvlint.rules import BY_NAME
+
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{where}] must be a table of tables, one for each rule")
+    found: dict[str, dict[str, Any]] = {}
+    for name, table in tables.items():
+        rule = BY_NAME.get(name)
+        if rule is None:
+            known = ", ".join(r.name for r in BY_NAME.values() if r.options)
+            raise ConfigError(f"{where}]: no rule {cut(name)!r} (rules with options: {known})")
+        here = f"{where}.{name}]"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{here} must be a table")
+        declared = {option.name: option for option in rule.options}
+        for key, value in table.items():
+            option = declared.get(key)
+            if option is None:
+                known = ", ".join(declared) or "none"
+                raise ConfigError(f"{here}: unknown option {cut(key)!r} (options: {known})")
+            if not option.accepts(value):
+                raise ConfigError(f"{here}: {key} must be {_KIND_WORDS[option.kind]}")
+        found[name] = dict(table)
+    return found
+
+
+_KIND_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "bool": "true or false",
+    "list[str]": "a list of strings",
+}
 
 
 def size_setting(value: Any, where: str) -> int:

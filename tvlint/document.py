@@ -15,13 +15,14 @@ import gc
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
+
+    from tvlint.ranking import DuplicateGroup
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -67,22 +68,60 @@ def _reject_constant(name: str) -> Any:
     raise _NonFiniteNumber(name)
 
 
-@dataclass(frozen=True, eq=False)
 class Document:
-    """A file that parsed as JSON.
+    """A file that parsed as JSON, and what the rules and ``--fix`` share about it.
 
     ``text`` is the decoded text without a byte-order mark; every offset is an index
     into it. ``duplicate_keys`` lists, for each key that appears again in its object,
-    the JSON pointer of the member and the offset of the repeated key.
+    the JSON pointer of the member and the offset of the repeated key. ``versions``,
+    ``partial_entries`` and ``duplicate_groups`` are the training-versions model of the
+    data, each worked out once however many stages ask. Positions and spans are found
+    on demand and remembered (the caches below), so a document is not immutable; the
+    text and data never change.
     """
 
-    text: str
-    data: Any
-    has_bom: bool
-    duplicate_keys: tuple[tuple[str, int], ...]
-    # What later stages derive from the data and share (the duplicate groups, computed
-    # for TV004 and reused by --fix).
-    derived: dict[Any, Any] = field(default_factory=dict, repr=False)
+    def __init__(
+        self, text: str, data: Any, has_bom: bool, duplicate_keys: tuple[tuple[str, int], ...]
+    ) -> None:
+        self.text = text
+        self.data = data
+        self.has_bom = has_bom
+        self.duplicate_keys = duplicate_keys
+        self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
+
+    @cached_property
+    def versions(self) -> list[Any]:
+        """The ``versions`` array, or an empty list when the file has none (TV003 says so)."""
+        versions = self.data.get("versions") if isinstance(self.data, dict) else None
+        return versions if isinstance(versions, list) else []
+
+    @cached_property
+    def partial_entries(self) -> frozenset[int]:
+        """Entries of ``versions`` that repeat a key somewhere (TV002): json kept one of
+        the values, so the data of such an entry is not all of it."""
+        found = set()
+        for pointer, _ in self.duplicate_keys:
+            tokens = split_pointer(pointer)
+            if len(tokens) >= 3 and tokens[0] == "versions" and tokens[1].isdigit():
+                found.add(int(tokens[1]))
+        return frozenset(found)
+
+    def duplicate_groups(self, protect: Sequence[str]) -> list[DuplicateGroup]:
+        """The entries that name one model file, with ``protect`` the keys a person sets
+        (see ``ranking.duplicate_groups``); computed once for TV004 and ``--fix``."""
+        key = tuple(protect)
+        groups = self._groups.get(key)
+        if groups is None:
+            from tvlint.ranking import duplicate_groups
+
+            groups = self._groups[key] = duplicate_groups(
+                self.versions, protect, self.partial_entries
+            )
+        return groups
+
+    def known_duplicate_groups(self, protect: Sequence[str], groups: list[DuplicateGroup]) -> None:
+        """Record groups proven otherwise (a fix's result, whose entries are known)."""
+        self._groups[tuple(protect)] = groups
 
     @property
     def raw(self) -> bytes:

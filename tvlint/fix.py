@@ -17,12 +17,7 @@ from dataclasses import dataclass
 from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
 from tvlint.patch import Edit, apply_edits, unified_diff
 from tvlint.ranking import DuplicateGroup
-from tvlint.rules.duplicates import (
-    DEFAULT_PROTECT,
-    groups_of,
-    known_free_of_duplicates,
-    versions_of,
-)
+from tvlint.rules.duplicates import DEFAULT_PROTECT
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -85,7 +80,7 @@ class FileFix:
 
 def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan | None:
     """The plan for ``doc``, or None when it has no duplicate group ``--fix`` may fix."""
-    all_groups = groups_of(doc, protect)
+    all_groups = doc.duplicate_groups(protect)
     groups = tuple(g for g in all_groups if g.hold is None)
     if not groups:
         return None
@@ -100,8 +95,8 @@ def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan
     if len(groups) == len(all_groups):
         # Its entries are the old ones but those removed, and each group kept one: no
         # model file is named twice, so the search for duplicates is spared.
-        known_free_of_duplicates(new_document, protect)
-    return FixPlan(versions_of(doc), groups, new_bytes, new_document, tuple(edits))
+        new_document.known_duplicate_groups(protect, [])
+    return FixPlan(doc.versions, groups, new_bytes, new_document, tuple(edits))
 
 
 def _carry(

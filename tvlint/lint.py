@@ -7,9 +7,12 @@ from collections.abc import Callable, Iterable, Sequence
 from tvlint.document import Document, InvalidJSON, decode, parse, parse_text
 from tvlint.problem import Finding, Problem
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
-from tvlint.rules import BY_CODE, Rule
-from tvlint.rules.syntax import InvalidJson
+from tvlint.rules import BY_CODE, Rule, configured_rules
 from tvlint.untrusted import VALUE_LIMIT, cut
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from tvlint.config import Settings
 
 # Checked and FileError are plain classes: defining a dataclass costs a one-file run
 # about half a millisecond.
@@ -40,14 +43,20 @@ class Linter:
 
     def __init__(
         self,
-        rules: Sequence[Rule],
+        rules: Sequence[Rule] | None = None,
         enabled: Iterable[str] | None = None,
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     ) -> None:
         wanted = set(BY_CODE) if enabled is None else set(enabled)
+        rules = configured_rules() if rules is None else rules
         self.rules = [rule for rule in rules if rule.code in wanted]
-        self.report_invalid_json = InvalidJson.code in wanted
         self.max_file_size = max_file_size
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Linter:
+        """The linter a run with these settings uses (ConfigError or SchemaLoadError if
+        a rule cannot be set up)."""
+        return cls(configured_rules(settings), settings.enabled, settings.max_file_size)
 
     def parse_file(self, path: str) -> Document:
         """The file's document; OSError if it cannot be read (or is not a regular file,
@@ -83,12 +92,11 @@ class Linter:
         return self.lint_document(path, doc), doc
 
     def invalid(self, path: str, exc: InvalidJSON) -> Checked:
-        """The outcome for a file that is not JSON: TV001 (if enabled) where it broke."""
-        problems: tuple[Problem, ...] = ()
-        if self.report_invalid_json:
-            rule = InvalidJson
-            problems = (Problem(path, exc.line, exc.column, rule.code, rule.name, exc.message, ""),)
-        return Checked(path, problems)
+        """The outcome for a file that is not JSON: what the rules say of that."""
+        findings = [finding for rule in self.rules for finding in rule.check_unparsed(exc)]
+        return Checked(
+            path, tuple(_placed(path, finding, finding.position) for finding in findings)
+        )
 
     def lint_document(self, path: str, doc: Document) -> Checked:
         findings = [finding for rule in self.rules for finding in rule.check(doc)]
@@ -100,12 +108,14 @@ def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Probl
         ((doc.locate(f.pointer) if f.offset is None else f.offset, f.code, f) for f in findings),
         key=lambda item: (item[0], item[1]),
     )
-    problems = []
-    for offset, _, finding in placed:  # in text order, so positions cost one pass
-        line, column = doc.position(offset)
-        rule = BY_CODE[finding.code]
-        pointer = finding.pointer
-        if len(pointer) > VALUE_LIMIT:  # keys from the file: each shown cut
-            pointer = "/".join(cut(token) for token in pointer.split("/"))
-        problems.append(Problem(path, line, column, rule.code, rule.name, finding.message, pointer))
-    return tuple(problems)
+    # In text order, so positions cost one pass.
+    return tuple(_placed(path, finding, doc.position(offset)) for offset, _, finding in placed)
+
+
+def _placed(path: str, finding: Finding, position: tuple[int, int] | None) -> Problem:
+    line, column = position or (1, 1)
+    pointer = finding.pointer
+    if len(pointer) > VALUE_LIMIT:  # keys from the file: each shown cut
+        pointer = "/".join(cut(token) for token in pointer.split("/"))
+    rule = BY_CODE[finding.code]
+    return Problem(path, line, column, rule.code, rule.name, finding.message, pointer)

@@ -10,14 +10,17 @@ class Finding:
     """What a rule saw, before it is given a place in the source text.
 
     ``pointer`` is the JSON pointer of the value the finding is about. ``offset`` is
-    set by the rules that already know the exact character (syntax errors, duplicate
-    keys); the others are located through the pointer, and only when reported.
+    set by the rules that already know the exact character (duplicate keys); the
+    others are located through the pointer, and only when reported. ``position`` is a
+    finished (line, column), for a file that has no parsed text to count in (one that
+    is not JSON).
     """
 
     code: str
     message: str
     pointer: str = ""
     offset: int | None = None
+    position: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

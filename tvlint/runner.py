@@ -15,7 +15,7 @@ from tvlint.document import Document
 from tvlint.lint import Checked, FileError, Linter
 from tvlint.problem import Problem
 from tvlint.reading import describe_os_error
-from tvlint.rules.duplicates import DuplicateLoraUrl
+from tvlint.rules import Rule
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
@@ -61,14 +61,14 @@ def run(
     result.errors += [FileError(str(e.filename), describe_os_error(e)) for e in found.unlistable]
     result.skipped = found.skipped
     files = found.files
-    duplicates = [r for r in linter.rules if isinstance(r, DuplicateLoraUrl)]
+    fixers = [rule for rule in linter.rules if rule.fixes]
     outcomes: Iterable[Checked | FileError]
-    if mode is not Mode.CHECK and duplicates:
+    if mode is not Mode.CHECK and fixers:
+        [fixer] = fixers  # one rule fixes today; two would need their edits merged
         start = os.getcwd()
-        protect = duplicates[0].protect
 
         def fix(path: str, doc: Document) -> Checked:
-            return _fix(linter, path, doc, mode, backup, result, start, protect)
+            return _fix(linter, path, doc, mode, backup, result, start, fixer)
 
         outcomes = (linter.check_file(path, fix) for path in files)
     elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
@@ -116,17 +116,17 @@ def _fix(
     backup: bool,
     result: RunResult,
     start: str,
-    protect: Sequence[str],
+    fixer: Rule,
 ) -> Checked:
     """The file's outcome: what remains once its duplicates are gone (or would be).
 
     A file with duplicates is checked only after the fix, as that is what is reported.
     """
     # Imported here: a check run plans no fix and writes nothing.
-    from tvlint.fix import SelfCheckFailed, plan_fix
+    from tvlint.fix import SelfCheckFailed
 
     try:
-        plan = plan_fix(doc, protect)
+        plan = fixer.fix(doc)
     except SelfCheckFailed as exc:
         result.errors.append(FileError(path, f"not fixed: {exc}"))
         return linter.lint_document(path, doc)

@@ -8,7 +8,7 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from tvlint.rules.duplicates import DuplicateLoraUrl
+from tvlint.rules import RULES
 from tvlint.runner import RunResult
 from tvlint.untrusted import write_json, write_lines
 
@@ -43,7 +43,7 @@ class Summary:
         "backups",
         "by_rule",
         "changed",
-        "duplicates",
+        "counted",
         "errors",
         "files",
         "files_with_problems",
@@ -58,7 +58,8 @@ class Summary:
         self.files = len(result.checked)
         self.files_with_problems = sum(bool(c.problems) for c in result.checked)
         self.problems = len(problems)
-        self.duplicates = sum(p.code == DuplicateLoraUrl.code for p in problems)  # that remain
+        # What rules count in the summary's own words ("duplicate": 3), that remain.
+        self.counted = {r.counted_as: counts[r.code] for r in RULES if r.counted_as}
         self.by_rule = dict(sorted(counts.items()))  # rule code → count, in code order
         self.errors = len(result.errors)
         self.changed = len(result.fixes)  # files fixed (or, with --diff, that would be)

@@ -59,7 +59,7 @@ def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
         "files": s.files,
         "files_with_problems": s.files_with_problems,
         "problems": s.problems,
-        "duplicates": s.duplicates,
+        **{f"{noun}s": count for noun, count in s.counted.items()},
         "errors": s.errors,
         "skipped": s.skipped,
         "by_rule": s.by_rule,

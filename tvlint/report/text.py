@@ -102,8 +102,9 @@ def _summary(s: Summary, mode: Mode) -> list[str]:
     if s.problems:
         counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
         lines.append(f"{_plural(s.problems, 'problem')} ({counts})")
-    if mode is Mode.CHECK or s.duplicates:
-        lines.append(f"{_plural(s.duplicates, 'duplicate')} found")
+    for noun, count in s.counted.items():
+        if mode is Mode.CHECK or count:
+            lines.append(f"{_plural(count, noun)} found")
     return lines
 
 

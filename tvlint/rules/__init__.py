@@ -1,13 +1,20 @@
-"""The rule registry: stable codes and names, in code order."""
+"""The rule registry: stable codes and names, in code order.
+
+Everything that lists rules (the run, the summary, SARIF's rule list, ``--explain``, the
+README's reference, the tests) reads this tuple; adding a rule is its module and a line
+here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from tvlint.rules.base import Rule
+from tvlint.rules.base import Option, Rule
 from tvlint.rules.duplicates import DuplicateId, DuplicateLoraUrl
 from tvlint.rules.schema import SchemaRule
 from tvlint.rules.syntax import DuplicateKey, InvalidJson
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+if TYPE_CHECKING:
+    from tvlint.config import Settings
 
 RULES: tuple[type[Rule], ...] = (
     InvalidJson,
@@ -28,8 +35,13 @@ def rule_named(code_or_name: str) -> type[Rule]:
     return rule
 
 
-def codes(rules: Iterable[type[Rule]]) -> frozenset[str]:
-    return frozenset(rule.code for rule in rules)
+def configured_rules(settings: Settings | None = None) -> list[Rule]:
+    """Every rule, set up with its options and the run's settings (the defaults if none)."""
+    if settings is None:
+        from tvlint.config import Settings
+
+        settings = Settings()
+    return [rule.configured(settings.rule_options.get(rule.name, {}), settings) for rule in RULES]
 
 
-__all__ = ["BY_CODE", "BY_NAME", "RULES", "Rule", "codes", "rule_named"]
+__all__ = ["BY_CODE", "BY_NAME", "RULES", "Option", "Rule", "configured_rules", "rule_named"]

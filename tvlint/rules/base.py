@@ -1,15 +1,41 @@
-"""What every rule is: a stable code and name, a check, and its docstring as its docs."""
+"""What every rule is: a stable code and name, its options, a check, and its docstring as
+its documentation (with a passing and a failing example, which the tests run).
+
+A rule is one module: adding one is that module, a line in the registry
+(``tvlint/rules/__init__.py``) and its tests. Its options are read from
+``[tool.tvlint.rules.<name>]`` and validated from what it declares here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from tvlint.document import Document
+from tvlint.document import Document, InvalidJSON
 from tvlint.problem import Finding
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
-    from typing import ClassVar
+    from typing import Any, ClassVar
+
+    from tvlint.config import Settings
+    from tvlint.fix import FixPlan
+
+
+class Option:
+    """One option of a rule, as ``[tool.tvlint.rules.<rule name>]`` sets it."""
+
+    __slots__ = ("default", "help", "kind", "name")
+    KINDS = ("str", "int", "bool", "list[str]")
+
+    def __init__(self, name: str, kind: str, default: Any, help: str) -> None:
+        assert kind in self.KINDS, kind
+        self.name, self.kind, self.default, self.help = name, kind, default, help
+
+    def accepts(self, value: Any) -> bool:
+        if self.kind == "list[str]":
+            return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        expected = {"str": str, "int": int, "bool": bool}[self.kind]
+        return type(value) is expected
 
 
 class Rule:
@@ -17,10 +43,37 @@ class Rule:
 
     code: ClassVar[str]
     name: ClassVar[str]
+    options: ClassVar[tuple[Option, ...]] = ()
+    # The noun a summary counts this rule's problems with ("3 duplicates found").
+    counted_as: ClassVar[str | None] = None
+    # Whether ``--fix`` can remove this rule's problems (``fix`` below).
+    fixes: ClassVar[bool] = False
+
+    def __init__(self, **options: Any) -> None:
+        values = {option.name: option.default for option in self.options}
+        unknown = set(options) - set(values)
+        if unknown:
+            raise TypeError(f"{self.code} has no option {', '.join(sorted(unknown))}")
+        values.update(options)
+        self.values: Mapping[str, Any] = values
+
+    @classmethod
+    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+        """The rule as a run sets it up: its options, and what it needs of the run's
+        settings (a rule with more to prepare, such as loading a schema, overrides this)."""
+        return cls(**options)
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        """Findings in a parsed document. Rules found while parsing yield none here."""
+        """Findings in a document that parsed."""
         return iter(())
+
+    def check_unparsed(self, error: InvalidJSON) -> Iterator[Finding]:
+        """Findings in a file that is not JSON (only the rule about that has any)."""
+        return iter(())
+
+    def fix(self, doc: Document) -> FixPlan | None:
+        """What ``--fix`` writes for this rule's problems in ``doc``; for ``fixes`` rules."""
+        raise NotImplementedError
 
     @classmethod
     def doc(cls) -> str:

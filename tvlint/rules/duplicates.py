@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
-from tvlint.document import Document, join_pointer, split_pointer
+from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
-from tvlint.ranking import DuplicateGroup, duplicate_groups
+from tvlint.ranking import DuplicateGroup
 from tvlint.rules.base import Rule
 from tvlint.untrusted import cut, quoted
 
@@ -14,42 +14,11 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run ti
 if TYPE_CHECKING:
     from typing import Any
 
-
-def versions_of(doc: Document) -> list[Any]:
-    """The ``versions`` array, or an empty list when the file has none (TV003 says so)."""
-    data = doc.data
-    versions = data.get("versions") if isinstance(data, dict) else None
-    return versions if isinstance(versions, list) else []
+    from tvlint.config import Settings
+    from tvlint.fix import FixPlan
 
 
-_GROUPS = "duplicate_groups"
 DEFAULT_PROTECT = ("isGood",)
-
-
-def groups_of(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> list[DuplicateGroup]:
-    """The document's duplicate groups, computed once however many stages ask."""
-    key = (_GROUPS, tuple(protect))
-    groups: list[DuplicateGroup] | None = doc.derived.get(key)
-    if groups is None:
-        groups = duplicate_groups(versions_of(doc), protect, partial_entries(doc))
-        doc.derived[key] = groups
-    return groups
-
-
-def partial_entries(doc: Document) -> frozenset[int]:
-    """Entries of ``versions`` that repeat a key somewhere (TV002): json kept one of the
-    values, so the data of such an entry is not all of it."""
-    found = set()
-    for pointer, _ in doc.duplicate_keys:
-        tokens = split_pointer(pointer)
-        if len(tokens) >= 3 and tokens[0] == "versions" and tokens[1].isdigit():
-            found.add(int(tokens[1]))
-    return frozenset(found)
-
-
-def known_free_of_duplicates(doc: Document, protect: Sequence[str]) -> None:
-    """Record that ``doc`` has no duplicate groups: it is proven so (a fix's result)."""
-    doc.derived[(_GROUPS, tuple(protect))] = []
 
 
 def describe_id(entry: Any) -> str:
@@ -92,12 +61,25 @@ class DuplicateLoraUrl(Rule):
     code = "TV004"
     name = "duplicate-lora-url"
 
+    counted_as = "duplicate"
+    fixes = True
+
     def __init__(self, protect: Sequence[str] = DEFAULT_PROTECT) -> None:
+        super().__init__()
         self.protect = tuple(protect)
 
+    @classmethod
+    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+        return cls(settings.protect)  # [tool.tvlint] protect, shared with --fix
+
+    def fix(self, doc: Document) -> FixPlan | None:
+        from tvlint.fix import plan_fix  # a check plans no fix
+
+        return plan_fix(doc, self.protect)
+
     def check(self, doc: Document) -> Iterator[Finding]:
-        versions = versions_of(doc)
-        for group in groups_of(doc, self.protect):
+        versions = doc.versions
+        for group in doc.duplicate_groups(self.protect):
             kept = versions[group.kept]
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
             why = "" if group.hold is None else "; " + describe_hold(group, versions)
@@ -146,7 +128,7 @@ class DuplicateId(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         first_with: dict[str, int] = {}
-        for index, entry in enumerate(versions_of(doc)):
+        for index, entry in enumerate(doc.versions):
             entry_id = entry.get("id") if isinstance(entry, dict) else None
             if not isinstance(entry_id, str):
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
@@ -11,6 +11,9 @@ from tvlint.untrusted import cut
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
+    from tvlint.config import Settings
     from tvlint.schema import SchemaChecker
 
 
@@ -42,8 +45,20 @@ class SchemaRule(Rule):
     code = "TV003"
     name = "schema"
 
-    def __init__(self, schema: SchemaChecker) -> None:
+    def __init__(self, schema: SchemaChecker | None = None) -> None:
+        super().__init__()
+        if schema is None:
+            from tvlint.schema import shipped_checker
+
+            schema = shipped_checker()
         self.schema = schema
+
+    @classmethod
+    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+        # The schema is the run's ([tool.tvlint] schema, --schema), read as a checked file.
+        from tvlint.schema import checker_for
+
+        return cls(checker_for(settings.schema, settings.max_file_size))
 
     def check(self, doc: Document) -> Iterator[Finding]:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tvlint.document import Document, split_pointer
+from tvlint.document import Document, InvalidJSON, split_pointer
 from tvlint.problem import Finding
 from tvlint.rules.base import Rule
 from tvlint.untrusted import quoted
@@ -31,6 +31,9 @@ class InvalidJson(Rule):
 
     code = "TV001"
     name = "invalid-json"
+
+    def check_unparsed(self, error: InvalidJSON) -> Iterator[Finding]:
+        yield Finding(self.code, error.message, position=(error.line, error.column))
 
 
 class DuplicateKey(Rule):
