@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tvlint.config import ConfigError, Settings, find_pyproject, load_settings
+from tvlint.rules import RULES, Option, Rule
 
 from .factories import Run, s3_entry, webhook_entry
 
@@ -56,7 +57,7 @@ def test_values_and_names(repo: Path) -> None:
     assert settings.enabled == frozenset({"TV001", "TV004"})
     assert (settings.include, settings.exclude) == (("*.versions.json",), ("data/archive",))
     assert settings.root == str(repo)
-    assert Settings().enabled == frozenset({"TV001", "TV002", "TV003", "TV004", "TV005"})
+    assert Settings().enabled == frozenset(r.code for r in RULES)
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,72 @@ def test_include_and_exclude(repo: Path, cli: Cli) -> None:
     # Explicit files (as pre-commit passes them) are excluded too; --exclude replaces the list.
     assert cli(repo / "data/archive/2_b/training_versions.json").code == 0
     assert cli("--exclude", "nothing", repo / "data/archive/2_b/training_versions.json").code == 1
+
+
+class _Hosts(Rule):
+    """A rule with options, for the tests of option handling (not registered)."""
+
+    code = "TV900"
+    name = "test-hosts"
+    options = (
+        Option("allowed", "list[str]", [], "hosts"),
+        Option("strict", "bool", False, "be strict"),
+        Option("limit", "int", 3, "how many"),
+    )
+
+
+@pytest.fixture
+def with_option_rule(monkeypatch: pytest.MonkeyPatch) -> type[Rule]:
+    import tvlint.rules
+
+    monkeypatch.setitem(tvlint.rules.BY_NAME, _Hosts.name, _Hosts)
+    return _Hosts
+
+
+def test_rule_options_are_read_and_checked_against_the_rule(
+    with_option_rule: type[Rule], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.tvlint.rules.test-hosts]\nallowed = ['a.example']\nlimit = 5\n")
+    settings = load_settings()
+    assert settings.rule_options == {"test-hosts": {"allowed": ["a.example"], "limit": 5}}
+    rule = with_option_rule.configured(settings.rule_options["test-hosts"], settings)
+    assert dict(rule.values) == {"allowed": ["a.example"], "strict": False, "limit": 5}
+    for body, message in [
+        (
+            "[tool.tvlint.rules.test-hosts]\nallow = []\n",
+            "[tool.tvlint.rules.test-hosts]: unknown option 'allow' (options: allowed, strict, limit)",
+        ),
+        (
+            "[tool.tvlint.rules.test-hosts]\nstrict = 'yes'\n",
+            "[tool.tvlint.rules.test-hosts]: strict must be true or false",
+        ),
+        (
+            "[tool.tvlint.rules.test-hosts]\nlimit = true\n",
+            "[tool.tvlint.rules.test-hosts]: limit must be an integer",
+        ),
+        (
+            "[tool.tvlint.rules.test-hosts]\nallowed = [1]\n",
+            "[tool.tvlint.rules.test-hosts]: allowed must be a list of strings",
+        ),
+        (
+            "[tool.tvlint.rules.no-such-rule]\nx = 1\n",
+            "[tool.tvlint.rules]: no rule 'no-such-rule'",
+        ),
+        ("[tool.tvlint]\nrules = 3\n", "[tool.tvlint.rules] must be a table"),
+    ]:
+        pyproject.write_text(body)
+        with pytest.raises(ConfigError) as caught:
+            load_settings()
+        assert message in str(caught.value)
+        assert str(pyproject) in str(caught.value)
+
+
+def test_rule_option_errors_through_the_command_line(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tvlint.rules.schema]\nx = 1\n")
+    run = cli(tmp_path)
+    assert run.code == 2
+    assert run.err.endswith("[tool.tvlint.rules.schema]: unknown option 'x' (options: none)\n")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tvlint.explain import rules_markdown
+from tvlint.config import Settings
+from tvlint.explain import examples, rules_markdown
 from tvlint.lint import Linter
-from tvlint.rules import RULES, Rule
+from tvlint.rules import RULES, Rule, configured_rules
 
 from .factories import Run
 
@@ -18,23 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 
 
-def examples(rule: type[Rule]) -> dict[str, str]:
-    found = {}
-    for kind in ("Passing", "Failing"):
-        match = re.search(rf"^{kind}[^\n]*::\n\n((?:    .*\n|\n)+)", rule.doc() + "\n", re.M)
-        assert match, (rule.code, kind)
-        found[kind] = "\n".join(line[4:] for line in match.group(1).splitlines())
-    return found
-
-
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_documented_examples_pass_and_fail_as_documented(rule: type[Rule]) -> None:
-    linter = Linter()
-    docs = examples(rule)
-    passing, _ = linter.lint_bytes("p.json", docs["Passing"].encode())
-    failing, _ = linter.lint_bytes("f.json", docs["Failing"].encode())
-    assert rule.code not in {p.code for p in passing.problems}
-    assert rule.code in {p.code for p in failing.problems}
+    found = examples(rule)
+    assert sorted({e.kind for e in found}) == ["Failing", "Passing"], rule.code
+    for example in found:
+        settings = Settings(rule_options={rule.name: example.options})
+        linter = Linter(configured_rules(settings))
+        result, _ = linter.lint_bytes("example.json", example.text.encode())
+        codes = {p.code for p in result.problems}
+        assert (rule.code in codes) == (example.kind == "Failing"), (rule.code, example.text)
 
 
 def test_readme_rule_reference_is_generated_from_the_docstrings() -> None:

@@ -15,6 +15,7 @@ from jsonschema import Draft7Validator
 
 from tvlint.report.github import _data, _property
 from tvlint.report.sarif import artifact_uri
+from tvlint.rules import RULES
 
 from .factories import Run, s3_entry, webhook_entry
 
@@ -81,7 +82,7 @@ def test_sarif_validates_and_locates_each_result(
     [sarif_run] = log["runs"]
     driver = sarif_run["tool"]["driver"]
     assert driver["name"] == "tvlint"
-    assert [r["id"] for r in driver["rules"]] == ["TV001", "TV002", "TV003", "TV004", "TV005"]
+    assert [r["id"] for r in driver["rules"]] == [r.code for r in RULES]
     assert sarif_run["columnKind"] == "unicodeCodePoints"
     text = (tmp_path / "styles/1 water/training_versions.json").read_text()
     results = sarif_run["results"]

@@ -15,6 +15,7 @@ import pytest
 
 import tvlint.parallel
 from tvlint.lint import Checked, FileError, Linter
+from tvlint.report import FORMATS
 from tvlint.runner import PARALLEL_FROM, can_fork
 
 from .factories import Run, dumps, run_process, s3_entry, webhook_entry
@@ -41,7 +42,7 @@ def _tree(root: Path, files: int) -> None:
     dangling.symlink_to(root / "nowhere.json")
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_workers_report_exactly_what_one_process_does(tmp_path: Path, fmt: str) -> None:
     _tree(tmp_path, PARALLEL_FROM + 40)
     serial = run_process("--format", fmt, "--jobs", "1", tmp_path)

@@ -30,19 +30,20 @@ def where(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
 
 
 def test_registry_has_stable_codes_names_and_docs() -> None:
-    assert [(r.code, r.name) for r in RULES] == [
-        ("TV001", "invalid-json"),
-        ("TV002", "duplicate-key"),
-        ("TV003", "schema"),
-        ("TV004", "duplicate-lora-url"),
-        ("TV005", "duplicate-id"),
-    ]
+    codes = [r.code for r in RULES]
+    # Codes are TV and three digits, in order, none reused; names are kebab-case.
+    assert codes == sorted(codes) and len(set(codes)) == len(codes)
+    assert all(re.fullmatch(r"TV\d{3}", code) for code in codes)
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", r.name) for r in RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
     for rule in RULES:
         doc = inspect.getdoc(rule) or ""
         assert re.search(r"^Passing.*::$", doc, re.M), rule.code
         assert re.search(r"^Failing.*::$", doc, re.M), rule.code
         assert rule_named(rule.code) is rule is rule_named(rule.name)
         assert rule_named(rule.code.lower()) is rule
+        for option in rule.options:
+            assert option.accepts(option.default), (rule.code, option.name)
     with pytest.raises(KeyError):
         rule_named("TV999")
 
@@ -161,7 +162,7 @@ def test_disabled_rules_are_not_run() -> None:
     linter = Linter(enabled={"TV003"})
     result, _ = linter.lint_bytes("f", dumps({"versions": [s3_entry(), webhook_entry()]}).encode())
     assert result.problems == ()
-    assert set(BY_CODE) == {"TV001", "TV002", "TV003", "TV004", "TV005"}
+    assert "TV003" in BY_CODE
 
 
 def test_problems_are_sorted_by_position(tmp_path: Path) -> None:
