@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tvlint.rules.base import Option, Rule
 from tvlint.rules.duplicates import DuplicateId, DuplicateLoraUrl
+from tvlint.rules.hosts import LoraHost
 from tvlint.rules.schema import SchemaRule
 from tvlint.rules.syntax import DuplicateKey, InvalidJson
 
@@ -22,6 +23,7 @@ RULES: tuple[type[Rule], ...] = (
     SchemaRule,
     DuplicateLoraUrl,
     DuplicateId,
+    LoraHost,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}
