@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tvlint.document as document
-from tvlint.fastschema import compile_schema, module_source
+from tvlint.document import parse
+from tvlint.fastschema import compile_schema, module_source, shipped_module_source
 from tvlint.formats import _slow_uri, all_date_times, is_date_time, is_uri, rfc3339_instant
 from tvlint.ranking import model_file
-from tvlint.schema import load_schema, make_validator, shipped_checker
+from tvlint.rules.schema import SchemaRule
+from tvlint.schema import SchemaChecker, load_schema, make_validator, shipped_checker
 
 from .factories import as_datetime, s3_entry, webhook_entry
 
@@ -29,9 +31,33 @@ REFERENCE = make_validator(SCHEMA)
 
 def test_the_shipped_compiled_check_is_generated_from_the_shipped_schema() -> None:
     generated = (ROOT / "tvlint" / "_shipped_schema_check.py").read_text()
-    assert generated == module_source(SCHEMA, "schemas/training_versions.schema.json"), (
-        "stale: run python -m tvlint.fastschema"
-    )
+    assert generated == shipped_module_source(SCHEMA), "stale: run python -m tvlint.fastschema"
+    assert generated == module_source(SCHEMA, "schemas/training_versions.schema.json")
+
+
+def test_keywords_the_compiler_does_not_know_are_checked_by_jsonschema() -> None:
+    # The shipped schema may use any keyword: a copy with minItems and an if/then.
+    schema = json.loads(json.dumps(SCHEMA))
+    schema["properties"]["versions"]["minItems"] = 1
+    schema["if"] = {"properties": {"locked": {"const": True}}, "required": ["locked"]}
+    schema["then"] = {"required": ["lockedBy"]}
+    assert module_source(schema) is None  # not compilable: no fast path
+    generated = shipped_module_source(schema)
+    namespace: dict[str, Any] = {}
+    exec(generated, namespace)
+    assert namespace["valid"] is None  # the shipped module leaves it to jsonschema
+    checker = SchemaChecker(lambda: schema, namespace["valid"])
+    rule = SchemaRule(checker)
+
+    def messages(data: Any) -> list[str]:
+        doc = parse(json.dumps(data).encode())
+        return [f.message for f in rule.check(doc)]
+
+    assert messages({"versions": [webhook_entry()]}) == []
+    assert messages({"versions": []}) == ["/versions: [] should be non-empty"]
+    assert messages({"versions": [webhook_entry()], "locked": True}) == [
+        "/: 'lockedBy' is a required property"
+    ]
 
 
 # Values that probe each keyword: right and wrong types, edges, formats.

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from tvlint import __version__
+from tvlint import TYPE_CHECKING, __version__
 from tvlint.config import ConfigError, Settings, load_settings, override, rule_codes
 from tvlint.discover import FileFilter
 from tvlint.lint import Linter
@@ -19,7 +19,6 @@ from tvlint.runner import Mode, RunResult, run
 from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, write_lines, write_patch
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import NoReturn, TextIO
 
@@ -206,8 +205,7 @@ def _safe_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     # The cyclic garbage collector is off for the run: JSON data and tvlint's records
     # hold no cycles and are freed by reference counting, and the collector would only
-    # walk a large file's million objects again and again (a sixth of the time of
-    # --fix on a 50 MB file). What few cycles a run makes (an exception's traceback,
+    # walk a large file's million objects again and again. What few cycles a run makes (an exception's traceback,
     # jsonschema's errors under anyOf) are small, and end with the process.
     collecting = gc.isenabled()
     gc.disable()

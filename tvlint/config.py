@@ -7,12 +7,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
+from tvlint import TYPE_CHECKING
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
 from tvlint.rules.duplicates import DEFAULT_PROTECT
 from tvlint.untrusted import cut
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -18,7 +18,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+from tvlint import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -264,8 +265,7 @@ def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document
     faster) and spans are found if and when something asks for them.
 
     The cyclic garbage collector is paused meanwhile: parsing makes only acyclic
-    containers, and on a large file the collections it would trigger cost a tenth of
-    the parse.
+    containers, and on a large file the collections it would trigger are wasted work.
     """
     collecting = gc.isenabled()
     gc.disable()

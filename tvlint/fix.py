@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tvlint import TYPE_CHECKING
 from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
 from tvlint.patch import Edit, apply_edits, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.rules.duplicates import DEFAULT_PROTECT
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -18,10 +18,10 @@ import os
 import signal
 from collections.abc import Iterator, Sequence
 
+from tvlint import TYPE_CHECKING
 from tvlint.lint import Checked, FileError, Linter
 from tvlint.problem import Problem
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import NoReturn
 

@@ -18,9 +18,9 @@ import json
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 
+from tvlint import TYPE_CHECKING
 from tvlint.formats import rfc3339_instant
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 
+from tvlint import TYPE_CHECKING
 from tvlint.discover import FileFilter, discover, git_work_tree
 from tvlint.document import Document
 from tvlint.lint import Checked, FileError, Linter
@@ -17,7 +18,6 @@ from tvlint.problem import Problem
 from tvlint.reading import describe_os_error
 from tvlint.rules import Rule
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from tvlint.fix import FileFix
 
@@ -31,7 +31,6 @@ class Mode(enum.Enum):
 class RunResult:
     """Everything a run found and did, filled in file by file."""
 
-    # A plain class: a dataclass costs a one-file run half a millisecond to define.
     __slots__ = ("checked", "errors", "fixes", "mode", "skipped")
 
     def __init__(self, mode: Mode) -> None:
@@ -86,8 +85,8 @@ def run(
     return result
 
 
-# Fewer files are checked in this process. Measured on 2 cores: a forked worker saves
-# nothing at 50 files of 8 entries and 6 % at 100.
+# Fewer files are checked in this process: below this, forking a worker costs about
+# what it saves (bench/README.md).
 PARALLEL_FROM = 100
 
 

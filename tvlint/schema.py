@@ -7,12 +7,12 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
+from tvlint import TYPE_CHECKING
 from tvlint.fastschema import compile_schema
 from tvlint.formats import is_date_time, is_uri
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.untrusted import cut
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import signal
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+from tvlint import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import FrameType

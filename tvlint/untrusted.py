@@ -25,7 +25,8 @@ import math
 import os
 import re
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
+from tvlint import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Any, TextIO

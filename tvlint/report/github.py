@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from tvlint import TYPE_CHECKING
 from tvlint.report import ReportOptions
 from tvlint.report.text import summary_lines
 from tvlint.runner import RunResult
 from tvlint.untrusted import Own, visible
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from tvlint.untrusted import Line
 

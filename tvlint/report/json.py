@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from tvlint import TYPE_CHECKING
 from tvlint.report import ReportOptions, Summary
 from tvlint.runner import Mode, RunResult
 from tvlint.untrusted import clipped, cut
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-from tvlint import __version__
+from tvlint import TYPE_CHECKING, __version__
 from tvlint.report import ReportOptions
 from tvlint.rules import RULES
 from tvlint.runner import RunResult
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

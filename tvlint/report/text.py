@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from tvlint import TYPE_CHECKING
 from tvlint.problem import Problem
 from tvlint.report import ReportOptions, Summary
 from tvlint.rules import BY_CODE
 from tvlint.runner import Mode, RunResult
 from tvlint.untrusted import Own, cut, quoted
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -7,13 +7,13 @@ here.
 
 from __future__ import annotations
 
+from tvlint import TYPE_CHECKING
 from tvlint.rules.base import Option, Rule
 from tvlint.rules.duplicates import DuplicateId, DuplicateLoraUrl
 from tvlint.rules.hosts import LoraHost
 from tvlint.rules.schema import SchemaRule
 from tvlint.rules.syntax import DuplicateKey, InvalidJson
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from tvlint.config import Settings
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON
 from tvlint.problem import Finding
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any, ClassVar
 
@@ -77,12 +77,9 @@ class Rule:
 
     @classmethod
     def doc(cls) -> str:
-        # inspect.cleandoc would do, but importing inspect costs more than this; only
-        # --explain and the SARIF and reference writers need it, not a check.
-        import textwrap
+        import inspect
 
-        first, _, rest = (cls.__doc__ or "").strip("\n").partition("\n")
-        return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def summary(cls) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
+from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
 from tvlint.ranking import DuplicateGroup
 from tvlint.rules.base import Rule
 from tvlint.untrusted import cut, quoted
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
 from tvlint.rules.base import Rule
 from tvlint.untrusted import cut
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at run time
 if TYPE_CHECKING:
     from typing import Any
 
