@@ -9,6 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tvlint.document import Document, InvalidJSON, parse
+from tvlint.lint import Checked, Linter
+
 ACCEL = "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/"
 REGIONAL = "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/"
 
@@ -59,6 +62,15 @@ def s3_entry(model: str = "style_1_vV7", **extra: Any) -> dict[str, Any]:
     }
     entry.update(extra)
     return entry
+
+
+def lint_bytes(linter: Linter, path: str, raw: bytes) -> tuple[Checked, Document | None]:
+    """What ``linter`` finds in ``raw``, and its document when it is JSON at all."""
+    try:
+        doc = parse(raw)
+    except InvalidJSON as exc:
+        return linter.invalid(path, exc), None
+    return linter.lint_document(path, doc), doc
 
 
 def dumps(data: Any) -> str:

@@ -12,7 +12,7 @@ from tvlint.explain import examples, rules_markdown
 from tvlint.lint import Linter
 from tvlint.rules import RULES, Rule, configured_rules
 
-from .factories import Run
+from .factories import Run, lint_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
@@ -25,7 +25,7 @@ def test_documented_examples_pass_and_fail_as_documented(rule: type[Rule]) -> No
     for example in found:
         settings = Settings(rule_options={rule.name: example.options})
         linter = Linter(configured_rules(settings))
-        result, _ = linter.lint_bytes("example.json", example.text.encode())
+        result, _ = lint_bytes(linter, "example.json", example.text.encode())
         codes = {p.code for p in result.problems}
         assert (rule.code in codes) == (example.kind == "Failing"), (rule.code, example.text)
 

@@ -14,7 +14,7 @@ from tvlint.fix import plan_fix
 from tvlint.lint import Linter
 from tvlint.ranking import duplicate_groups, model_file
 
-from .factories import as_datetime
+from .factories import as_datetime, lint_bytes
 
 LINTER = Linter()
 HOSTS = [
@@ -110,7 +110,7 @@ def oracle_best(versions: list[dict[str, Any]], indices: list[int]) -> int:
 @given(st.lists(entries(), max_size=14), FORMATS)
 def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bool, bool]) -> None:
     raw = render({"versions": versions}, fmt)
-    before, _ = LINTER.lint_bytes("f.json", raw)  # the check never crashes
+    before, _ = lint_bytes(LINTER, "f.json", raw)  # the check never crashes
     plan = plan_fix(parse(raw))
     by_file: dict[str, list[int]] = {}
     for i, entry in enumerate(versions):
@@ -144,7 +144,7 @@ def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bo
         assert plan is None
         return
     assert plan is not None
-    after, _ = LINTER.lint_bytes("f.json", plan.new_bytes)
+    after, _ = lint_bytes(LINTER, "f.json", plan.new_bytes)
     new = parse(plan.new_bytes).data["versions"]
     # Only the conflicts remain duplicated, each reported, and each says why.
     remaining = [p for p in after.problems if p.code == "TV004"]

@@ -11,12 +11,12 @@ from tvlint.problem import Problem
 from tvlint.ranking import model_file
 from tvlint.rules import BY_CODE, RULES, rule_named
 
-from .factories import ACCEL, REGIONAL, dumps, s3_entry, webhook_entry
+from .factories import ACCEL, REGIONAL, dumps, lint_bytes, s3_entry, webhook_entry
 
 
 def check(text: str | bytes) -> list[Problem]:
     raw = text.encode() if isinstance(text, str) else text
-    result, _ = Linter().lint_bytes("f.json", raw)
+    result, _ = lint_bytes(Linter(), "f.json", raw)
     assert isinstance(result, Checked)
     return list(result.problems)
 
@@ -160,7 +160,7 @@ def test_model_file_key(url: object, name: str | None) -> None:
 
 def test_disabled_rules_are_not_run() -> None:
     linter = Linter(enabled={"TV003"})
-    result, _ = linter.lint_bytes("f", dumps({"versions": [s3_entry(), webhook_entry()]}).encode())
+    result, _ = lint_bytes(linter, "f", dumps({"versions": [s3_entry(), webhook_entry()]}).encode())
     assert result.problems == ()
     assert "TV003" in BY_CODE
 

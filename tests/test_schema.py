@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from tvlint.formats import rfc3339_instant
 from tvlint.schema import (
     SchemaLoadError,
     load_schema,
     make_validator,
+    shipped_checker,
     shipped_schema_text,
-    shipped_validator,
 )
+from tvlint.string_formats import rfc3339_instant
 
 from .factories import s3_entry, webhook_entry
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def errors(data: Any) -> list[str]:
-    return sorted(e.message for e in shipped_validator().iter_errors(data))
+    return sorted(e.message for e in shipped_checker().validator.iter_errors(data))
 
 
 def test_shipped_schema_is_the_one_under_schemas() -> None:
@@ -119,7 +119,7 @@ def test_every_violation_is_reported_not_only_the_first() -> None:
 
 
 def test_formats_are_really_checked() -> None:
-    checker = shipped_validator().format_checker  # type: ignore[attr-defined]
+    checker = shipped_checker().validator.format_checker  # type: ignore[attr-defined]
     assert checker is not None
     assert {"date-time", "uri"} <= set(checker.checkers)
     assert not checker.conforms("2025-13-01T00:00:00Z", "date-time")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from tvlint import TYPE_CHECKING
-from tvlint.formats import all_date_times as _all_date_times
-from tvlint.formats import is_uri as _is_uri
+from tvlint.string_formats import all_date_times as _all_date_times
+from tvlint.string_formats import is_uri as _is_uri
 
 if TYPE_CHECKING:
     from typing import Any

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.document import Document, InvalidJSON, decode, parse, parse_text
+from tvlint.document import Document, InvalidJSON, decode, parse_text
 from tvlint.problem import Finding, Problem
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.rules import BY_CODE, Rule, configured_rules
@@ -79,14 +79,6 @@ class Linter:
         except InvalidJSON as exc:
             return self.invalid(path, exc)
         return (then or self.lint_document)(path, doc)
-
-    def lint_bytes(self, path: str, raw: bytes) -> tuple[Checked, Document | None]:
-        """What is wrong with ``raw``, and its document when it is JSON at all."""
-        try:
-            doc = parse(raw)
-        except InvalidJSON as exc:
-            return self.invalid(path, exc), None
-        return self.lint_document(path, doc), doc
 
     def invalid(self, path: str, exc: InvalidJSON) -> Checked:
         """The outcome for a file that is not JSON: what the rules say of that."""

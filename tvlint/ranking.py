@@ -19,7 +19,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 
 from tvlint import TYPE_CHECKING
-from tvlint.formats import rfc3339_instant
+from tvlint.string_formats import rfc3339_instant
 
 if TYPE_CHECKING:
     from typing import Any

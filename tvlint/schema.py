@@ -9,8 +9,8 @@ from functools import cache
 
 from tvlint import TYPE_CHECKING
 from tvlint.fastschema import compile_schema
-from tvlint.formats import is_date_time, is_uri
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
+from tvlint.string_formats import is_date_time, is_uri
 from tvlint.untrusted import cut
 
 if TYPE_CHECKING:
@@ -190,8 +190,3 @@ def shipped_checker() -> SchemaChecker:
     from tvlint._shipped_schema_check import valid
 
     return SchemaChecker(load_schema, valid)
-
-
-@cache
-def shipped_validator() -> Validator:
-    return shipped_checker().validator
