@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from tvlint.document import Document, InvalidJSON, parse
-from tvlint.lint import Checked, Linter
+from tvlint.lint import Linter
+from tvlint.outcome import Outcome
 
 ACCEL = "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/"
 REGIONAL = "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/"
@@ -64,7 +65,7 @@ def s3_entry(model: str = "style_1_vV7", **extra: Any) -> dict[str, Any]:
     return entry
 
 
-def lint_bytes(linter: Linter, path: str, raw: bytes) -> tuple[Checked, Document | None]:
+def lint_bytes(linter: Linter, path: str, raw: bytes) -> tuple[Outcome, Document | None]:
     """What ``linter`` finds in ``raw``, and its document when it is JSON at all."""
     try:
         doc = parse(raw)

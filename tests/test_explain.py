@@ -26,7 +26,7 @@ def test_documented_examples_pass_and_fail_as_documented(rule: type[Rule]) -> No
         settings = Settings(rule_options={rule.name: example.options})
         linter = Linter(configured_rules(settings))
         result, _ = lint_bytes(linter, "example.json", example.text.encode())
-        codes = {p.code for p in result.problems}
+        codes = {p.code for p in result.problems or ()}
         assert (rule.code in codes) == (example.kind == "Failing"), (rule.code, example.text)
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 import tvlint.parallel
-from tvlint.lint import Checked, FileError, Linter
+from tvlint.lint import Linter
+from tvlint.outcome import Outcome
 from tvlint.report import FORMATS
 from tvlint.runner import PARALLEL_FROM, can_fork
 
@@ -122,10 +123,7 @@ def _outcomes(linter: Linter, paths: list[str], jobs: int) -> list[tuple[str, ob
     """What check_files gives, as comparable values."""
     found: list[tuple[str, object]] = []
     for outcome in tvlint.parallel.check_files(linter, paths, jobs):
-        if isinstance(outcome, FileError):
-            found.append((outcome.path, outcome.reason))
-        else:
-            found.append((outcome.path, outcome.problems))
+        found.append((outcome.path, (outcome.problems, outcome.error)))
     return found
 
 
@@ -153,8 +151,8 @@ def test_a_failed_worker_costs_only_time(
 ) -> None:
     linter, paths = _checked_tree(tmp_path)
     expected = [(p, linter.check_file(p)) for p in paths]
-    assert any(isinstance(o, FileError) for _, o in expected)
-    assert any(isinstance(o, Checked) and o.problems for _, o in expected)
+    assert any(o.error for _, o in expected)
+    assert any(o.problems for _, o in expected)
     real_work = tvlint.parallel._work
 
     def failing_work(linter: Linter, paths: Any, read_end: int, write_end: int) -> Any:
@@ -163,7 +161,7 @@ def test_a_failed_worker_costs_only_time(
         if failure == "raise":
             monkeypatch.setattr(linter, "check_file", None)
         if failure == "short":
-            monkeypatch.setattr(tvlint.parallel, "_encode", lambda outcome: ("x",))
+            monkeypatch.setattr(Outcome, "encode", lambda self: ("x",))
         return real_work(linter, paths, read_end, write_end)
 
     monkeypatch.setattr(tvlint.parallel, "_work", failing_work)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tvlint.lint import Checked, Linter
+from tvlint.lint import Linter
 from tvlint.problem import Problem
 from tvlint.ranking import model_file
 from tvlint.rules import BY_CODE, RULES, rule_named
@@ -17,7 +17,7 @@ from .factories import ACCEL, REGIONAL, dumps, lint_bytes, s3_entry, webhook_ent
 def check(text: str | bytes) -> list[Problem]:
     raw = text.encode() if isinstance(text, str) else text
     result, _ = lint_bytes(Linter(), "f.json", raw)
-    assert isinstance(result, Checked)
+    assert result.problems is not None
     return list(result.problems)
 
 

@@ -305,7 +305,9 @@ def _explain(name: str) -> int:
 def report(
     result: RunResult, fmt: str, options: ReportOptions, out: TextIO | None, err: TextIO | None
 ) -> None:
-    write_lines(err, [(Own("tvlint: error: "), e.path, Own(": "), e.reason) for e in result.errors])
+    write_lines(
+        err, [(Own("tvlint: error: "), path, Own(": "), why) for path, why in result.errors]
+    )
     if result.mode is Mode.DIFF and fmt == "text":
         # stdout carries only the patch, so it can be piped to `patch -p0`.
         if out is not None:

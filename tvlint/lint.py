@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON, decode, parse_text
+from tvlint.outcome import Outcome
 from tvlint.problem import Finding, Problem
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.rules import BY_CODE, Rule, configured_rules
@@ -13,26 +14,6 @@ from tvlint.untrusted import VALUE_LIMIT, cut
 
 if TYPE_CHECKING:
     from tvlint.config import Settings
-
-
-class Checked:
-    """A file that was read and checked, and what was found in it."""
-
-    __slots__ = ("path", "problems")
-
-    def __init__(self, path: str, problems: tuple[Problem, ...]) -> None:
-        self.path = path
-        self.problems = problems
-
-
-class FileError:
-    """A file that could not be read (missing, a directory, no permission) or written."""
-
-    __slots__ = ("path", "reason")
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
 
 
 class Linter:
@@ -65,31 +46,30 @@ class Linter:
         del raw
         return parse_text(text, has_bom)
 
-    def check_file(
-        self, path: str, then: Callable[[str, Document], Checked] | None = None
-    ) -> Checked | FileError:
-        """One file's outcome: its problems, or why it could not be read.
-
-        ``then`` takes the place of ``lint_document`` for a file that parsed (the fix).
-        """
+    def load(self, path: str) -> Document | Outcome:
+        """The file's document, or its outcome if it cannot be read or is not JSON."""
         try:
-            doc = self.parse_file(path)
+            return self.parse_file(path)
         except OSError as exc:
-            return FileError(path, describe_os_error(exc))
+            return Outcome(path, error=describe_os_error(exc))
         except InvalidJSON as exc:
             return self.invalid(path, exc)
-        return (then or self.lint_document)(path, doc)
 
-    def invalid(self, path: str, exc: InvalidJSON) -> Checked:
+    def check_file(self, path: str) -> Outcome:
+        """One file's outcome: its problems, or why it could not be read."""
+        loaded = self.load(path)
+        return loaded if isinstance(loaded, Outcome) else self.lint_document(path, loaded)
+
+    def invalid(self, path: str, exc: InvalidJSON) -> Outcome:
         """The outcome for a file that is not JSON: what the rules say of that."""
         findings = [finding for rule in self.rules for finding in rule.check_unparsed(exc)]
-        return Checked(
+        return Outcome(
             path, tuple(_placed(path, finding, finding.position) for finding in findings)
         )
 
-    def lint_document(self, path: str, doc: Document) -> Checked:
+    def lint_document(self, path: str, doc: Document) -> Outcome:
         findings = [finding for rule in self.rules for finding in rule.check(doc)]
-        return Checked(path, locate(path, doc, findings))
+        return Outcome(path, locate(path, doc, findings))
 
 
 def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Problem, ...]:

@@ -19,17 +19,14 @@ import signal
 from collections.abc import Iterator, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.lint import Checked, FileError, Linter
-from tvlint.problem import Problem
+from tvlint.lint import Linter
+from tvlint.outcome import Outcome
 
 if TYPE_CHECKING:
     from typing import NoReturn
 
-# A problem crosses the pipe as the tuple of its fields, in this order.
-_PROBLEM_FIELDS = tuple(Problem.__dataclass_fields__)
 
-
-def check_files(linter: Linter, paths: Sequence[str], jobs: int) -> Iterator[Checked | FileError]:
+def check_files(linter: Linter, paths: Sequence[str], jobs: int) -> Iterator[Outcome]:
     """``linter.check_file`` of each path, by ``jobs`` processes (this one too), in order."""
     shares = _shares(paths, jobs)
     # Ctrl-C reaches the whole process group; this process alone stops the run and says
@@ -86,13 +83,13 @@ class _Worker:
         os.close(write_end)
         self.read_end = read_end
 
-    def outcomes(self, linter: Linter) -> Iterator[Checked | FileError]:
+    def outcomes(self, linter: Linter) -> Iterator[Outcome]:
         """The worker's outcomes; if it failed, this process checks its paths instead."""
         sent = self._receive()
         try:
             if sent is None:
                 raise ValueError("no worker, or it failed")
-            decoded = [_decode(outcome) for outcome in marshal.loads(sent)]
+            decoded = [Outcome.decode(outcome) for outcome in marshal.loads(sent)]
             if len(decoded) != len(self.paths):
                 raise ValueError("outcomes missing")
         except (ValueError, EOFError, TypeError):
@@ -130,28 +127,10 @@ def _work(linter: Linter, paths: Sequence[str], read_end: int, write_end: int) -
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        sent = marshal.dumps([_encode(linter.check_file(path)) for path in paths])
+        sent = marshal.dumps([linter.check_file(path).encode() for path in paths])
         with open(write_end, "wb") as pipe:
             pipe.write(sent)
         status = 0
     finally:
         # No atexit handlers, no flushing of buffers copied from this process.
         os._exit(status)
-
-
-_Encoded = tuple[str, str] | tuple[str, tuple[tuple[object, ...], ...]]
-
-
-def _encode(outcome: Checked | FileError) -> _Encoded:
-    if isinstance(outcome, FileError):
-        return outcome.path, outcome.reason
-    return outcome.path, tuple(
-        tuple(getattr(problem, name) for name in _PROBLEM_FIELDS) for problem in outcome.problems
-    )
-
-
-def _decode(sent: _Encoded) -> Checked | FileError:
-    path, found = sent
-    if isinstance(found, str):
-        return FileError(path, found)
-    return Checked(path, tuple(Problem(*fields) for fields in found))  # type: ignore[arg-type]

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.discover import FileFilter, discover, git_work_tree
-from tvlint.document import Document
-from tvlint.lint import Checked, FileError, Linter
+from tvlint.lint import Linter
+from tvlint.outcome import Outcome
 from tvlint.problem import Problem
 from tvlint.reading import describe_os_error
 from tvlint.rules import Rule
@@ -29,21 +29,33 @@ class Mode(enum.Enum):
 
 
 class RunResult:
-    """Everything a run found and did, filled in file by file."""
+    """Everything a run found and did: one outcome for each path, in order."""
 
-    __slots__ = ("checked", "errors", "fixes", "mode", "skipped")
+    __slots__ = ("mode", "outcomes", "skipped")
 
-    def __init__(self, mode: Mode) -> None:
+    def __init__(self, mode: Mode, outcomes: list[Outcome], skipped: list[str]) -> None:
         self.mode = mode
-        self.checked: list[Checked] = []
-        self.fixes: list[FileFix] = []
-        self.errors: list[FileError] = []
-        self.skipped: list[str] = []  # directories discovery did not search
+        self.outcomes = outcomes
+        self.skipped = skipped  # directories discovery did not search
+
+    @property
+    def checked(self) -> list[Outcome]:
+        """The outcomes of the files that were read and checked."""
+        return [o for o in self.outcomes if o.problems is not None]
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        """(path, why) for each path that could not be read, listed or written."""
+        return [(o.path, o.error) for o in self.outcomes if o.error is not None]
+
+    @property
+    def fixes(self) -> list[FileFix]:
+        return [o.fix for o in self.outcomes if o.fix is not None]
 
     @property
     def problems(self) -> list[Problem]:
         """The problems that remain (after ``--fix``, or that ``--diff`` would leave)."""
-        return [p for c in self.checked for p in c.problems]
+        return [p for o in self.outcomes if o.problems for p in o.problems]
 
 
 def run(
@@ -55,21 +67,15 @@ def run(
     jobs: int = 1,
 ) -> RunResult:
     """Every file under ``paths``, in order; a check of many files uses ``jobs`` workers."""
-    result = RunResult(mode)
     found = discover(paths, where)
-    result.errors += [FileError(str(e.filename), describe_os_error(e)) for e in found.unlistable]
-    result.skipped = found.skipped
+    unlistable = [Outcome(str(e.filename), error=describe_os_error(e)) for e in found.unlistable]
     files = found.files
     fixers = [rule for rule in linter.rules if rule.fixes]
-    outcomes: Iterable[Checked | FileError]
+    outcomes: Iterable[Outcome]
     if mode is not Mode.CHECK and fixers:
         [fixer] = fixers  # one rule fixes today; two would need their edits merged
         start = os.getcwd()
-
-        def fix(path: str, doc: Document) -> Checked:
-            return _fix(linter, path, doc, mode, backup, result, start, fixer)
-
-        outcomes = (linter.check_file(path, fix) for path in files)
+        outcomes = (_fix(linter, path, mode, backup, start, fixer) for path in files)
     elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
         from tvlint.parallel import check_files
 
@@ -77,12 +83,7 @@ def run(
     else:
         # Each document is dropped once checked: a run holds only the problems.
         outcomes = (linter.check_file(path) for path in files)
-    for outcome in outcomes:
-        if isinstance(outcome, FileError):
-            result.errors.append(outcome)
-        else:
-            result.checked.append(outcome)
-    return result
+    return RunResult(mode, [*unlistable, *outcomes], found.skipped)
 
 
 # Fewer files are checked in this process: below this, forking a worker costs about
@@ -107,38 +108,31 @@ def inside_tree(path: str, real: str, start: str) -> bool:
     return real == tree or real.startswith(tree.rstrip(os.sep) + os.sep)
 
 
-def _fix(
-    linter: Linter,
-    path: str,
-    doc: Document,
-    mode: Mode,
-    backup: bool,
-    result: RunResult,
-    start: str,
-    fixer: Rule,
-) -> Checked:
+def _fix(linter: Linter, path: str, mode: Mode, backup: bool, start: str, fixer: Rule) -> Outcome:
     """The file's outcome: what remains once its duplicates are gone (or would be).
 
     A file with duplicates is checked only after the fix, as that is what is reported.
     """
+    loaded = linter.load(path)
+    if isinstance(loaded, Outcome):
+        return loaded  # not read, or not JSON: nothing to fix
+    doc = loaded
     # Imported here: a check run plans no fix and writes nothing.
     from tvlint.fix import SelfCheckFailed
 
     try:
         plan = fixer.fix(doc)
     except SelfCheckFailed as exc:
-        result.errors.append(FileError(path, f"not fixed: {exc}"))
-        return linter.lint_document(path, doc)
+        return _with_error(linter.lint_document(path, doc), f"not fixed: {exc}")
     if plan is None:
         return linter.lint_document(path, doc)
     real = os.path.realpath(path)  # resolved once: checked, then written
     if not inside_tree(path, real, start):
         verb = "fixed" if mode is Mode.FIX else "diffed"
-        result.errors.append(FileError(path, f"not {verb}: it points outside the tree, to {real}"))
-        return linter.lint_document(path, doc)
+        error = f"not {verb}: it points outside the tree, to {real}"
+        return _with_error(linter.lint_document(path, doc), error)
     if mode is Mode.DIFF:
-        diff = plan.diff(path, doc)
-        result.fixes.append(plan.outcome(path, written=False, diff=diff))
+        fix = plan.outcome(path, written=False, diff=plan.diff(path, doc))
     else:
         from tvlint.safe_write import WriteFailed, replace_file
 
@@ -146,7 +140,11 @@ def _fix(
             # Written where it was found to be inside the tree, should the link change.
             backup_path = replace_file(path, doc.raw, plan.new_bytes, backup, real)
         except WriteFailed as exc:
-            result.errors.append(FileError(path, f"not fixed: {exc.reason}"))
-            return linter.lint_document(path, doc)
-        result.fixes.append(plan.outcome(path, written=True, backup=backup_path))
-    return linter.lint_document(path, plan.new_document)
+            return _with_error(linter.lint_document(path, doc), f"not fixed: {exc.reason}")
+        fix = plan.outcome(path, written=True, backup=backup_path)
+    checked = linter.lint_document(path, plan.new_document)
+    return Outcome(path, checked.problems, fix=fix)
+
+
+def _with_error(outcome: Outcome, error: str) -> Outcome:
+    return Outcome(outcome.path, outcome.problems, error)

@@ -47,15 +47,8 @@ def render(result: RunResult, options: ReportOptions) -> list[Line]:
                 _data(p.message),
             )
         )
-    for error in result.errors:
-        lines.append(
-            (
-                Own("::error file="),
-                _property(error.path),
-                Own(",title=tvlint::"),
-                _data(error.reason),
-            )
-        )
+    for path, why in result.errors:
+        lines.append((Own("::error file="), _property(path), Own(",title=tvlint::"), _data(why)))
     if not options.quiet:
         lines += summary_lines(result, options)
     return lines

@@ -67,7 +67,7 @@ def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
     document: dict[str, Any] = {
         "summary": summary,
         "problems": [asdict(p) for p in result.problems],
-        "errors": [{"path": e.path, "message": e.reason} for e in result.errors],
+        "errors": [{"path": path, "message": why} for path, why in result.errors],
     }
     if result.mode is not Mode.CHECK:
         summary.update(changed=s.changed, removed=s.removed, backups=s.backups)

@@ -64,8 +64,8 @@ def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
         for p in result.problems
     ]
     notifications = [
-        {"level": "error", "message": {"text": e.reason}, "locations": [_location(e.path)]}
-        for e in result.errors
+        {"level": "error", "message": {"text": why}, "locations": [_location(path)]}
+        for path, why in result.errors
     ]
     return {
         "$schema": SARIF_SCHEMA,
