@@ -206,3 +206,20 @@ def test_action_and_workflow_validate(builtin: str, path: str, tmp_path: Path) -
         .replace("using: composite", "using: nothing")
     )
     assert subprocess.run([*check, str(broken)], capture_output=True).returncode == 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_quiet_and_statistics_mean_the_same_in_every_line_format(
+    cli: Cli, write: Write, fmt: str
+) -> None:
+    path = write(BROKEN)
+    full = cli("--format", fmt, "--fix", "--no-backup", path).out.splitlines()
+    path.unlink()
+    path = write(BROKEN)
+    quiet = cli("--format", fmt, "--fix", "--no-backup", "-q", path).out.splitlines()
+    # Quiet keeps the problems (and errors), in the same words, and nothing else.
+    assert quiet and all(line in full for line in quiet)
+    assert all("TV0" in line for line in quiet)
+    assert not any("checked" in line or "removed" in line for line in quiet)
+    stats = cli("--format", fmt, "--statistics", path).out.splitlines()
+    assert stats[-1] == "1      TV003 schema"

@@ -13,7 +13,7 @@ from tvlint.config import ConfigError, Settings, load_settings, override, rule_c
 from tvlint.discover import FileFilter
 from tvlint.lint import Linter
 from tvlint.reading import parse_size
-from tvlint.report import FORMATS, ReportOptions, emit, reporter
+from tvlint.report import FORMATS, ReportOptions, emit, render
 from tvlint.rules import RULES, rule_named
 from tvlint.runner import Mode, RunResult, run
 from tvlint.schema import SchemaLoadError
@@ -313,7 +313,7 @@ def report(
         if out is not None:
             write_patch(out, "".join(f.diff or "" for f in result.fixes), _is_terminal(out))
         out = err
-    emit(reporter(fmt)(result, options), out)
+    emit(render(fmt, result, options), out)
 
 
 def exit_status(result: RunResult) -> int:

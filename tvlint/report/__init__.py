@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.rules import RULES
-from tvlint.runner import RunResult
+from tvlint.rules import BY_CODE, RULES
+from tvlint.runner import Mode, RunResult
 from tvlint.untrusted import write_json, write_lines
 
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import Any, Protocol, TextIO
 
     from tvlint.untrusted import Line
-
-FORMATS = ("text", "json", "github", "sarif")
 
 
 class ReportOptions:
@@ -64,22 +62,93 @@ class Summary:
         self.skipped = len(result.skipped)  # directories not searched (virtualenvs)
 
 
+class LineReport:
+    """What a line format (text, github) renders: its details (the fix reports, which
+    ``--quiet`` drops) and its findings (problems and errors, always shown). The closing
+    summary is added once, by ``render``, for every line format alike."""
+
+    __slots__ = ("details", "findings")
+
+    def __init__(self, details: list[Line], findings: list[Line]) -> None:
+        self.details = details
+        self.findings = findings
+
+
 if TYPE_CHECKING:
     # Lines (text, github) or a JSON document (json, sarif).
-    Rendered = Sequence[Line] | dict[str, Any]
-    Reporter = Callable[[RunResult, ReportOptions], Rendered]
+    Rendered = LineReport | dict[str, Any]
+
+    class Reporter(Protocol):
+        def __call__(
+            self, result: RunResult, summary: Summary, options: ReportOptions
+        ) -> Rendered: ...
+
+
+# Each format's reporter: the module whose ``render`` it is, imported on demand, so a
+# run loads only its own.
+REPORTERS: dict[str, str] = {
+    "text": "tvlint.report.text",
+    "json": "tvlint.report.json",
+    "github": "tvlint.report.github",
+    "sarif": "tvlint.report.sarif",
+}
+FORMATS = tuple(REPORTERS)
 
 
 def reporter(name: str) -> Reporter:
-    """The reporter for a format name; imported on demand, so a run loads only its own."""
-    if name not in FORMATS:
-        raise KeyError(name)
-    module = importlib.import_module(f"tvlint.report.{name}")
-    render: Reporter = module.render
+    """The reporter for a format name (KeyError if there is none)."""
+    render: Reporter = importlib.import_module(REPORTERS[name]).render
     return render
 
 
-def emit(rendered: Rendered, out: TextIO | None) -> None:
+def render(fmt: str, result: RunResult, options: ReportOptions) -> Sequence[Line] | dict[str, Any]:
+    """The run, as ``fmt`` shows it: summarised once, ``--quiet`` and ``--statistics``
+    applied here for every line format."""
+    summary = Summary(result)
+    rendered = reporter(fmt)(result, summary, options)
+    if isinstance(rendered, dict):
+        return rendered
+    if options.quiet:
+        return rendered.findings
+    return [*rendered.details, *rendered.findings, *summary_lines(summary, result.mode, options)]
+
+
+def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[Line]:
+    """The closing summary, and with ``--statistics`` the count of each rule."""
+    s = summary
+    first = f"{plural(s.files, 'file')} checked, {s.files_with_problems} with problems"
+    if s.errors:
+        first += f", {s.errors} with errors"
+    if s.skipped:
+        dirs = "directory" if s.skipped == 1 else "directories"
+        first += f", {s.skipped} {dirs} skipped (virtualenvs)"
+    lines: list[Line] = [first]
+    if mode is Mode.FIX:
+        lines.append(
+            f"{plural(s.changed, 'file')} changed, {plural(s.removed, 'duplicate')} removed, "
+            f"{plural(s.backups, 'backup')} written"
+        )
+    elif mode is Mode.DIFF:
+        lines.append(
+            f"{plural(s.changed, 'file')} would change, "
+            f"{plural(s.removed, 'duplicate')} would be removed"
+        )
+    if s.problems:
+        counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
+        lines.append(f"{plural(s.problems, 'problem')} ({counts})")
+    for noun, count in s.counted.items():
+        if mode is Mode.CHECK or count:
+            lines.append(f"{plural(count, noun)} found")
+    if options.statistics:
+        lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
+    return lines
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def emit(rendered: Sequence[Line] | dict[str, Any], out: TextIO | None) -> None:
     """Write what a reporter rendered, through the output policy (nowhere if the stream
     is closed)."""
     if out is None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
-from tvlint.report import ReportOptions
-from tvlint.report.text import summary_lines
+from tvlint.report import LineReport, ReportOptions, Summary, plural
 from tvlint.runner import RunResult
 from tvlint.untrusted import Own, visible
 
@@ -22,21 +21,18 @@ def _property(value: str) -> str:
     return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def render(result: RunResult, options: ReportOptions) -> list[Line]:
-    lines: list[Line] = []
+def render(result: RunResult, summary: Summary, options: ReportOptions) -> LineReport:
+    notices: list[Line] = []
     for fix in result.fixes:
         verb = "removed" if fix.written else "would remove"
-        lines.append(
+        notices.append(
             (
                 Own("::notice file="),
                 _property(fix.path),
-                Own(f",title=tvlint --fix::{verb} {_plural(len(fix.removed), 'duplicate')}"),
+                Own(f",title=tvlint --fix::{verb} {plural(len(fix.removed), 'duplicate')}"),
             )
         )
+    lines: list[Line] = []
     for p in result.problems:
         title = _property(f"{p.code} {p.rule}")
         lines.append(
@@ -49,6 +45,4 @@ def render(result: RunResult, options: ReportOptions) -> list[Line]:
         )
     for path, why in result.errors:
         lines.append((Own("::error file="), _property(path), Own(",title=tvlint::"), _data(why)))
-    if not options.quiet:
-        lines += summary_lines(result, options)
-    return lines
+    return LineReport(notices, lines)

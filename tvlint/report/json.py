@@ -53,9 +53,9 @@ def _clipped(group: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
-    s = Summary(result)
-    summary: dict[str, Any] = {
+def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[str, Any]:
+    s = summary
+    counts: dict[str, Any] = {
         "files": s.files,
         "files_with_problems": s.files_with_problems,
         "problems": s.problems,
@@ -65,11 +65,11 @@ def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
         "by_rule": s.by_rule,
     }
     document: dict[str, Any] = {
-        "summary": summary,
+        "summary": counts,
         "problems": [asdict(p) for p in result.problems],
         "errors": [{"path": path, "message": why} for path, why in result.errors],
     }
     if result.mode is not Mode.CHECK:
-        summary.update(changed=s.changed, removed=s.removed, backups=s.backups)
+        counts.update(changed=s.changed, removed=s.removed, backups=s.backups)
         document["fixes"] = [_fix(f) for f in result.fixes]
     return document

@@ -6,7 +6,7 @@ import os
 from urllib.parse import quote
 
 from tvlint import TYPE_CHECKING, __version__
-from tvlint.report import ReportOptions
+from tvlint.report import ReportOptions, Summary
 from tvlint.rules import RULES
 from tvlint.runner import RunResult
 
@@ -51,7 +51,7 @@ def _rules() -> list[dict[str, Any]]:
     ]
 
 
-def render(result: RunResult, options: ReportOptions) -> dict[str, Any]:
+def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[str, Any]:
     results = [
         {
             "ruleId": p.code,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
 from tvlint.problem import Problem
-from tvlint.report import ReportOptions, Summary
-from tvlint.rules import BY_CODE
-from tvlint.runner import Mode, RunResult
+from tvlint.report import LineReport, ReportOptions, Summary, plural
+from tvlint.runner import RunResult
 from tvlint.untrusted import Own, cut, quoted
 
 if TYPE_CHECKING:
@@ -22,10 +21,6 @@ WHY = {
     "timestamp": "the kept entry's timestamp is newer",
     "position": "a full tie; the kept entry comes first",
 }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _entry(entry: EntryReport) -> str:
@@ -47,7 +42,7 @@ def _members(members: dict[str, Any]) -> str:
 def _fix_lines(fix: FileFix) -> list[Line]:
     from tvlint.report.groups import group_reports
 
-    count = _plural(len(fix.removed), "duplicate")
+    count = plural(len(fix.removed), "duplicate")
     if fix.written:
         backup = f"backup {fix.backup}" if fix.backup else "no backup"
         lines: list[Line] = [f"{fix.path}: removed {count} ({backup})"]
@@ -72,42 +67,6 @@ def _fix_lines(fix: FileFix) -> list[Line]:
     return lines
 
 
-def summary_lines(result: RunResult, options: ReportOptions) -> list[Line]:
-    """The closing summary, and with ``--statistics`` the count of each rule."""
-    s = Summary(result)
-    lines: list[Line] = list(_summary(s, result.mode))
-    if options.statistics:
-        lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
-    return lines
-
-
-def _summary(s: Summary, mode: Mode) -> list[str]:
-    first = f"{_plural(s.files, 'file')} checked, {s.files_with_problems} with problems"
-    if s.errors:
-        first += f", {s.errors} with errors"
-    if s.skipped:
-        dirs = "directory" if s.skipped == 1 else "directories"
-        first += f", {s.skipped} {dirs} skipped (virtualenvs)"
-    lines = [first]
-    if mode is Mode.FIX:
-        lines.append(
-            f"{_plural(s.changed, 'file')} changed, {_plural(s.removed, 'duplicate')} removed, "
-            f"{_plural(s.backups, 'backup')} written"
-        )
-    elif mode is Mode.DIFF:
-        lines.append(
-            f"{_plural(s.changed, 'file')} would change, "
-            f"{_plural(s.removed, 'duplicate')} would be removed"
-        )
-    if s.problems:
-        counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
-        lines.append(f"{_plural(s.problems, 'problem')} ({counts})")
-    for noun, count in s.counted.items():
-        if mode is Mode.CHECK or count:
-            lines.append(f"{_plural(count, noun)} found")
-    return lines
-
-
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
 _RED = "\x1b[31m"
@@ -126,11 +85,8 @@ def problem_line(p: Problem, color: bool = False) -> Line:
     )
 
 
-def render(result: RunResult, options: ReportOptions) -> list[Line]:
-    lines: list[Line] = []
-    if not options.quiet:
-        lines += [line for fix in result.fixes for line in _fix_lines(fix)]
-    lines += [problem_line(p, options.color) for p in result.problems]
-    if not options.quiet:
-        lines += summary_lines(result, options)
-    return lines
+def render(result: RunResult, summary: Summary, options: ReportOptions) -> LineReport:
+    return LineReport(
+        [line for fix in result.fixes for line in _fix_lines(fix)],
+        [problem_line(p, options.color) for p in result.problems],
+    )
