@@ -125,7 +125,7 @@ def documents(draw: st.DrawFn) -> Any:
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_compiled_check_and_jsonschema_agree(data: Any) -> None:
-    assert shipped_checker().is_valid(data) == REFERENCE.is_valid(data)
+    assert shipped_checker().fast_verdict(data) == REFERENCE.is_valid(data)
 
 
 def test_compiled_check_sees_both_verdicts() -> None:

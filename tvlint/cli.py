@@ -282,9 +282,9 @@ def _main(argv: Sequence[str] | None) -> int:
         diagnose(str(exc))
         return EXIT_ERROR
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
-    where = FileFilter(settings.root, settings.include, settings.exclude)
+    file_filter = FileFilter(settings.root, settings.include, settings.exclude)
     jobs = args.jobs or _available_cpus()
-    result = run(linter, args.paths or ["."], mode, not args.no_backup, where, jobs)
+    result = run(linter, args.paths or ["."], mode, not args.no_backup, file_filter, jobs)
     options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stdout))
     report(result, args.format, options, sys.stdout, sys.stderr)
     return exit_status(result)

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from tvlint import TYPE_CHECKING
+from tvlint.ranking import DEFAULT_PROTECT
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
-from tvlint.rules.duplicates import DEFAULT_PROTECT
 from tvlint.untrusted import cut
 
 if TYPE_CHECKING:

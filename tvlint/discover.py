@@ -78,12 +78,12 @@ def _order(relative: str) -> list[tuple[int, str]]:
     return [*((1, d) for d in dirs), (0, name)]
 
 
-def _walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str]:
+def _walk(top: str, file_filter: FileFilter, found: Discovery) -> Iterator[str]:
     for parent, dirs, files in os.walk(top, onerror=found.unlistable.append):
         kept = []
         for d in sorted(dirs):
             path = os.path.join(parent, d)
-            if d in SILENTLY_SKIPPED or where.is_excluded(path):
+            if d in SILENTLY_SKIPPED or file_filter.is_excluded(path):
                 continue
             if _is_environment(path):
                 found.skipped.append(path)
@@ -91,11 +91,11 @@ def _walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str]:
             kept.append(d)
         dirs[:] = kept
         # A directory named like the file is yielded for the reader to report.
-        names = [n for n in files if where.is_target(os.path.join(parent, n))]
+        names = [n for n in files if file_filter.is_target(os.path.join(parent, n))]
         names += [n for n in dirs if n == FILE_NAME]
         for name in sorted(names):
             path = os.path.join(parent, name)
-            if not where.is_excluded(path):
+            if not file_filter.is_excluded(path):
                 yield path
 
 
@@ -131,7 +131,7 @@ def _git_ls_files(top: str, *options: str) -> list[str] | None:
     return [os.fsdecode(name) for name in listed.split(b"\0") if name]
 
 
-def _git_walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str] | None:
+def _git_walk(top: str, file_filter: FileFilter, found: Discovery) -> Iterator[str] | None:
     """The files git knows under ``top`` (tracked, and untracked ones it does not
     ignore), or None if git cannot list them.
 
@@ -163,7 +163,7 @@ def _git_walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str] | 
     chosen = []
     for rel, is_tracked in sorted(candidates, key=lambda c: _order(c[0])):
         path = os.path.join(top, *rel.split("/"))
-        if not where.is_target(path) or where.is_excluded(path):
+        if not file_filter.is_target(path) or file_filter.is_excluded(path):
             continue
         if not os.path.lexists(path):  # tracked, but deleted from the work tree
             continue
@@ -172,7 +172,7 @@ def _git_walk(top: str, where: FileFilter, found: Discovery) -> Iterator[str] | 
     return iter(chosen)
 
 
-def discover(paths: Sequence[str], where: FileFilter | None = None) -> Discovery:
+def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Discovery:
     """Each file to check, once, in a stable order, as the user would name it.
 
     A file path is checked whatever its name (unless excluded); a directory is searched
@@ -182,16 +182,16 @@ def discover(paths: Sequence[str], where: FileFilter | None = None) -> Discovery
     so the reader reports it. A directory that cannot be listed is noted and the
     search goes on.
     """
-    where = where or FileFilter()
+    file_filter = file_filter or FileFilter()
     found = Discovery()
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
             in_git = git_work_tree(path) is not None
-            listed = _git_walk(path, where, found) if in_git else None
-            files = listed if listed is not None else _walk(path, where, found)
+            listed = _git_walk(path, file_filter, found) if in_git else None
+            files = listed if listed is not None else _walk(path, file_filter, found)
         else:
-            files = iter(() if where.is_excluded(path) else (path,))
+            files = iter(() if file_filter.is_excluded(path) else (path,))
         for file in files:
             key = os.path.normpath(file)
             if key not in seen:

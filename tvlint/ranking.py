@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 CRITERIA = ("parameters", "completedAt", "timestamp", "position")
+# The keys a person sets, unless [tool.tvlint] protect says otherwise: a model's verdict.
+DEFAULT_PROTECT = ("isGood",)
 
 
 def model_file(url: object) -> str | None:

@@ -63,11 +63,11 @@ def run(
     paths: Sequence[str],
     mode: Mode,
     backup: bool = True,
-    where: FileFilter | None = None,
+    file_filter: FileFilter | None = None,
     jobs: int = 1,
 ) -> RunResult:
     """Every file under ``paths``, in order; a check of many files uses ``jobs`` workers."""
-    found = discover(paths, where)
+    found = discover(paths, file_filter)
     unlistable = [Outcome(str(e.filename), error=describe_os_error(e)) for e in found.unlistable]
     files = found.files
     fixers = [rule for rule in linter.rules if rule.fixes]

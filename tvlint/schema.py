@@ -148,8 +148,9 @@ class SchemaChecker:
             self._validator = make_validator(self._load())
         return self._validator
 
-    def is_valid(self, instance: Any) -> bool | None:
-        """True or False from the fast path; None when only jsonschema can tell."""
+    def fast_verdict(self, instance: Any) -> bool | None:
+        """Whether ``instance`` is valid, from the compiled check; None when there is no
+        compiled check and only jsonschema can tell."""
         return None if self.fast is None else self.fast(instance)
 
     def errors(self, instance: Any) -> Iterator[ValidationError]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
 from tvlint.problem import Finding
-from tvlint.ranking import DuplicateGroup
+from tvlint.ranking import DEFAULT_PROTECT, DuplicateGroup
 from tvlint.rules.base import Rule
 from tvlint.untrusted import cut, quoted
 
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
 
     from tvlint.config import Settings
     from tvlint.fix import FixPlan
-
-
-DEFAULT_PROTECT = ("isGood",)
 
 
 def describe_id(entry: Any) -> str:

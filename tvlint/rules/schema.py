@@ -62,7 +62,7 @@ class SchemaRule(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         try:
-            if self.schema.is_valid(doc.data):
+            if self.schema.fast_verdict(doc.data):
                 return
             errors = list(self.schema.errors(doc.data))
         except (RecursionError, OverflowError) as exc:
