@@ -115,8 +115,9 @@ def test_no_path_means_the_current_directory(
     assert run.code == 1
     result = run.json()
     assert result["summary"]["files"] == 2
+    # Printed relative and tidy, as a path is given: no "./".
     assert [p["path"] for p in result["problems"]] == [
-        "./resources/style_images/1_a/training_versions.json"
+        "resources/style_images/1_a/training_versions.json"
     ]
 
 

@@ -505,9 +505,9 @@ def test_a_tracked_directory_is_searched_whatever_it_holds(repo: Path) -> None:
     run = tvlint("--format", "json", ".", cwd=repo)
     checked = {p["path"].replace("\\", "/") for p in json.loads(run.stdout)["problems"]}
     assert checked == {
-        "./data/actors/6_b/training_versions.json",
-        "./data/actors/7_c/training_versions.json",
-        "./node_modules/pkg/training_versions.json",  # tracked: checked
+        "data/actors/6_b/training_versions.json",
+        "data/actors/7_c/training_versions.json",
+        "node_modules/pkg/training_versions.json",  # tracked: checked
     }
     assert json.loads(run.stdout)["summary"]["skipped"] == 0
 
@@ -522,8 +522,8 @@ def test_ignored_and_untracked_environments(repo: Path) -> None:
     run = tvlint("--format", "json", ".", cwd=repo)
     result = json.loads(run.stdout)
     paths = {p["path"].replace("\\", "/") for p in result["problems"]}
-    assert "./new/training_versions.json" in paths
-    assert not any(p.startswith(("./build/", "./env/")) for p in paths)  # ignored; skipped
+    assert "new/training_versions.json" in paths
+    assert not any(p.startswith(("build/", "env/")) for p in paths)  # ignored; skipped
     assert result["summary"]["skipped"] == 1
     text = tvlint(".", cwd=repo)
     assert "4 files checked, 4 with problems, 1 directory skipped (virtualenvs)" in text.stdout

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -15,7 +17,7 @@ from tvlint.lint import Linter
 from tvlint.reading import parse_size
 from tvlint.report import FORMATS, ReportOptions, emit, render
 from tvlint.rules import RULES, rule_named
-from tvlint.runner import Mode, RunResult, run
+from tvlint.runner import Mode, RunResult, Stdin, run
 from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, write_lines, write_patch
 
@@ -103,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="a file (checked whatever its name) or a directory searched for "
-        "training_versions.json (default: the current directory)",
+        help="a file (checked whatever its name), a directory searched for "
+        "training_versions.json (default: the current directory), or - for standard input",
     )
     action = parser.add_mutually_exclusive_group()
     action.add_argument(
@@ -121,24 +123,51 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-backup", action="store_true", help="with --fix: write no <file>.backup copy"
     )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with -: the name standard input is reported under and matched against the "
+        "configuration's globs (default: -)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "-o",
+        "--output-file",
+        metavar="FILE",
+        help="write the report to FILE (replaced whole, once written) instead of stdout; "
+        "the summary stays on stdout",
+    )
     parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="colour text output (auto: on a terminal, unless NO_COLOR is set)",
+        help="colour text output: always and never win over NO_COLOR, which wins over auto "
+        "(colour on a terminal)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     parser.add_argument("--statistics", action="store_true", help="count problems by rule")
     parser.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema")
     parser.add_argument(
-        "--select", type=_comma_list, metavar="RULES", help="only these rules (codes or names)"
+        "--select",
+        type=_comma_list,
+        action="extend",
+        metavar="RULES",
+        help="only these rules (codes or names, comma-separated; repeats add up); "
+        "TV001 is always reported",
     )
     parser.add_argument(
-        "--ignore", type=_comma_list, metavar="RULES", help="skip these rules (codes or names)"
+        "--ignore",
+        type=_comma_list,
+        action="extend",
+        metavar="RULES",
+        help="skip these rules (codes or names, comma-separated; repeats add up)",
     )
     parser.add_argument(
-        "--exclude", type=_comma_list, metavar="GLOBS", help="skip paths matching these globs"
+        "--exclude",
+        type=_comma_list,
+        action="extend",
+        metavar="GLOBS",
+        help="skip paths matching these globs (comma-separated; repeats add up)",
     )
     parser.add_argument(
         "--protect",
@@ -173,7 +202,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
         schema=args.schema,
         select=None if args.select is None else rule_codes(args.select, "--select"),
         ignore=None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
-        exclude=args.exclude,
+        exclude=None if args.exclude is None else tuple(args.exclude),
         max_file_size=args.max_file_size,
         protect=args.protect,
     )
@@ -248,12 +277,14 @@ def _drop_stdout() -> None:
 def diagnose(message: str) -> None:
     """One ``tvlint: error: …`` line on stderr, through the output policy (a message
     can hold paths and values from files, so it is cut too); nothing if stderr is gone."""
-    try:
-        write_lines(sys.stderr, [(Own("tvlint: error: "), cut(message, DIAGNOSTIC_LIMIT))])
+    _diagnostic("tvlint: error: ", message)
+
+
+def _diagnostic(prefix: str, message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        write_lines(sys.stderr, [(Own(prefix), cut(message, DIAGNOSTIC_LIMIT))])
         if sys.stderr is not None:
             sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
 
 
 def interrupted() -> int:
@@ -275,6 +306,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     if args.explain:
         return _explain(args.explain)
+    misuse = _misused_flags(args)
+    if misuse:
+        parser.print_usage(sys.stderr)
+        diagnose(misuse)
+        return EXIT_ERROR
     try:
         settings = settings_for(args)
         linter = Linter.for_settings(settings)
@@ -284,10 +320,70 @@ def _main(argv: Sequence[str] | None) -> int:
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
     file_filter = FileFilter(settings.root, settings.include, settings.exclude)
     jobs = args.jobs or _available_cpus()
-    result = run(linter, args.paths or ["."], mode, not args.no_backup, file_filter, jobs)
+    stdin = Stdin(args.stdin_filename or "-") if "-" in args.paths else None
+    paths = args.paths or ["."]
+    named = bool(args.paths)
+    result = run(linter, paths, mode, not args.no_backup, file_filter, jobs, stdin, named)
+    if not named and result.empty:
+        warn("no training_versions.json found under the current directory")
+    if stdin is not None and mode is not Mode.CHECK:
+        return _report_stdin(result, stdin, args, sys.stdout, sys.stderr)
     options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stdout))
+    if args.output_file:
+        return _report_to_file(result, args, options)
     report(result, args.format, options, sys.stdout, sys.stderr)
     return exit_status(result)
+
+
+def _misused_flags(args: argparse.Namespace) -> str | None:
+    """A usage error for flags that make no sense together, or None."""
+    if args.no_backup and not args.fix:
+        return "argument --no-backup: only with --fix"
+    if args.stdin_filename is not None and "-" not in args.paths:
+        return "argument --stdin-filename: only with - (standard input) among the paths"
+    return None
+
+
+def _report_stdin(
+    result: RunResult, stdin: Stdin, args: argparse.Namespace, out: TextIO, err: TextIO | None
+) -> int:
+    """``--fix -`` and ``--diff -``: stdout carries the fixed text or the diff, and only
+    that; the report goes to stderr."""
+    if args.fix:
+        out.flush()
+        sys.stdout.buffer.write(stdin.fixed if stdin.fixed is not None else stdin.raw)
+        sys.stdout.buffer.flush()
+    else:
+        write_patch(out, "".join(f.diff or "" for f in result.fixes), _is_terminal(out))
+    options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stderr))
+    if args.format == "text":
+        emit(render("text", result, options), err)
+    else:
+        emit(render(args.format, result, options), err)
+    return exit_status(result)
+
+
+def _report_to_file(result: RunResult, args: argparse.Namespace, options: ReportOptions) -> int:
+    """``-o FILE``: the report goes to FILE, replaced whole once written; diagnostics
+    stay on stderr and the summary on stdout."""
+    from tvlint.report import Summary, summary_lines
+    from tvlint.safe_write import WriteFailed, write_new_file
+
+    buffer = io.StringIO()
+    report(result, args.format, options, buffer, sys.stderr)
+    try:
+        write_new_file(args.output_file, buffer.getvalue().encode("utf-8"))
+    except WriteFailed as exc:
+        diagnose(f"{args.output_file}: cannot write the report: {exc.reason}")
+        return EXIT_ERROR
+    if not args.quiet:
+        emit(summary_lines(Summary(result), result.mode, options), sys.stdout)
+    return exit_status(result)
+
+
+def warn(message: str) -> None:
+    """One ``tvlint: warning: …`` line on stderr, as ``diagnose`` writes errors."""
+    _diagnostic("tvlint: warning: ", message)
 
 
 def _explain(name: str) -> int:

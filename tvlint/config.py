@@ -40,10 +40,11 @@ class Settings:
     enabled: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        from tvlint.rules import BY_CODE
+        from tvlint.rules import BY_CODE, RULES
 
         chosen = set(BY_CODE) if self.select is None else set(self.select)
-        object.__setattr__(self, "enabled", frozenset(chosen - set(self.ignore)))
+        always = {rule.code for rule in RULES if rule.always}
+        object.__setattr__(self, "enabled", frozenset(chosen - set(self.ignore) | always))
 
 
 _KEYS = {

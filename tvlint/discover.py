@@ -29,8 +29,9 @@ class FileFilter:
         self, root: str = ".", include: Sequence[str] = (), exclude: Sequence[str] = ()
     ) -> None:
         self.root = root
-        self.include = tuple(include)
-        self.exclude = tuple(exclude)
+        # Globs match paths as tvlint prints them: "./data/**" is "data/**".
+        self.include = tuple(_tidy_glob(g) for g in include)
+        self.exclude = tuple(_tidy_glob(g) for g in exclude)
 
     def _relative(self, path: str) -> str:
         return os.path.relpath(os.path.abspath(path), os.path.abspath(self.root)).replace(
@@ -54,15 +55,34 @@ class FileFilter:
         return any(fnmatchcase(p, g) for g in self.exclude for p in (*parts, *prefixes))
 
 
+def _tidy_glob(glob: str) -> str:
+    while glob.startswith("./"):
+        glob = glob[2:]
+    return glob
+
+
+def tidy(path: str) -> str:
+    """``path`` as tvlint prints it: as given, without ``./`` and doubled separators.
+
+    ``..`` stays (collapsing it would change the meaning under a symlink).
+    """
+    if ".." in path.replace(os.sep, "/").split("/"):
+        while path.startswith("./"):
+            path = path[2:]
+        return path
+    return os.path.normpath(path)
+
+
 class Discovery:
     """The files to check, and what the search could not list or chose to skip."""
 
-    __slots__ = ("files", "skipped", "unlistable")
+    __slots__ = ("empty", "files", "skipped", "unlistable")
 
     def __init__(self) -> None:
         self.files: list[str] = []
         self.skipped: list[str] = []  # directories not searched (virtualenvs and such)
         self.unlistable: list[OSError] = []
+        self.empty: list[str] = []  # directories searched that hold no file to check
 
 
 def _is_environment(path: str) -> bool:
@@ -186,15 +206,21 @@ def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Dis
     found = Discovery()
     seen: set[str] = set()
     for path in paths:
-        if os.path.isdir(path):
+        is_dir = os.path.isdir(path)
+        if is_dir:
             in_git = git_work_tree(path) is not None
             listed = _git_walk(path, file_filter, found) if in_git else None
             files = listed if listed is not None else _walk(path, file_filter, found)
         else:
             files = iter(() if file_filter.is_excluded(path) else (path,))
+        count = 0
         for file in files:
+            count += 1
+            file = tidy(file)
             key = os.path.normpath(file)
             if key not in seen:
                 seen.add(key)
                 found.files.append(file)
+        if is_dir and not count:
+            found.empty.append(tidy(path))
     return found

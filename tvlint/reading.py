@@ -11,6 +11,11 @@ import os
 import re
 import stat
 
+from tvlint import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
 DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024
 _UNITS = {
     "": 1, "b": 1,
@@ -92,6 +97,14 @@ def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
                 parts.append(block)
                 size += len(block)
             data = b"".join(parts)
+    if len(data) > limit:
+        raise _too_large(limit)
+    return data
+
+
+def read_stream(stream: BinaryIO, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """All of ``stream`` (standard input), at most ``limit`` bytes."""
+    data = stream.read(limit + 1)
     if len(data) > limit:
         raise _too_large(limit)
     return data

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.discover import FileFilter, discover, git_work_tree
+from tvlint.document import InvalidJSON, parse
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
 from tvlint.problem import Problem
-from tvlint.reading import describe_os_error
+from tvlint.reading import describe_os_error, read_stream
 from tvlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -31,12 +32,15 @@ class Mode(enum.Enum):
 class RunResult:
     """Everything a run found and did: one outcome for each path, in order."""
 
-    __slots__ = ("mode", "outcomes", "skipped")
+    __slots__ = ("empty", "mode", "outcomes", "skipped")
 
-    def __init__(self, mode: Mode, outcomes: list[Outcome], skipped: list[str]) -> None:
+    def __init__(
+        self, mode: Mode, outcomes: list[Outcome], skipped: list[str], empty: list[str]
+    ) -> None:
         self.mode = mode
         self.outcomes = outcomes
         self.skipped = skipped  # directories discovery did not search
+        self.empty = empty  # directories searched that held nothing to check
 
     @property
     def checked(self) -> list[Outcome]:
@@ -58,6 +62,18 @@ class RunResult:
         return [p for o in self.outcomes if o.problems for p in o.problems]
 
 
+class Stdin:
+    """Standard input as one document (``-`` among the paths): the name it is reported
+    under, its bytes, and with ``--fix`` the fixed text, which goes to stdout."""
+
+    __slots__ = ("fixed", "name", "raw")
+
+    def __init__(self, name: str = "-") -> None:
+        self.name = name
+        self.raw = b""
+        self.fixed: bytes | None = None
+
+
 def run(
     linter: Linter,
     paths: Sequence[str],
@@ -65,15 +81,30 @@ def run(
     backup: bool = True,
     file_filter: FileFilter | None = None,
     jobs: int = 1,
+    stdin: Stdin | None = None,
+    named: bool = True,
 ) -> RunResult:
-    """Every file under ``paths``, in order; a check of many files uses ``jobs`` workers."""
-    found = discover(paths, file_filter)
+    """Every file under ``paths``, in order; a check of many files uses ``jobs`` workers.
+
+    ``-`` among the paths is standard input (``stdin`` says what to call it); it comes
+    first. A directory that holds no file to check is an error when it was ``named``
+    (a mistyped path in a CI job must fail); otherwise only noted in ``empty``.
+    """
+    file_filter = file_filter or FileFilter()
+    found = discover([p for p in paths if p != "-"], file_filter)
     unlistable = [Outcome(str(e.filename), error=describe_os_error(e)) for e in found.unlistable]
+    if named:
+        unlistable += [
+            Outcome(p, error="no training_versions.json found under it") for p in found.empty
+        ]
     files = found.files
     fixers = [rule for rule in linter.rules if rule.fixes]
+    fixer = fixers[0] if mode is not Mode.CHECK and fixers else None
+    assert len(fixers) <= 1  # one rule fixes today; two would need their edits merged
+    if stdin is not None and not file_filter.is_excluded(stdin.name):
+        unlistable.append(_standard_input(linter, stdin, mode, fixer))
     outcomes: Iterable[Outcome]
-    if mode is not Mode.CHECK and fixers:
-        [fixer] = fixers  # one rule fixes today; two would need their edits merged
+    if fixer is not None:
         start = os.getcwd()
         outcomes = (_fix(linter, path, mode, backup, start, fixer) for path in files)
     elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
@@ -83,7 +114,36 @@ def run(
     else:
         # Each document is dropped once checked: a run holds only the problems.
         outcomes = (linter.check_file(path) for path in files)
-    return RunResult(mode, [*unlistable, *outcomes], found.skipped)
+    return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty)
+
+
+def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None) -> Outcome:
+    """The outcome for standard input; with ``--fix``, ``stdin.fixed`` is its new text."""
+    try:
+        stdin.raw = read_stream(sys.stdin.buffer, linter.max_file_size)
+    except OSError as exc:
+        return Outcome(stdin.name, error=describe_os_error(exc))
+    try:
+        doc = parse(stdin.raw)
+    except InvalidJSON as exc:
+        return linter.invalid(stdin.name, exc)
+    plan = None
+    if fixer is not None:
+        from tvlint.fix import SelfCheckFailed
+
+        try:
+            plan = fixer.fix(doc)
+        except SelfCheckFailed as exc:
+            return Outcome(stdin.name, linter.lint_document(stdin.name, doc).problems, str(exc))
+    if plan is None:
+        return linter.lint_document(stdin.name, doc)
+    if mode is Mode.DIFF:
+        fix = plan.outcome(stdin.name, written=False, diff=plan.diff(stdin.name, doc))
+    else:
+        stdin.fixed = plan.new_bytes
+        fix = plan.outcome(stdin.name, written=True)
+    checked = linter.lint_document(stdin.name, plan.new_document)
+    return Outcome(stdin.name, checked.problems, fix=fix)
 
 
 # Fewer files are checked in this process: below this, forking a worker costs about

@@ -208,3 +208,29 @@ def _deferred_interrupts() -> Iterator[None]:
             signal.signal(sig, signal.SIG_DFL if handler is None else handler)
         for signum in received:
             signal.raise_signal(signum)
+
+
+def write_new_file(path: str, content: bytes) -> None:
+    """``content`` as the file at ``path``, which appears whole or not at all (a report
+    for ``-o``: a temporary file beside it, then renamed over it). WriteFailed if not."""
+    directory = os.path.dirname(os.path.abspath(path))
+    with _deferred_interrupts():
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tvlint-report.", suffix=TEMP_SUFFIX)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content)
+                    handle.flush()
+                    os.fchmod(handle.fileno(), 0o666 & ~_umask())
+                os.replace(tmp, path)
+            except BaseException:
+                _remove_quietly(tmp)
+                raise
+        except OSError as exc:
+            raise WriteFailed(_describe(exc)) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -48,6 +48,8 @@ class Rule:
     counted_as: ClassVar[str | None] = None
     # Whether ``--fix`` can remove this rule's problems (``fix`` below).
     fixes: ClassVar[bool] = False
+    # Reported whatever --select and --ignore say (a file that is not JSON).
+    always: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         values = {option.name: option.default for option in self.options}

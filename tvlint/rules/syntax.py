@@ -18,7 +18,8 @@ class InvalidJson(Rule):
     files), ``NaN`` and ``Infinity``, bytes that are not UTF-8 (a UTF-8 byte-order
     mark is allowed), and nesting or numbers too large to parse. The message is
     ``json``'s (for a trailing comma, as Python 3.13 words it, on every version). No
-    other rule runs on such a file.
+    other rule runs on such a file. Always reported, whatever ``select`` and ``ignore``
+    say: a file that cannot be read is never a file that passes.
 
     Passing::
 
@@ -31,6 +32,7 @@ class InvalidJson(Rule):
 
     code = "TV001"
     name = "invalid-json"
+    always = True
 
     def check_unparsed(self, error: InvalidJSON) -> Iterator[Finding]:
         yield Finding(self.code, error.message, position=(error.line, error.column))

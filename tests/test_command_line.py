@@ -1,0 +1,291 @@
+"""The command line as users of ruff, yamllint and check-jsonschema expect it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tvlint.report import FORMATS
+
+from .factories import Run, dumps, s3_entry, webhook_entry
+from .test_output_formats import _run_in_terminal
+
+Cli = Callable[..., Run]
+ROOT = Path(__file__).resolve().parent.parent
+DIRTY = dumps({"versions": [s3_entry(isGood=True), webhook_entry()]})
+FIXED = dumps({"versions": [{**webhook_entry(), "isGood": True}]})
+CLEAN = dumps({"versions": [webhook_entry()]})
+
+
+def tvlint(*args: str, stdin: str | bytes = b"", cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tvlint", *args],
+        input=stdin if isinstance(stdin, bytes) else stdin.encode(),
+        capture_output=True,
+        cwd=cwd,
+        check=False,
+        timeout=60,
+    )
+
+
+# 1. Standard input
+
+
+def test_dash_reads_one_document_from_stdin(tmp_path: Path) -> None:
+    run = tvlint("-", stdin=DIRTY, cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.decode().startswith("-:7:18: TV004 duplicate-lora-url ")
+    assert tvlint("-", stdin=CLEAN, cwd=tmp_path).returncode == 0
+    broken = tvlint("-", stdin='{"versions": [', cwd=tmp_path)
+    assert broken.returncode == 1
+    assert b"TV001 invalid-json" in broken.stdout
+
+
+def test_stdin_filename_names_it_in_reports_and_for_the_globs(tmp_path: Path) -> None:
+    run = tvlint(
+        "--stdin-filename", "data/a/training_versions.json", "-", stdin=DIRTY, cwd=tmp_path
+    )
+    assert run.stdout.decode().startswith("data/a/training_versions.json:7:18: TV004")
+    (tmp_path / "pyproject.toml").write_text("[tool.tvlint]\nexclude = ['data/a']\n")
+    excluded = tvlint(
+        "--stdin-filename", "data/a/training_versions.json", "-", stdin=DIRTY, cwd=tmp_path
+    )
+    assert (excluded.returncode, excluded.stdout.decode().splitlines()[0]) == (
+        0,
+        "0 files checked, 0 with problems",
+    )
+
+
+def test_fix_dash_writes_the_fixed_text_to_stdout_and_nothing_else(tmp_path: Path) -> None:
+    run = tvlint("--fix", "-", stdin=DIRTY, cwd=tmp_path)
+    assert run.returncode == 1  # changed, as for a file
+    assert run.stdout == FIXED.encode()
+    assert b"removed 1 duplicate (no backup)" in run.stderr
+    assert list(tmp_path.iterdir()) == []  # no backup, no file at all
+    clean = tvlint("--fix", "-", stdin=CLEAN, cwd=tmp_path)
+    assert (clean.returncode, clean.stdout) == (0, CLEAN.encode())  # passed through
+    broken = tvlint("--fix", "-", stdin="{", cwd=tmp_path)
+    assert (broken.returncode, broken.stdout) == (1, b"{")  # never "fixed"
+
+
+def test_diff_dash_writes_the_diff(tmp_path: Path) -> None:
+    run = tvlint("--diff", "-", stdin=DIRTY, cwd=tmp_path)
+    assert run.returncode == 1
+    out = run.stdout.decode()
+    assert out.startswith("--- -\n+++ -\n@@ ")
+    assert '+      "isGood": true' in out
+    (tmp_path / "training_versions.json").write_text(DIRTY)
+    applied = subprocess.run(
+        ["patch", "--batch", "training_versions.json"],
+        input=run.stdout,
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+    assert applied.returncode == 0, applied.stdout
+    assert (tmp_path / "training_versions.json").read_text() == FIXED
+
+
+# 2. Flags that make no sense together; flags that add up
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--no-backup", "x.json"], "--no-backup"),
+        (["--diff", "--fix", "x.json"], "--fix"),
+        (["--stdin-filename", "a.json", "x.json"], "--stdin-filename"),
+    ],
+)
+def test_usage_errors_name_the_flag(cli: Cli, args: list[str], flag: str) -> None:
+    run = cli(*args)
+    assert run.code == 2
+    [error] = [line for line in run.err.splitlines() if line.startswith("tvlint: error:")]
+    assert flag in error
+
+
+def test_repeated_select_ignore_and_exclude_add_up(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    broken = dumps({"versions": [webhook_entry(imageCount="x"), s3_entry(), s3_entry()]})
+    for folder in ("a", "b"):
+        (tmp_path / folder / "training_versions.json").write_text(broken)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "training_versions.json").write_text(broken)
+    run = cli(
+        "--format",
+        "json",
+        "--select",
+        "TV003",
+        "--select",
+        "TV005",
+        "--exclude",
+        "a",
+        "--exclude",
+        "b",
+        ".",
+    )
+    codes = sorted({p["code"] for p in run.json()["problems"]})
+    assert codes == ["TV003", "TV005"]
+    assert {p["path"] for p in run.json()["problems"]} == {"c/training_versions.json"}
+    run = cli("--format", "json", "--ignore", "TV003", "--ignore", "TV005", "c")
+    assert sorted({p["code"] for p in run.json()["problems"]}) == ["TV004"]
+    help_text = cli("--help").out
+    assert help_text.count("repeats add up") == 3
+
+
+# 3. A file that cannot be parsed is always a problem
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--select", "TV004"], ["--ignore", "TV001"], ["--select", ""], ["--ignore", "invalid-json"]],
+)
+def test_invalid_json_is_reported_whatever_select_and_ignore_say(
+    cli: Cli, tmp_path: Path, args: list[str]
+) -> None:
+    (tmp_path / "training_versions.json").write_text('{"versions": [')
+    run = cli(*args, "training_versions.json")
+    assert run.code == 1
+    assert "TV001 invalid-json" in run.out
+
+
+def test_select_nothing_in_the_configuration_still_reports_invalid_json(
+    cli: Cli, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tvlint]\nselect = []\n")
+    (tmp_path / "training_versions.json").write_text('{"versions": [],}')
+    assert cli("training_versions.json").code == 1
+    (tmp_path / "training_versions.json").write_text(DIRTY)
+    assert cli("training_versions.json").code == 0  # nothing else is selected
+
+
+# 4. A directory with nothing to check
+
+
+def test_a_named_directory_with_nothing_to_check_is_an_error(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "data" / "actors").mkdir(parents=True)
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "training_versions.json").write_text(CLEAN)
+    run = cli("data/actors", "good")
+    assert run.code == 2
+    assert run.err == "tvlint: error: data/actors: no training_versions.json found under it\n"
+    assert run.out.startswith("1 file checked, 0 with problems, 1 with errors")
+
+
+def test_no_path_and_nothing_to_check_is_a_warning(cli: Cli, tmp_path: Path) -> None:
+    run = cli()
+    assert run.code == 0
+    assert (
+        run.err == "tvlint: warning: no training_versions.json found under the current directory\n"
+    )
+
+
+# 5. Paths as given, tidy; globs on the same form
+
+
+def test_paths_are_printed_tidy_and_globs_match_that_form(cli: Cli, tmp_path: Path) -> None:
+    for folder in ("data/a", "data/b", "keep"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "training_versions.json").write_text(DIRTY)
+    paths = {p["path"] for p in cli("--format", "json").json()["problems"]}
+    assert paths == {f"{f}/training_versions.json" for f in ("data/a", "data/b", "keep")}
+    assert {p["path"] for p in cli("--format", "json", ".//keep/./").json()["problems"]} == {
+        "keep/training_versions.json"
+    }
+    for glob in ("./data/**", "data/*", "data"):
+        kept = {p["path"] for p in cli("--format", "json", "--exclude", glob).json()["problems"]}
+        assert kept == {"keep/training_versions.json"}, glob
+
+
+# 6. Colour: --color always|never, then NO_COLOR, then auto
+
+
+def test_colour_order(tmp_path: Path) -> None:
+    path = tmp_path / "training_versions.json"
+    path.write_text(DIRTY)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    no_color = {**env, "NO_COLOR": "1"}
+    assert "\x1b[" in _run_in_terminal([str(path)], env)  # auto, on a terminal
+    assert "\x1b[" not in _run_in_terminal([str(path)], no_color)  # NO_COLOR beats auto
+    assert "\x1b[" in _run_in_terminal(["--color", "always", str(path)], no_color)
+    assert "\x1b[" not in _run_in_terminal(["--color", "never", str(path)], env)
+
+
+# 7. Plurals
+
+
+def test_every_summary_line_says_one_and_many_right(cli: Cli, tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "training_versions.json").write_text(DIRTY)
+    lines = cli("--fix", one).out + cli("--diff", one).out + cli(one).out
+    (one / "training_versions.json").write_text(DIRTY)
+    lines += cli("--format", "github", "--diff", one).out + cli(one).out
+    for word in ("file", "duplicate", "problem", "backup", "error", "directory"):
+        assert not re.search(rf"\b1 {word}(e?s|ies)\b", lines), (word, lines)
+    assert "1 file checked" in lines and "1 duplicate removed" in lines
+    assert "1 duplicate found" in lines and "would remove 1 duplicate" in lines
+    two = tmp_path / "two"
+    (two / "a").mkdir(parents=True)
+    (two / "b").mkdir()
+    for folder in ("a", "b"):
+        (two / folder / "training_versions.json").write_text(DIRTY)
+    many = cli(two).out
+    assert "2 files checked, 2 with problems" in many and "2 duplicates found" in many
+    assert "2 problems (TV004 duplicate-lora-url: 2)" in many
+
+
+# 8. -o/--output-file
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_output_file_holds_what_stdout_would(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "training_versions.json").write_text(DIRTY)
+    plain = cli("--format", fmt, "training_versions.json")
+    to_file = cli("--format", fmt, "-o", "report.out", "training_versions.json")
+    assert to_file.code == plain.code == 1
+    written = (tmp_path / "report.out").read_text()
+    summary = "1 file checked, 1 with problems\n1 problem (TV004 duplicate-lora-url: 1)\n1 duplicate found\n"
+    if fmt in ("json", "sarif"):
+        assert written == plain.out
+        json.loads(written)
+    else:
+        assert written == plain.out  # the summary is part of a line format's report
+    assert to_file.out == summary  # ... and stays on stdout, for the log
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.out", "training_versions.json"]
+
+
+def test_output_file_that_cannot_be_written(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "training_versions.json").write_text(CLEAN)
+    run = cli("-o", str(tmp_path / "no" / "such" / "dir" / "r.txt"), "training_versions.json")
+    assert run.code == 2
+    assert "cannot write the report" in run.err
+
+
+# The help, and the README's copy of it
+
+
+def test_help_shows_the_options_and_the_readme_has_it_verbatim() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tvlint", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "100"},
+        check=True,
+    )
+    for flag in ("--stdin-filename", "-o FILE, --output-file FILE", "--protect", "--max-file-size"):
+        assert flag in proc.stdout
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- help:start -->\n```\n(.*?)```\n<!-- help:end -->", readme, re.S)
+    assert block is not None, "the README's usage block is missing"
+    assert block.group(1) == proc.stdout, (
+        "README usage is stale: paste `COLUMNS=100 tvlint --help` between the help markers"
+    )
