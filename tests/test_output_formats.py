@@ -190,6 +190,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(write: Write) -> None
     [
         ("vendor.github-actions", "action.yml"),
         ("vendor.github-workflows", "examples/github/tvlint.yml"),
+        ("vendor.github-workflows", ".github/workflows/ci.yml"),
     ],
 )
 def test_action_and_workflow_validate(builtin: str, path: str, tmp_path: Path) -> None:

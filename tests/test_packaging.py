@@ -20,15 +20,34 @@ pytestmark = pytest.mark.network
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a release would upload: the sdist, and the wheel built from it."""
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
         check=True,
         capture_output=True,
     )
-    [built] = out.glob("tvlint-*.whl")
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    [built] = dist.glob("tvlint-*.whl")
     return built
+
+
+def test_the_release_passes_twine_check(dist: Path) -> None:
+    built = sorted(str(p) for p in dist.iterdir())
+    assert [Path(p).suffix for p in built] == [".gz", ".whl"]
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *built],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count("PASSED") == 2
 
 
 def test_wheel_contains_the_schema_byte_for_byte(wheel: Path) -> None:
