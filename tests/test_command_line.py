@@ -138,7 +138,7 @@ def test_repeated_select_ignore_and_exclude_add_up(cli: Cli, tmp_path: Path) -> 
     run = cli("--format", "json", "--ignore", "TV003", "--ignore", "TV005", "c")
     assert sorted({p["code"] for p in run.json()["problems"]}) == ["TV004"]
     help_text = cli("--help").out
-    assert help_text.count("repeats add up") == 3
+    assert help_text.count("repeats add up") == 4  # --select, --ignore, --exclude, --protect
 
 
 # 3. A file that cannot be parsed is always a problem
@@ -176,7 +176,7 @@ def test_a_named_directory_with_nothing_to_check_is_an_error(cli: Cli, tmp_path:
     (tmp_path / "good" / "training_versions.json").write_text(CLEAN)
     run = cli("data/actors", "good")
     assert run.code == 2
-    assert run.err == "tvlint: error: data/actors: no training_versions.json found under it\n"
+    assert run.err == "tvlint: error: data/actors: no file to check found under it\n"
     assert run.out.startswith("1 file checked, 0 with problems, 1 with errors")
 
 
@@ -289,3 +289,66 @@ def test_help_shows_the_options_and_the_readme_has_it_verbatim() -> None:
     assert block.group(1) == proc.stdout, (
         "README usage is stale: paste `COLUMNS=100 tvlint --help` between the help markers"
     )
+
+
+# What a review of the above found, each kept fixed.
+
+
+def test_fix_dash_gives_back_what_it_was_given_when_it_does_not_check_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tvlint]\nexclude = ['archive']\n")
+    run = tvlint(
+        "--fix",
+        "--stdin-filename",
+        "archive/training_versions.json",
+        "-",
+        stdin=DIRTY,
+        cwd=tmp_path,
+    )
+    assert (run.returncode, run.stdout) == (0, DIRTY.encode())
+    too_big = tvlint("--fix", "--max-file-size", "10", "-", stdin=DIRTY, cwd=tmp_path)
+    assert too_big.returncode == 2
+    assert too_big.stdout == b""  # nothing to trust, and the status says so
+    assert b"tvlint: error: -: larger than the size limit of 10 bytes" in too_big.stderr
+
+
+def test_fix_dash_reports_errors_and_writes_its_report_to_output_file(tmp_path: Path) -> None:
+    run = tvlint("--fix", "-o", "report.txt", "-", "missing.json", stdin=DIRTY, cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stdout == FIXED.encode()
+    assert b"tvlint: error: missing.json: No such file or directory" in run.stderr
+    assert "removed 1 duplicate (no backup)" in (tmp_path / "report.txt").read_text()
+
+
+def test_diff_with_output_file_keeps_the_patch_on_stdout_and_the_summary_once(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "training_versions.json").write_text(DIRTY)
+    run = tvlint("--diff", "-o", "report.txt", "training_versions.json", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.decode().startswith("--- training_versions.json\n")
+    report = (tmp_path / "report.txt").read_text()
+    assert report.startswith("training_versions.json: would remove 1 duplicate")
+    assert run.stderr.decode().count("1 file checked") == 1
+
+
+def test_output_file_has_no_colour_unless_asked(tmp_path: Path) -> None:
+    path = tmp_path / "training_versions.json"
+    path.write_text(DIRTY)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    _run_in_terminal(["-o", str(tmp_path / "plain.txt"), str(path)], env)
+    assert "\x1b[" not in (tmp_path / "plain.txt").read_text()
+    _run_in_terminal(["--color", "always", "-o", str(tmp_path / "c.txt"), str(path)], env)
+    assert "\x1b[" in (tmp_path / "c.txt").read_text()
+
+
+def test_stdin_filename_is_printed_tidy(tmp_path: Path) -> None:
+    run = tvlint("--stdin-filename", "./data//x.json", "-", stdin=DIRTY, cwd=tmp_path)
+    assert run.stdout.decode().startswith("data/x.json:7:18: TV004")
+
+
+def test_a_named_directory_whose_files_are_all_excluded(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "training_versions.json").write_text(CLEAN)
+    run = cli("--exclude", "data/*", "data")
+    assert run.code == 2
+    assert run.err == "tvlint: error: data: no file to check found under it\n"

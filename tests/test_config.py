@@ -201,3 +201,11 @@ def test_rule_option_errors_through_the_command_line(
     run = cli(tmp_path)
     assert run.code == 2
     assert run.err.endswith("[tool.tvlint.rules.schema]: unknown option 'x' (options: none)\n")
+
+
+def test_a_rule_table_may_be_named_by_code(cli: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tvlint.rules.TV006]\nallowed-hosts = ["*.amazonaws.com"]\n'
+    )
+    settings = load_settings()
+    assert settings.rule_options == {"lora-host": {"allowed-hosts": ["*.amazonaws.com"]}}

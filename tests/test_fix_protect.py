@@ -247,3 +247,34 @@ def test_an_entry_whose_lora_url_is_not_a_string_is_never_removed(cli: Cli, writ
     assert run.code == 1  # TV003 for the array
     assert json.loads(path.read_text())["versions"] == [webhook_entry(), odd]
     assert [p["code"] for p in run.json()["problems"]] == ["TV003"]
+
+
+@pytest.mark.parametrize("protect", ["isGood,approvedBy", "approvedBy,isGood"])
+def test_several_carried_keys_come_in_the_order_protect_names_them(
+    cli: Cli, write: Write, protect: str
+) -> None:
+    rated = s3_entry(isGood=True, approvedBy="mia")
+    path = write({"versions": [rated, webhook_entry()]})
+    assert cli("--fix", "--protect", protect, path).code == 1
+    carried = {key: rated[key] for key in protect.split(",")}
+    assert path.read_text() == dumps({"versions": [{**webhook_entry(), **carried}]})
+
+
+def test_protect_flags_add_up_and_a_key_named_twice_counts_once(cli: Cli, write: Write) -> None:
+    rated = s3_entry(isGood=True, approvedBy="mia")
+    path = write({"versions": [rated, webhook_entry()]})
+    assert cli("--fix", "--protect", "isGood,isGood", "--protect", "approvedBy", path).code == 1
+    carried = {"isGood": True, "approvedBy": "mia"}
+    assert path.read_text() == dumps({"versions": [{**webhook_entry(), **carried}]})
+
+
+def test_a_value_carried_from_another_removed_entry_is_not_reported_as_lost(
+    cli: Cli, write: Write
+) -> None:
+    versions = [s3_entry(isGood=True), webhook_entry(), s3_entry(id="again", isGood=True)]
+    path = write({"versions": versions})
+    run = cli("--fix", path)
+    assert run.code == 1
+    assert "isGood" not in "".join(
+        line for line in run.out.splitlines() if "only the removed entry had" in line
+    )

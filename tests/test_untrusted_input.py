@@ -529,6 +529,16 @@ def test_ignored_and_untracked_environments(repo: Path) -> None:
     assert "4 files checked, 4 with problems, 1 directory skipped (virtualenvs)" in text.stdout
 
 
+def test_repositories_inside_the_repository_are_searched(repo: Path) -> None:
+    nested = repo / "data" / "nested"
+    (nested / "x").mkdir(parents=True)
+    git(nested, "init", "-q")
+    (nested / "x" / "training_versions.json").write_text(DIRTY)  # a clone git lists as one entry
+    run = tvlint("--format", "json", "data", cwd=repo)
+    paths = {p["path"] for p in json.loads(run.stdout)["problems"]}
+    assert "data/nested/x/training_versions.json" in paths
+
+
 def test_outside_git_skipped_environments_are_counted(tmp_path: Path) -> None:
     for folder in ("data/a", "data/venv", "data/custom", "data/.git"):
         (tmp_path / folder).mkdir(parents=True)

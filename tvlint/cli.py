@@ -29,9 +29,9 @@ EXIT_PROBLEMS = 1
 # Usage error, bad configuration, a file that could not be read or written, or output
 # that could not be written (a closed stdout, a full disk).
 EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
 # A diagnostic names a file or a value at most a few times: longer is a hostile value.
-DIAGNOSTIC_LIMIT = 1_000  # the shell's convention for SIGINT
+DIAGNOSTIC_LIMIT = 1_000
 EXIT_BROKEN_PIPE = 141  # the shell's convention for SIGPIPE
 
 
@@ -49,6 +49,15 @@ class _HelpFormatter(argparse.HelpFormatter):
 
     def __init__(self, prog: str) -> None:
         super().__init__(prog, width=_terminal_columns() - 2)
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        # "-o FILE, --output-file FILE", as argparse wrote it before Python 3.13 (which
+        # writes "-o, --output-file FILE"): the help, and the README's copy, are the same
+        # on every Python.
+        if not action.option_strings or action.nargs == 0:
+            return super()._format_action_invocation(action)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return ", ".join(f"{option} {value}" for option in action.option_strings)
 
 
 def _terminal_columns() -> int:
@@ -172,9 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--protect",
         type=_comma_list,
+        action="extend",
         metavar="KEYS",
         help="entry keys a person sets, which --fix carries over or leaves to a person "
-        "(comma-separated; replaces the configured list; '' for none; default: isGood)",
+        "(comma-separated; repeats add up; replaces the configured list; '' for none; "
+        "default: isGood)",
     )
     parser.add_argument(
         "--max-file-size",
@@ -204,20 +215,20 @@ def settings_for(args: argparse.Namespace) -> Settings:
         ignore=None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
         exclude=None if args.exclude is None else tuple(args.exclude),
         max_file_size=args.max_file_size,
-        protect=args.protect,
+        protect=None if args.protect is None else tuple(dict.fromkeys(args.protect)),
     )
 
 
-def use_color(choice: str, stream: TextIO) -> bool:
+def use_color(choice: str, stream: TextIO | None) -> bool:
     if choice != "auto":
         return choice == "always"
     # https://no-color.org: any non-empty value turns colour off.
     return not os.environ.get("NO_COLOR") and _is_terminal(stream)
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def _is_terminal(stream: TextIO | None) -> bool:
     try:
-        return stream.isatty()
+        return stream is not None and stream.isatty()
     except (OSError, ValueError):
         return False
 
@@ -326,12 +337,53 @@ def _main(argv: Sequence[str] | None) -> int:
     result = run(linter, paths, mode, not args.no_backup, file_filter, jobs, stdin, named)
     if not named and result.empty:
         warn("no training_versions.json found under the current directory")
-    if stdin is not None and mode is not Mode.CHECK:
-        return _report_stdin(result, stdin, args, sys.stdout, sys.stderr)
-    options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stdout))
-    if args.output_file:
-        return _report_to_file(result, args, options)
-    report(result, args.format, options, sys.stdout, sys.stderr)
+    return deliver(result, args, stdin)
+
+
+def deliver(result: RunResult, args: argparse.Namespace, stdin: Stdin | None) -> int:
+    """Everything a run prints, in one place, and its exit status.
+
+    stdout carries the report, unless it carries a patch (``--diff`` in text) or a fixed
+    text (``--fix -``): then the report goes to stderr. ``-o FILE`` takes the report
+    (whatever its format), written whole; its summary still goes where it went.
+    Diagnostics always go to stderr.
+    """
+    from tvlint.report import Summary, summary_lines
+
+    write_lines(
+        sys.stderr,
+        [(Own("tvlint: error: "), path, Own(": "), why) for path, why in result.errors],
+    )
+    stdin_fix = stdin is not None and result.mode is Mode.FIX
+    patch = result.mode is Mode.DIFF and (args.format == "text" or stdin is not None)
+    if stdin_fix and stdin is not None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(stdin.fixed if stdin.fixed is not None else stdin.raw)
+        sys.stdout.buffer.flush()
+    elif patch:
+        # Only the patch, so that it can be piped to `patch -p0`.
+        write_patch(
+            sys.stdout, "".join(f.diff or "" for f in result.fixes), _is_terminal(sys.stdout)
+        )
+    usual = sys.stderr if stdin_fix or patch else sys.stdout
+    summary = Summary(result)
+    if not args.output_file:
+        options = ReportOptions(args.quiet, args.statistics, use_color(args.color, usual))
+        emit(render(args.format, result, options, summary), usual)
+        return exit_status(result)
+    from tvlint.safe_write import WriteFailed, write_new_file
+
+    options = ReportOptions(args.quiet, args.statistics, args.color == "always")
+    written = io.StringIO()
+    emit(render(args.format, result, options, summary), written)
+    try:
+        write_new_file(args.output_file, written.getvalue().encode("utf-8"))
+    except WriteFailed as exc:
+        diagnose(f"{args.output_file}: cannot write the report: {exc.reason}")
+        return EXIT_ERROR
+    if not args.quiet:
+        plain = ReportOptions(args.quiet, args.statistics, False)
+        emit(summary_lines(summary, result.mode, plain), usual)
     return exit_status(result)
 
 
@@ -342,43 +394,6 @@ def _misused_flags(args: argparse.Namespace) -> str | None:
     if args.stdin_filename is not None and "-" not in args.paths:
         return "argument --stdin-filename: only with - (standard input) among the paths"
     return None
-
-
-def _report_stdin(
-    result: RunResult, stdin: Stdin, args: argparse.Namespace, out: TextIO, err: TextIO | None
-) -> int:
-    """``--fix -`` and ``--diff -``: stdout carries the fixed text or the diff, and only
-    that; the report goes to stderr."""
-    if args.fix:
-        out.flush()
-        sys.stdout.buffer.write(stdin.fixed if stdin.fixed is not None else stdin.raw)
-        sys.stdout.buffer.flush()
-    else:
-        write_patch(out, "".join(f.diff or "" for f in result.fixes), _is_terminal(out))
-    options = ReportOptions(args.quiet, args.statistics, use_color(args.color, sys.stderr))
-    if args.format == "text":
-        emit(render("text", result, options), err)
-    else:
-        emit(render(args.format, result, options), err)
-    return exit_status(result)
-
-
-def _report_to_file(result: RunResult, args: argparse.Namespace, options: ReportOptions) -> int:
-    """``-o FILE``: the report goes to FILE, replaced whole once written; diagnostics
-    stay on stderr and the summary on stdout."""
-    from tvlint.report import Summary, summary_lines
-    from tvlint.safe_write import WriteFailed, write_new_file
-
-    buffer = io.StringIO()
-    report(result, args.format, options, buffer, sys.stderr)
-    try:
-        write_new_file(args.output_file, buffer.getvalue().encode("utf-8"))
-    except WriteFailed as exc:
-        diagnose(f"{args.output_file}: cannot write the report: {exc.reason}")
-        return EXIT_ERROR
-    if not args.quiet:
-        emit(summary_lines(Summary(result), result.mode, options), sys.stdout)
-    return exit_status(result)
 
 
 def warn(message: str) -> None:
@@ -396,20 +411,6 @@ def _explain(name: str) -> int:
         return EXIT_ERROR
     print("\n".join(explain(rule) for rule in rules), end="")
     return EXIT_OK
-
-
-def report(
-    result: RunResult, fmt: str, options: ReportOptions, out: TextIO | None, err: TextIO | None
-) -> None:
-    write_lines(
-        err, [(Own("tvlint: error: "), path, Own(": "), why) for path, why in result.errors]
-    )
-    if result.mode is Mode.DIFF and fmt == "text":
-        # stdout carries only the patch, so it can be piped to `patch -p0`.
-        if out is not None:
-            write_patch(out, "".join(f.diff or "" for f in result.fixes), _is_terminal(out))
-        out = err
-    emit(render(fmt, result, options), out)
 
 
 def exit_status(result: RunResult) -> int:

@@ -119,7 +119,7 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
         protect = table["protect"]
         if protect != []:  # an empty list protects nothing
             protect = _strings(protect, f"{where}: protect")
-        values["protect"] = tuple(protect)
+        values["protect"] = tuple(dict.fromkeys(protect))  # each key once
     if "max-file-size" in table:
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     if "rules" in table:
@@ -131,13 +131,16 @@ def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
     """Each rule's options from ``[tool.tvlint.rules.<rule name>]``, checked against the
     options the rule declares: an unknown rule or option, or a value of the wrong
     type, is an error that names the table and the key."""
-    from tvlint.rules import BY_NAME
+    from tvlint.rules import BY_NAME, rule_named
 
     if not isinstance(tables, dict):
         raise ConfigError(f"{where}] must be a table of tables, one for each rule")
     found: dict[str, dict[str, Any]] = {}
     for name, table in tables.items():
-        rule = BY_NAME.get(name)
+        try:
+            rule = rule_named(name)  # a name or a code, as --select takes them
+        except KeyError:
+            rule = None
         if rule is None:
             known = ", ".join(r.name for r in BY_NAME.values() if r.options)
             raise ConfigError(f"{where}]: no rule {cut(name)!r} (rules with options: {known})")
@@ -152,7 +155,7 @@ def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
                 raise ConfigError(f"{here}: unknown option {cut(key)!r} (options: {known})")
             if not option.accepts(value):
                 raise ConfigError(f"{here}: {key} must be {_KIND_WORDS[option.kind]}")
-        found[name] = dict(table)
+        found[rule.name] = dict(table)
     return found
 
 

@@ -180,16 +180,34 @@ def _git_walk(top: str, file_filter: FileFilter, found: Discovery) -> Iterator[s
         return False
 
     candidates = [(rel, True) for rel in set(tracked)] + [(rel, False) for rel in untracked]
-    chosen = []
-    for rel, is_tracked in sorted(candidates, key=lambda c: _order(c[0])):
+    chosen: list[tuple[list[tuple[int, str]], str]] = []
+    for rel, is_tracked in candidates:
+        rel = rel.rstrip("/")
         path = os.path.join(top, *rel.split("/"))
+        is_dir = os.path.isdir(path) and not os.path.islink(path)
+        # An untracked entry inside an environment (or that is one) is skipped.
+        if not is_tracked and in_skipped_environment(rel + "/" if is_dir else rel):
+            continue
+        if is_dir:
+            # Another repository inside this one (a submodule, or a clone git lists as
+            # one untracked entry): searched as a tree of its own, never dropped.
+            if file_filter.is_excluded(path):
+                continue
+            inner = (
+                _git_walk(path, file_filter, found)
+                if git_work_tree(path) == os.path.abspath(path)
+                else None
+            )
+            for file in inner if inner is not None else _walk(path, file_filter, found):
+                inner_rel = os.path.relpath(file, top).replace(os.sep, "/")
+                chosen.append((_order(inner_rel), file))
+            continue
         if not file_filter.is_target(path) or file_filter.is_excluded(path):
             continue
         if not os.path.lexists(path):  # tracked, but deleted from the work tree
             continue
-        if is_tracked or not in_skipped_environment(rel):
-            chosen.append(path)
-    return iter(chosen)
+        chosen.append((_order(rel), path))
+    return iter(path for _, path in sorted(chosen))
 
 
 def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Discovery:

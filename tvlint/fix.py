@@ -87,7 +87,9 @@ def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan
     spans = doc.element_spans(VERSIONS)
     edits = [(a, b, "") for a, b in _cuts(doc.text, spans, removed)]
     edits += [_carry(doc, spans, g, key, source) for g in groups for key, source in g.carried]
-    edits.sort()
+    # By place only: members carried to one entry go in ``protect``'s order (a sort by
+    # the whole edit would order them by their text).
+    edits.sort(key=lambda edit: (edit[0], edit[1]))
     new_text = apply_edits(doc.text, edits)
     new_bytes = (UTF8_BOM if doc.has_bom else b"") + new_text.encode("utf-8")
     new_document = _self_check(doc, new_bytes, groups, removed)

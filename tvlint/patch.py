@@ -32,11 +32,6 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(kept)
 
 
-def apply_cuts(text: str, cuts: Sequence[tuple[int, int]]) -> str:
-    """``text`` without the (sorted, disjoint) ranges in ``cuts``."""
-    return apply_edits(text, [(start, end, "") for start, end in cuts])
-
-
 def unified_diff(path: str, text: str, edits: Sequence[Edit]) -> str:
     """The diff from ``text`` to ``apply_edits(text, edits)``, for ``patch -p0``."""
     changes = _line_changes(text, edits)

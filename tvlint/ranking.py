@@ -180,7 +180,7 @@ def _protected(
         return replace(group, hold=Hold(None, repeating))
     kept_entry = versions[group.kept]
     carried = []
-    for key in protect:
+    for key in dict.fromkeys(protect):  # each key once, in the order given
         holders = [i for i in members if key in versions[i]]
         values = {canonical(versions[i][key]) for i in holders}
         if len(values) > 1:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.discover import FileFilter, discover, git_work_tree
+from tvlint.discover import FileFilter, discover, git_work_tree, tidy
 from tvlint.document import InvalidJSON, parse
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
@@ -69,7 +69,7 @@ class Stdin:
     __slots__ = ("fixed", "name", "raw")
 
     def __init__(self, name: str = "-") -> None:
-        self.name = name
+        self.name = tidy(name)
         self.raw = b""
         self.fixed: bytes | None = None
 
@@ -94,20 +94,25 @@ def run(
     found = discover([p for p in paths if p != "-"], file_filter)
     unlistable = [Outcome(str(e.filename), error=describe_os_error(e)) for e in found.unlistable]
     if named:
-        unlistable += [
-            Outcome(p, error="no training_versions.json found under it") for p in found.empty
-        ]
+        unlistable += [Outcome(p, error="no file to check found under it") for p in found.empty]
     files = found.files
     fixers = [rule for rule in linter.rules if rule.fixes]
     fixer = fixers[0] if mode is not Mode.CHECK and fixers else None
     assert len(fixers) <= 1  # one rule fixes today; two would need their edits merged
-    if stdin is not None and not file_filter.is_excluded(stdin.name):
-        unlistable.append(_standard_input(linter, stdin, mode, fixer))
+    if stdin is not None:
+        # Read even if excluded: --fix - gives back what it was given, changed or not.
+        try:
+            stdin.raw = read_stream(sys.stdin.buffer, linter.max_file_size)
+        except OSError as exc:
+            unlistable.append(Outcome(stdin.name, error=describe_os_error(exc)))
+        else:
+            if not file_filter.is_excluded(stdin.name):
+                unlistable.append(_standard_input(linter, stdin, mode, fixer))
     outcomes: Iterable[Outcome]
     if fixer is not None:
         start = os.getcwd()
         outcomes = (_fix(linter, path, mode, backup, start, fixer) for path in files)
-    elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
+    elif mode is Mode.CHECK and jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
         from tvlint.parallel import check_files
 
         outcomes = check_files(linter, files, jobs)
@@ -118,11 +123,8 @@ def run(
 
 
 def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None) -> Outcome:
-    """The outcome for standard input; with ``--fix``, ``stdin.fixed`` is its new text."""
-    try:
-        stdin.raw = read_stream(sys.stdin.buffer, linter.max_file_size)
-    except OSError as exc:
-        return Outcome(stdin.name, error=describe_os_error(exc))
+    """The outcome for standard input (read into ``stdin.raw``); with ``--fix``,
+    ``stdin.fixed`` is its new text."""
     try:
         doc = parse(stdin.raw)
     except InvalidJSON as exc:

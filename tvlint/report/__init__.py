@@ -101,10 +101,12 @@ def reporter(name: str) -> Reporter:
     return render
 
 
-def render(fmt: str, result: RunResult, options: ReportOptions) -> Sequence[Line] | dict[str, Any]:
-    """The run, as ``fmt`` shows it: summarised once, ``--quiet`` and ``--statistics``
-    applied here for every line format."""
-    summary = Summary(result)
+def render(
+    fmt: str, result: RunResult, options: ReportOptions, summary: Summary | None = None
+) -> Sequence[Line] | dict[str, Any]:
+    """The run, as ``fmt`` shows it: summarised once (``summary``, if the caller has
+    made it), ``--quiet`` and ``--statistics`` applied here for every line format."""
+    summary = summary or Summary(result)
     rendered = reporter(fmt)(result, summary, options)
     if isinstance(rendered, dict):
         return rendered

@@ -62,7 +62,9 @@ def group_reports(fix: FileFix) -> list[GroupReport]:
             entry = fix.entries[removal.index]
             base = _entry(entry)
             carried = {key for key, source in group.carried if source == removal.index}
-            only_here = {k: v for k, v in entry.items() if k not in kept and k not in carried}
+            # What the kept entry now has (carried from this entry or another) is not lost.
+            kept_now = {key for key, _ in group.carried}
+            only_here = {k: v for k, v in entry.items() if k not in kept and k not in kept_now}
             differs = {
                 k: {"kept": kept[k], "removed": v}
                 for k, v in entry.items()
