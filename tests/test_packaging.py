@@ -39,7 +39,7 @@ def wheel(dist: Path) -> Path:
 
 def test_the_release_passes_twine_check(dist: Path) -> None:
     built = sorted(str(p) for p in dist.iterdir())
-    assert [Path(p).suffix for p in built] == [".gz", ".whl"]
+    assert sorted(Path(p).suffix for p in built) == [".gz", ".whl"]
     check = subprocess.run(
         [sys.executable, "-m", "twine", "check", "--strict", *built],
         capture_output=True,
