@@ -307,6 +307,7 @@ def test_the_walking_parser_gives_json_s_answer_and_true_spans(text: str) -> Non
                 assert decode_at(doc.text, offset)[0] == value
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_on_a_tiny_tree() -> None:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--quick"],

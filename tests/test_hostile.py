@@ -115,6 +115,7 @@ def test_a_megabyte_string_gives_a_short_message(cli: Cli, tmp_path: Path) -> No
     assert len(problem["message"]) <= 200
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_entries_with_one_lora_url(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "training_versions.json"
     entries = [s3_entry(id=f"e{i}") for i in range(100_000)]

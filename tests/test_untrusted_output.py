@@ -198,6 +198,7 @@ def sarif_validator() -> Draft7Validator:
 FORMATS = [("text",), ("text", "--color", "always"), ("github",), ("json",), ("sarif",)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["check", "--fix", "--diff"])
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: "-".join(f))
 def test_hostile_strings_in_every_place_every_format_every_mode(
