@@ -152,6 +152,20 @@ def test_a_file_that_says_it_is_empty_is_read_to_the_limit() -> None:
         read_file(status, 16)
 
 
+def test_standard_input_is_read_to_the_limit_whatever_the_limit(tmp_path: Path) -> None:
+    # A huge limit (a pull request's pyproject.toml can set one) sizes no buffer.
+    for limit, status in (("9999999999999GiB", 0), ("10", 2)):
+        run = subprocess.run(
+            [sys.executable, "-m", "tvlint", "--max-file-size", limit, "-"],
+            input=CLEAN.encode(),
+            capture_output=True,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert run.returncode == status, run.stderr
+        assert b"Traceback" not in run.stderr
+
+
 def test_a_file_that_grows_past_the_limit_while_read_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "training_versions.json"
     path.write_bytes(b"x" * 100)

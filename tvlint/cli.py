@@ -19,7 +19,7 @@ from tvlint.report import FORMATS, ReportOptions, emit, render
 from tvlint.rules import RULES, rule_named
 from tvlint.runner import Mode, RunResult, Stdin, run
 from tvlint.schema import SchemaLoadError
-from tvlint.untrusted import Own, cut, write_lines, write_patch
+from tvlint.untrusted import Own, cut, write_bytes, write_lines, write_patch
 
 if TYPE_CHECKING:
     from typing import NoReturn, TextIO
@@ -245,8 +245,9 @@ def _safe_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     # The cyclic garbage collector is off for the run: JSON data and tvlint's records
     # hold no cycles and are freed by reference counting, and the collector would only
-    # walk a large file's million objects again and again. What few cycles a run makes (an exception's traceback,
-    # jsonschema's errors under anyOf) are small, and end with the process.
+    # walk a large file's million objects again and again. What few cycles a run makes
+    # (an exception's traceback, jsonschema's errors under anyOf) are small, and end
+    # with the process.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -357,9 +358,7 @@ def deliver(result: RunResult, args: argparse.Namespace, stdin: Stdin | None) ->
     stdin_fix = stdin is not None and result.mode is Mode.FIX
     patch = result.mode is Mode.DIFF and (args.format == "text" or stdin is not None)
     if stdin_fix and stdin is not None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(stdin.fixed if stdin.fixed is not None else stdin.raw)
-        sys.stdout.buffer.flush()
+        write_bytes(sys.stdout, stdin.fixed if stdin.fixed is not None else stdin.raw)
     elif patch:
         # Only the patch, so that it can be piped to `patch -p0`.
         write_patch(

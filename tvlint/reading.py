@@ -84,27 +84,32 @@ def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
     fd = os.open(path, _OPEN_FLAGS)
     with open(fd, "rb") as handle:
         _check_kind(os.fstat(fd).st_mode)  # what was opened, if the path changed since
-        # One read of the expected size and a byte more tells whether it grew (or, as
-        # a file of /proc does, said it was empty); then a block at a time, to the limit.
-        want = min(info.st_size, limit) + 1
-        data = handle.read(want)
-        if len(data) == want <= limit:
-            parts, size = [data], len(data)
-            while size <= limit:
-                block = handle.read(min(_BLOCK, limit + 1 - size))
-                if not block:
-                    break
-                parts.append(block)
-                size += len(block)
-            data = b"".join(parts)
-    if len(data) > limit:
-        raise _too_large(limit)
-    return data
+        return _read_to_limit(handle, limit, info.st_size)
 
 
 def read_stream(stream: BinaryIO, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
     """All of ``stream`` (standard input), at most ``limit`` bytes."""
-    data = stream.read(limit + 1)
-    if len(data) > limit:
+    return _read_to_limit(stream, limit, _BLOCK)
+
+
+def _read_to_limit(handle: BinaryIO, limit: int, expected: int) -> bytes:
+    """All of ``handle``, or ReadRefused once it holds more than ``limit`` bytes.
+
+    The first read asks for ``expected`` bytes and one more, which for a file of that
+    size is the only read; a file that grew, or said it was empty (as those of /proc
+    do), and a stream are read on a block at a time. No read asks for more than is
+    left to the limit, so no buffer is ever sized by the limit itself.
+    """
+    want = min(expected, limit) + 1
+    parts, size = [], 0
+    while True:
+        block = handle.read(want)
+        parts.append(block)
+        size += len(block)
+        if len(block) < want or size > limit:  # the end, or past the limit
+            break
+        want = min(_BLOCK, limit + 1 - size)
+    if size > limit:
         raise _too_large(limit)
-    return data
+    # One part is the common case: joining would copy the whole file once more.
+    return parts[0] if len(parts) == 1 else b"".join(parts)

@@ -166,14 +166,36 @@ def write_all(stream: TextIO, text: str) -> None:
     and the error comes only with the next call, which is never made): the bytes are
     written here, to the descriptor, until all are out.
     """
-    try:
-        fd = stream.fileno() if os.name == "posix" else -1
-    except (AttributeError, OSError, ValueError):
-        fd = -1  # not a file (captured output): its own write is all there is
+    fd = _descriptor(stream)
     if fd < 0:
         stream.write(text)
         return
     stream.flush()
-    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
-    while data:
-        data = data[os.write(fd, data) :]
+    _write_out(fd, text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+
+
+def write_bytes(stream: TextIO, data: bytes) -> None:
+    """``data`` on ``stream`` as it is (a file's own text, as ``--fix -`` gives it
+    back), all of it or an OSError, as ``write_all`` writes text."""
+    fd = _descriptor(stream)
+    if fd < 0:
+        stream.buffer.write(data)
+        stream.buffer.flush()
+        return
+    stream.flush()
+    _write_out(fd, data)
+
+
+def _descriptor(stream: TextIO) -> int:
+    """The stream's file descriptor, or -1 if it has none worth writing to directly
+    (captured output, or a system whose text streams translate newlines)."""
+    try:
+        return stream.fileno() if os.name == "posix" else -1
+    except (AttributeError, OSError, ValueError):
+        return -1
+
+
+def _write_out(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
