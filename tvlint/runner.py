@@ -8,11 +8,11 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.discover import FileFilter, discover, git_work_tree, tidy
-from tvlint.document import InvalidJSON, parse
+from tvlint.document import Document, InvalidJSON, parse
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
 from tvlint.problem import Problem
@@ -20,7 +20,7 @@ from tvlint.reading import describe_os_error, read_stream
 from tvlint.rules import Rule
 
 if TYPE_CHECKING:
-    from tvlint.fix import FileFix
+    from tvlint.fix import FileFix, FixPlan
 
 
 class Mode(enum.Enum):
@@ -129,23 +129,14 @@ def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None
         doc = parse(stdin.raw)
     except InvalidJSON as exc:
         return linter.invalid(stdin.name, exc)
-    plan = None
-    if fixer is not None:
-        from tvlint.fix import SelfCheckFailed
-
-        try:
-            plan = fixer.fix(doc)
-        except SelfCheckFailed as exc:
-            return Outcome(stdin.name, linter.lint_document(stdin.name, doc).problems, str(exc))
-    if plan is None:
+    if fixer is None:
         return linter.lint_document(stdin.name, doc)
-    if mode is Mode.DIFF:
-        fix = plan.outcome(stdin.name, written=False, diff=plan.diff(stdin.name, doc))
-    else:
+
+    def to_stdout(plan: FixPlan, target: str) -> None:
         stdin.fixed = plan.new_bytes
-        fix = plan.outcome(stdin.name, written=True)
-    checked = linter.lint_document(stdin.name, plan.new_document)
-    return Outcome(stdin.name, checked.problems, fix=fix)
+        return  # no backup
+
+    return _fixed(linter, stdin.name, doc, mode, fixer, lambda: stdin.name, to_stdout)
 
 
 # Fewer files are checked in this process: below this, forking a worker costs about
@@ -171,16 +162,49 @@ def inside_tree(path: str, real: str, start: str) -> bool:
 
 
 def _fix(linter: Linter, path: str, mode: Mode, backup: bool, start: str, fixer: Rule) -> Outcome:
-    """The file's outcome: what remains once its duplicates are gone (or would be).
-
-    A file with duplicates is checked only after the fix, as that is what is reported.
-    """
+    """The file's outcome: what remains once its duplicates are gone (or would be)."""
     loaded = linter.load(path)
     if isinstance(loaded, Outcome):
         return loaded  # not read, or not JSON: nothing to fix
     doc = loaded
+
+    def place() -> str:
+        real = os.path.realpath(path)  # resolved once: checked here, written there
+        if not inside_tree(path, real, start):
+            verb = "fixed" if mode is Mode.FIX else "diffed"
+            raise _Refused(f"not {verb}: it points outside the tree, to {real}")
+        return real
+
+    def replace(plan: FixPlan, real: str) -> str | None:
+        from tvlint.safe_write import replace_file
+
+        return replace_file(path, doc.raw, plan.new_bytes, backup, real)
+
+    return _fixed(linter, path, doc, mode, fixer, place, replace)
+
+
+class _Refused(Exception):
+    """The fix may not go where it would; the message says why."""
+
+
+def _fixed(
+    linter: Linter,
+    path: str,
+    doc: Document,
+    mode: Mode,
+    fixer: Rule,
+    place: Callable[[], str],
+    write: Callable[[FixPlan, str], str | None],
+) -> Outcome:
+    """What fixing ``doc`` comes to, for a file and for standard input alike.
+
+    ``place`` says where the fixed text would go (asked only if there is a fix to
+    make), or raises _Refused; ``write`` puts it there and gives the backup's path.
+    A file with duplicates is checked only after the fix, as that is what is reported.
+    """
     # Imported here: a check run plans no fix and writes nothing.
     from tvlint.fix import SelfCheckFailed
+    from tvlint.safe_write import WriteFailed
 
     try:
         plan = fixer.fix(doc)
@@ -188,24 +212,19 @@ def _fix(linter: Linter, path: str, mode: Mode, backup: bool, start: str, fixer:
         return _with_error(linter.lint_document(path, doc), f"not fixed: {exc}")
     if plan is None:
         return linter.lint_document(path, doc)
-    real = os.path.realpath(path)  # resolved once: checked, then written
-    if not inside_tree(path, real, start):
-        verb = "fixed" if mode is Mode.FIX else "diffed"
-        error = f"not {verb}: it points outside the tree, to {real}"
-        return _with_error(linter.lint_document(path, doc), error)
+    try:
+        target = place()
+    except _Refused as exc:
+        return _with_error(linter.lint_document(path, doc), str(exc))
     if mode is Mode.DIFF:
         fix = plan.outcome(path, written=False, diff=plan.diff(path, doc))
     else:
-        from tvlint.safe_write import WriteFailed, replace_file
-
         try:
-            # Written where it was found to be inside the tree, should the link change.
-            backup_path = replace_file(path, doc.raw, plan.new_bytes, backup, real)
+            backup = write(plan, target)
         except WriteFailed as exc:
             return _with_error(linter.lint_document(path, doc), f"not fixed: {exc.reason}")
-        fix = plan.outcome(path, written=True, backup=backup_path)
-    checked = linter.lint_document(path, plan.new_document)
-    return Outcome(path, checked.problems, fix=fix)
+        fix = plan.outcome(path, written=True, backup=backup)
+    return Outcome(path, linter.lint_document(path, plan.new_document).problems, fix=fix)
 
 
 def _with_error(outcome: Outcome, error: str) -> Outcome:
