@@ -215,7 +215,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
         ignore=None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
         exclude=None if args.exclude is None else tuple(args.exclude),
         max_file_size=args.max_file_size,
-        protect=None if args.protect is None else tuple(dict.fromkeys(args.protect)),
+        protect=None if args.protect is None else tuple(args.protect),
     )
 
 

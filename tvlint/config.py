@@ -119,7 +119,7 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
         protect = table["protect"]
         if protect != []:  # an empty list protects nothing
             protect = _strings(protect, f"{where}: protect")
-        values["protect"] = tuple(dict.fromkeys(protect))  # each key once
+        values["protect"] = tuple(protect)
     if "max-file-size" in table:
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     if "rules" in table:
@@ -140,10 +140,10 @@ def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
         try:
             rule = rule_named(name)  # a name or a code, as --select takes them
         except KeyError:
-            rule = None
-        if rule is None:
             known = ", ".join(r.name for r in BY_NAME.values() if r.options)
-            raise ConfigError(f"{where}]: no rule {cut(name)!r} (rules with options: {known})")
+            raise ConfigError(
+                f"{where}]: no rule {cut(name)!r} (rules with options: {known})"
+            ) from None
         here = f"{where}.{name}]"
         if not isinstance(table, dict):
             raise ConfigError(f"{here} must be a table")

@@ -60,12 +60,14 @@ def examples(rule: type[Rule]) -> list[Example]:
 
 def explain(rule: type[Rule]) -> str:
     """Plain text for ``tvlint --explain``."""
-    options = "".join(
-        f"\nOption {o.name} ({o.kind}, default {json.dumps(o.default)}): {o.help}"
-        for o in rule.options
-    )
-    where = f"\n(in [tool.tvlint.rules.{rule.name}])" if rule.options else ""
-    return f"{rule.code} {rule.name}\n\n{rule.doc()}\n{options}{where}{chr(10) if options else ''}"
+    text = f"{rule.code} {rule.name}\n\n{rule.doc()}\n"
+    if rule.options:
+        text += "".join(
+            f"\nOption {o.name} ({o.kind}, default {json.dumps(o.default)}): {o.help}"
+            for o in rule.options
+        )
+        text += f"\n(in [tool.tvlint.rules.{rule.name}])\n"
+    return text
 
 
 def rule_markdown(rule: type[Rule]) -> str:
