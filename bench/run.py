@@ -1,13 +1,20 @@
-"""Times tvlint against check-jsonschema and a json.loads floor, as whole processes.
+"""Times tvlint against its peers and a json.loads floor, as whole processes.
 
-    python bench/run.py                # the full benchmark (a few minutes)
+    python bench/run.py                # the full benchmark (about 15 minutes)
     python bench/run.py --quick        # a small tree, one run each: checks that it works
 
 Every command gets the same list of files (as pre-commit passes them) and runs in the
 tree's directory, interleaved with the others, several times; the table shows medians,
-the ratios to the floor (a ``python -c`` on the same interpreter that reads and
-``json.loads`` every file) and to check-jsonschema, and each command's peak resident
-set size. Byte-code writing is allowed, so no run pays for compiling tvlint.
+the ratio to the floor (a ``python -c`` on the same interpreter that reads and
+``json.loads`` every file), how many times faster tvlint is than each peer, and each
+command's peak resident set size. Byte-code writing is allowed, so no run pays for
+compiling tvlint.
+
+The peers: check-jsonschema (installed with tvlint's test extras) and the C++
+``jsonschema`` command-line tool (npm package ``@sourcemeta/jsonschema``, whose binary is
+run directly), which the benchmark installs with npm into its cache folder; where npm
+is missing (or with ``--quick``, if it is not installed yet) its rows are left out with a
+note.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "training_versions.schema.json"
 PYTHON = sys.executable
 FLOOR = "import json,sys\nfor p in sys.argv[1:]:\n    with open(p,'rb') as f: json.loads(f.read())"
+CPP_PACKAGE = "@sourcemeta/jsonschema@16.11.0"
 
 
 @dataclass
@@ -105,9 +113,56 @@ def tvlint(*args: str) -> list[str]:
     return [PYTHON, "-m", "tvlint", *args]
 
 
-def check_jsonschema() -> list[str]:
-    exe = shutil.which("check-jsonschema", path=str(Path(PYTHON).parent)) or "check-jsonschema"
-    return [exe, "--schemafile", str(SCHEMA)]
+class Peers:
+    """The other validators, as commands over a list of files; notes say what is missing."""
+
+    def __init__(self, cache: Path, install: bool) -> None:
+        self.notes: list[str] = []
+        exe = shutil.which("check-jsonschema", path=str(Path(PYTHON).parent))
+        self.check_jsonschema = [exe or "check-jsonschema", "--schemafile", str(SCHEMA)]
+        self.cpp = cpp_jsonschema(cache, install, self.notes)
+
+    def commands(self, names: list[str]) -> list[Command]:
+        found = [Command("check-jsonschema", [*self.check_jsonschema, *names])]
+        if self.cpp is not None:
+            # -F: check formats too, as tvlint and check-jsonschema do.
+            found.append(
+                Command("C++ jsonschema", [self.cpp, "validate", str(SCHEMA), *names, "-F"])
+            )
+        return found
+
+
+def cpp_jsonschema(cache: Path, install: bool, notes: list[str]) -> str | None:
+    """The C++ validator's binary from its npm package, installed into ``cache``."""
+    system = {"Linux": "linux", "Darwin": "darwin"}.get(platform.system())
+    arch = {"x86_64": "x86_64", "AMD64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(
+        platform.machine()
+    )
+    if system is None or arch is None:
+        notes.append(
+            f"C++ jsonschema left out: no binary for {platform.system()} {platform.machine()}"
+        )
+        return None
+    package = cache / "npm" / "node_modules" / "@sourcemeta" / "jsonschema"
+    binary = package / "build" / "github-releases" / f"jsonschema-{system}-{arch}"
+    if not binary.exists() and install:
+        npm = shutil.which("npm")
+        if npm is None:
+            notes.append("C++ jsonschema left out: npm is not installed")
+            return None
+        subprocess.run(
+            [npm, "install", "--prefix", str(cache / "npm"), "--no-audit", "--no-fund", CPP_PACKAGE],
+            check=False, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    if not binary.exists():
+        notes.append(
+            "C++ jsonschema left out: not installed"
+            + (f" (npm install {CPP_PACKAGE} failed)" if install else " (--quick installs nothing)")
+        )
+        return None
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True)
+    notes.append(f"C++ jsonschema {version.stdout.strip()} ({binary.name})")
+    return str(binary)
 
 
 def digest(path: Path) -> str:
@@ -128,13 +183,13 @@ def relative_files(tree: Path) -> list[str]:
 class Row:
     scenario: str
     command: Command
-    floor: Command | None
-    other: Command | None
+    floor: Command | None = None
+    peers: list[Command] = field(default_factory=list)
 
     def cells(self) -> list[str]:
         c = self.command
         ratio = f"{c.median / self.floor.median:.2f}" if self.floor else ""
-        versus = f"{self.other.median / c.median:.1f}x faster" if self.other else ""
+        versus = "; ".join(f"{p.median / c.median:.1f}x {p.name}" for p in self.peers)
         return [
             self.scenario,
             c.name,
@@ -146,58 +201,57 @@ class Row:
 
 
 def table(rows: list[Row]) -> str:
-    head = ["scenario", "command", "median", "÷ floor", "vs check-jsonschema", "peak RSS"]
+    head = ["scenario", "command", "median", "÷ floor", "times faster than", "peak RSS"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def scenario_tree(work: Path, files: int, runs: int, with_others: bool, seed: int) -> list[Row]:
-    tree = work / f"tree{files}"
+def tree_rows(label: str, floor: Command, ours: list[Command], peers: list[Command]) -> list[Row]:
+    rows = [Row(label, floor)]
+    rows += [Row(label, c, floor, peers if not c.name.endswith("--diff") else []) for c in ours]
+    rows += [Row(label, p, floor) for p in peers]
+    return rows
+
+
+def scenario_tree(
+    work: Path, files: int, share: float, runs: int, peers: Peers | None, seed: int
+) -> list[Row]:
+    """A tree of ``files`` files, ``share`` of them with a duplicate; with ``peers``, the
+    whole comparison, otherwise tvlint and the floor only (the growth rows)."""
+    tree = work / f"tree{files}-{share}"
     if not tree.exists():
-        generate(tree, files, 8, 0.8, seed)
+        generate(tree, files, 8, share, seed)
     names = relative_files(tree)
     floor = Command("json.loads floor", [PYTHON, "-c", FLOOR, *names])
-    check = Command("tvlint", tvlint(*names))
-    commands = [floor, check]
+    ours = [Command("tvlint", tvlint(*names))]
     others: list[Command] = []
-    if with_others:
-        serial = Command("tvlint --jobs 1", tvlint("--jobs", "1", *names))
-        diff = Command("tvlint --diff", tvlint("--diff", *names))
-        cjs = Command("check-jsonschema", [*check_jsonschema(), *names])
-        others = [serial, diff, cjs]
-    measure(commands + others, tree, runs)
-    label = f"{files:,} files x 8"
-    if not others:
-        return [Row(label, floor, None, None), Row(label, check, floor, None)]
-    serial, diff, cjs = others
-    return [
-        Row(label, floor, None, None),
-        Row(label, check, floor, cjs),
-        Row(label, serial, floor, cjs),
-        Row(label, diff, floor, None),
-        Row(label, cjs, floor, None),
-    ]
+    if peers is not None:
+        ours.append(Command("tvlint --jobs 1", tvlint("--jobs", "1", *names)))
+        if share:
+            ours.append(Command("tvlint --diff", tvlint("--diff", *names)))
+        others = peers.commands(names)
+    measure([floor, *ours, *others], tree, runs)
+    state = "clean" if not share else f"{share:.0%} with a duplicate"
+    return tree_rows(f"{files:,} files x 8, {state}", floor, ours, others)
 
 
-def scenario_one_file(work: Path, runs: int, seed: int) -> list[Row]:
-    tree = work / "tree1"
+def scenario_one_file(work: Path, share: float, runs: int, peers: Peers, seed: int) -> list[Row]:
+    tree = work / f"tree1-{share}"
     if not tree.exists():
-        generate(tree, 1, 8, 1.0, seed)
+        generate(tree, 1, 8, share, seed)
     [name] = relative_files(tree)
     bare = Command("python -c pass", [PYTHON, "-c", "pass"])
     check = Command("tvlint", tvlint(name))
-    cjs = Command("check-jsonschema", [*check_jsonschema(), name])
-    measure([bare, check, cjs], tree, runs)
-    return [
-        Row("1 staged file", bare, None, None),
-        Row("1 staged file", check, bare, cjs),
-        Row("1 staged file", cjs, bare, None),
-    ]
+    others = peers.commands([name])
+    measure([bare, check, *others], tree, runs)
+    label = "1 staged file, " + ("clean" if not share else "with a duplicate")
+    return tree_rows(label, bare, [check], others)
 
 
-def scenario_big(work: Path, entries: int, runs: int, seed: int) -> list[Row]:
-    tree = work / "big"
+def scenario_big(work: Path, entries: int, runs: int, peers: Peers | None, seed: int) -> list[Row]:
+    """One large file; with ``peers``, also ``--diff``, ``--fix`` and the peers."""
+    tree = work / f"big{entries}"
     pristine = tree / "training_versions.json"  # never written: every command but --fix
     target = tree / "fixed" / "training_versions.json"  # a fresh copy for each --fix
     if not pristine.exists():
@@ -205,25 +259,23 @@ def scenario_big(work: Path, entries: int, runs: int, seed: int) -> list[Row]:
     target.parent.mkdir(exist_ok=True)
     name = pristine.name
     floor = Command("json.loads floor", [PYTHON, "-c", FLOOR, name])
-    check = Command("tvlint", tvlint(name))
-    diff = Command("tvlint --diff", tvlint("--diff", name))
-    fix = Command(
-        "tvlint --fix", tvlint("--fix", str(target.relative_to(tree))), prepare=[(pristine, target)]
-    )
-    cjs = Command("check-jsonschema", [*check_jsonschema(), name])
+    ours = [Command("tvlint", tvlint(name))]
+    others: list[Command] = []
+    if peers is not None:
+        ours.append(Command("tvlint --diff", tvlint("--diff", name)))
+        fixed = str(target.relative_to(tree))
+        ours.append(Command("tvlint --fix", tvlint("--fix", fixed), prepare=[(pristine, target)]))
+        others = peers.commands([name])
     before = digest(pristine)
-    measure([floor, check, diff, fix, cjs], tree, runs)
+    measure([floor, *ours, *others], tree, runs)
     if digest(pristine) != before:  # every run must see the file with its duplicates
         raise SystemExit(f"{pristine} changed during the benchmark")
     size = pristine.stat().st_size / 1e6
-    label = f"1 file, {entries:,} entries ({size:.0f} MB)"
-    return [
-        Row(label, floor, None, None),
-        Row(label, check, floor, cjs),
-        Row(label, diff, floor, None),
-        Row(label, fix, floor, None),
-        Row(label, cjs, floor, None),
-    ]
+    rows = tree_rows(f"1 file, {entries:,} entries ({size:.0f} MB)", floor, ours, others)
+    for row in rows:  # --fix and --diff are tvlint's alone
+        if row.command.name in ("tvlint --diff", "tvlint --fix"):
+            row.peers = []
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,26 +284,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--big", type=int, default=60000, help="entries in the large file")
-    parser.add_argument("--scaling", default="200,2000,20000", help="tree sizes, tvlint only")
+    parser.add_argument("--scaling", default="200,2000,20000", help="clean tree sizes")
+    parser.add_argument("--entry-scaling", default="6000,60000,240000", help="large file sizes")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, help="where trees go (kept between runs)")
+    parser.add_argument(
+        "--cache", type=Path, default=Path.home() / ".cache" / "tvlint-bench",
+        help="where the C++ peer is installed (default: %(default)s)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.quick:
-        args.runs, args.files, args.big, args.scaling = 1, 6, 200, "3,6"
+        args.runs, args.files, args.big = 1, 6, 200
+        args.scaling, args.entry_scaling = "3,6", "100,200"
     work = args.work or Path(tempfile.mkdtemp(prefix="tvlint-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    rows = scenario_tree(work, args.files, args.runs, True, args.seed)
-    rows += scenario_one_file(work, args.runs * 3, args.seed)
-    rows += scenario_big(work, args.big, args.runs, args.seed)
+    peers = Peers(args.cache, install=not args.quick)
+    rows = scenario_tree(work, args.files, 0.0, args.runs, peers, args.seed)
+    rows += scenario_tree(work, args.files, 0.8, args.runs, peers, args.seed)
+    rows += scenario_one_file(work, 0.0, args.runs * 3, peers, args.seed)
+    rows += scenario_one_file(work, 1.0, args.runs * 3, peers, args.seed)
+    rows += scenario_big(work, args.big, args.runs, peers, args.seed)
     for files in (int(n) for n in args.scaling.split(",")):
         if files != args.files:
-            rows += scenario_tree(work, files, args.runs, False, args.seed)
+            rows += scenario_tree(work, files, 0.0, args.runs, None, args.seed)
+    for entries in (int(n) for n in args.entry_scaling.split(",")):
+        if entries != args.big:
+            rows += scenario_big(work, entries, args.runs, None, args.seed)
     print(
         f"tvlint benchmark, {date.today()}, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
         f"{args.runs} runs each (medians)\n"
     )
     print(table(rows))
+    for note in peers.notes:
+        print(f"\n{note}")
     if args.work is None and not args.quick:
         print(f"\n(trees in {work})")
     if args.quick:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import tvlint.document as document
 from tvlint.document import parse
 from tvlint.fastschema import compile_schema, module_source, shipped_module_source
-from tvlint.ranking import model_file
+from tvlint.model_file import model_file
 from tvlint.rules.schema import SchemaRule
 from tvlint.schema import SchemaChecker, load_schema, make_validator, shipped_checker
 from tvlint.string_formats import _slow_uri, all_date_times, is_date_time, is_uri, rfc3339_instant

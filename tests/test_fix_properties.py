@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tvlint.document import parse
 from tvlint.fix import plan_fix
 from tvlint.lint import Linter
-from tvlint.ranking import duplicate_groups, model_file
+from tvlint.model_file import model_file
+from tvlint.ranking import duplicate_groups
 
 from .factories import as_datetime, lint_bytes
 

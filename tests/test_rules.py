@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tvlint.lint import Linter
+from tvlint.model_file import model_file
 from tvlint.problem import Problem
-from tvlint.ranking import model_file
 from tvlint.rules import BY_CODE, RULES, rule_named
 
 from .factories import ACCEL, REGIONAL, dumps, lint_bytes, s3_entry, webhook_entry

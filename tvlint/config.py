@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
 
 from tvlint import TYPE_CHECKING
-from tvlint.ranking import DEFAULT_PROTECT
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
+from tvlint.rules.duplicates import DEFAULT_PROTECT
 from tvlint.untrusted import cut
 
 if TYPE_CHECKING:
@@ -23,28 +22,51 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message says where and why."""
 
 
-@dataclass(frozen=True)
 class Settings:
-    """What a run is configured with. Paths in it are absolute or relative to ``root``."""
+    """What a run is configured with. Paths in it are absolute or relative to ``root``.
 
-    root: str = "."
-    schema: str | None = None
-    select: tuple[str, ...] | None = None  # rule codes; None means every rule
-    ignore: tuple[str, ...] = ()
-    include: tuple[str, ...] = ()  # globs of extra training-versions files
-    exclude: tuple[str, ...] = ()
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are not read
-    protect: tuple[str, ...] = DEFAULT_PROTECT  # entry keys a person sets
-    # Each rule's options, by rule name, from [tool.tvlint.rules.<name>], validated.
-    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    enabled: frozenset[str] = field(init=False)
+    A plain class, not a dataclass: every run makes one, and importing dataclasses
+    costs a one-file run more than checking the file (tests/test_startup.py).
+    """
 
-    def __post_init__(self) -> None:
+    FIELDS = (
+        "root", "schema", "select", "ignore", "include", "exclude", "max_file_size",
+        "protect", "rule_options",
+    )  # fmt: skip
+    __slots__ = (*FIELDS, "enabled")
+
+    def __init__(
+        self,
+        root: str = ".",
+        schema: str | None = None,
+        select: tuple[str, ...] | None = None,  # rule codes; None means every rule
+        ignore: tuple[str, ...] = (),
+        include: tuple[str, ...] = (),  # globs of extra training-versions files
+        exclude: tuple[str, ...] = (),
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,  # bytes; larger files are not read
+        protect: tuple[str, ...] = DEFAULT_PROTECT,  # entry keys a person sets
+        # Each rule's options, by rule name, from [tool.tvlint.rules.<name>], validated.
+        rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         from tvlint.rules import BY_CODE, RULES
 
-        chosen = set(BY_CODE) if self.select is None else set(self.select)
+        self.root, self.schema, self.max_file_size = root, schema, max_file_size
+        self.select, self.ignore, self.include, self.exclude = select, ignore, include, exclude
+        self.protect = protect
+        self.rule_options = {} if rule_options is None else rule_options
+        chosen = set(BY_CODE) if select is None else set(select)
         always = {rule.code for rule in RULES if rule.always}
-        object.__setattr__(self, "enabled", frozenset(chosen - set(self.ignore) | always))
+        self.enabled = frozenset(chosen - set(ignore) | always)
+
+    def replace(self, **changes: Any) -> Settings:
+        """These settings with ``changes`` (keyword arguments of ``__init__``)."""
+        values = {name: getattr(self, name) for name in self.FIELDS}
+        values.update(changes)
+        return Settings(**values)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"Settings({fields})"
 
 
 _KEYS = {
@@ -197,6 +219,5 @@ def _strings(value: Any, where: str) -> list[str]:
 def override(settings: Settings, **flags: Any) -> Settings:
     """``settings`` with every flag that was given on the command line (not None)."""
     given = {k: v for k, v in flags.items() if v is not None}
-    known = {f.name for f in fields(Settings) if f.init}
-    assert set(given) <= known, set(given) - known
-    return replace(settings, **given)
+    assert set(given) <= set(Settings.FIELDS), set(given) - set(Settings.FIELDS)
+    return settings.replace(**given)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 
 from tvlint import TYPE_CHECKING
+from tvlint.model_file import shared_model_files
 
 if TYPE_CHECKING:
     from typing import Any
@@ -113,11 +114,13 @@ class Document:
         key = tuple(protect)
         groups = self._groups.get(key)
         if groups is None:
-            from tvlint.ranking import duplicate_groups
+            shared = shared_model_files(self.versions)
+            groups = []
+            if shared:  # the ranking and its records only for a file that needs them
+                from tvlint.ranking import rank_groups
 
-            groups = self._groups[key] = duplicate_groups(
-                self.versions, protect, self.partial_entries
-            )
+                groups = rank_groups(shared, self.versions, protect, self.partial_entries)
+            self._groups[key] = groups
         return groups
 
     def known_duplicate_groups(self, protect: Sequence[str], groups: list[DuplicateGroup]) -> None:

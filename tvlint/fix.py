@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from tvlint import TYPE_CHECKING
 from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
 from tvlint.patch import Edit, apply_edits, unified_diff
-from tvlint.ranking import DEFAULT_PROTECT, DuplicateGroup
+from tvlint.ranking import DuplicateGroup
+from tvlint.rules.duplicates import DEFAULT_PROTECT
 
 if TYPE_CHECKING:
     from typing import Any

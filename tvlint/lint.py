@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON, decode, parse_text
 from tvlint.outcome import Outcome
-from tvlint.problem import Finding, Problem
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.rules import BY_CODE, Rule, configured_rules
 from tvlint.untrusted import VALUE_LIMIT, cut
 
 if TYPE_CHECKING:
     from tvlint.config import Settings
+    from tvlint.problem import Finding, Problem
 
 
 class Linter:
@@ -82,6 +82,8 @@ def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Probl
 
 
 def _placed(path: str, finding: Finding, position: tuple[int, int] | None) -> Problem:
+    from tvlint.problem import Problem  # made only where a file has a problem
+
     line, column = position or (1, 1)
     pointer = finding.pointer
     if len(pointer) > VALUE_LIMIT:  # keys from the file: each shown cut

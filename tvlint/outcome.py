@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
-from tvlint.problem import Problem
 
 if TYPE_CHECKING:
     from tvlint.fix import FileFix
-
-# A problem crosses the worker pipe as the tuple of its fields, in this order.
-_PROBLEM_FIELDS = tuple(Problem.__dataclass_fields__)
+    from tvlint.problem import Problem
 
 
 class Outcome:
@@ -41,11 +38,15 @@ class Outcome:
         check's outcome has no fix."""
         assert self.fix is None
         problems = None
-        if self.problems is not None:
+        if self.problems:  # a problem crosses as the tuple of its fields, in order
+            from dataclasses import fields
+
+            names = [field.name for field in fields(self.problems[0])]
             problems = tuple(
-                tuple(getattr(problem, name) for name in _PROBLEM_FIELDS)
-                for problem in self.problems
+                tuple(getattr(problem, name) for name in names) for problem in self.problems
             )
+        elif self.problems is not None:
+            problems = ()
         return self.path, problems, self.error
 
     @classmethod
@@ -53,7 +54,11 @@ class Outcome:
         path, problems, error = values
         if not isinstance(path, str) or not (error is None or isinstance(error, str)):
             raise ValueError("not an encoded outcome")
-        found = None if problems is None else tuple(Problem(*fields) for fields in problems)  # type: ignore[arg-type]
+        found = None
+        if problems is not None:
+            from tvlint.problem import Problem  # only where a file has problems
+
+            found = tuple(Problem(*fields) for fields in problems)  # type: ignore[arg-type]
         return cls(path, found, error)
 
 

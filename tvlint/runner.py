@@ -15,12 +15,12 @@ from tvlint.discover import FileFilter, discover, git_work_tree, tidy
 from tvlint.document import Document, InvalidJSON, parse
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
-from tvlint.problem import Problem
 from tvlint.reading import describe_os_error, read_stream
 from tvlint.rules import Rule
 
 if TYPE_CHECKING:
     from tvlint.fix import FileFix, FixPlan
+    from tvlint.problem import Problem
 
 
 class Mode(enum.Enum):

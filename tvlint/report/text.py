@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
-from tvlint.problem import Problem
 from tvlint.report import LineReport, ReportOptions, Summary, plural
 from tvlint.runner import RunResult
 from tvlint.untrusted import Own, cut, quoted
@@ -12,6 +11,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from tvlint.fix import FileFix
+    from tvlint.problem import Problem
     from tvlint.report.groups import EntryReport
     from tvlint.untrusted import Line
 

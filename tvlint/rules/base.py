@@ -12,13 +12,13 @@ from collections.abc import Iterator, Mapping
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON
-from tvlint.problem import Finding
 
 if TYPE_CHECKING:
     from typing import Any, ClassVar
 
     from tvlint.config import Settings
     from tvlint.fix import FixPlan
+    from tvlint.problem import Finding
 
 
 class Option:
@@ -87,5 +87,15 @@ class Rule:
     def summary(cls) -> str:
         return cls.doc().split("\n", 1)[0]
 
-    def finding(self, message: str, pointer: str = "", offset: int | None = None) -> Finding:
-        return Finding(self.code, message, pointer, offset)
+    def finding(
+        self,
+        message: str,
+        pointer: str = "",
+        offset: int | None = None,
+        position: tuple[int, int] | None = None,
+    ) -> Finding:
+        # Imported here: a clean file makes no finding, and dataclasses costs a
+        # one-file run more than checking the file (tests/test_startup.py).
+        from tvlint.problem import Finding
+
+        return Finding(self.code, message, pointer, offset, position)

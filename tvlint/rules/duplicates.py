@@ -6,8 +6,6 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
-from tvlint.problem import Finding
-from tvlint.ranking import DEFAULT_PROTECT, DuplicateGroup
 from tvlint.rules.base import Rule
 from tvlint.untrusted import cut, quoted
 
@@ -16,6 +14,11 @@ if TYPE_CHECKING:
 
     from tvlint.config import Settings
     from tvlint.fix import FixPlan
+    from tvlint.problem import Finding
+    from tvlint.ranking import DuplicateGroup
+
+# The keys a person sets, unless [tool.tvlint] protect says otherwise: a model's verdict.
+DEFAULT_PROTECT = ("isGood",)
 
 
 def describe_id(entry: Any) -> str:

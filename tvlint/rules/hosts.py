@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
+from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
-from tvlint.problem import Finding
 from tvlint.rules.base import Option, Rule
 from tvlint.untrusted import quoted
+
+if TYPE_CHECKING:
+    from tvlint.problem import Finding
 
 
 class LoraHost(Rule):

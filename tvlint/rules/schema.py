@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
-from tvlint.problem import Finding
 from tvlint.rules.base import Rule
 from tvlint.untrusted import cut
 
@@ -14,6 +13,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from tvlint.config import Settings
+    from tvlint.problem import Finding
     from tvlint.schema import SchemaChecker
 
 

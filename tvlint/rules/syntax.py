@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON, split_pointer
-from tvlint.problem import Finding
 from tvlint.rules.base import Rule
 from tvlint.untrusted import quoted
+
+if TYPE_CHECKING:
+    from tvlint.problem import Finding
 
 
 class InvalidJson(Rule):
@@ -35,7 +38,7 @@ class InvalidJson(Rule):
     always = True
 
     def check_unparsed(self, error: InvalidJSON) -> Iterator[Finding]:
-        yield Finding(self.code, error.message, position=(error.line, error.column))
+        yield self.finding(error.message, position=(error.line, error.column))
 
 
 class DuplicateKey(Rule):

@@ -1,0 +1,69 @@
+"""Which model file a ``loraUrl`` names, and which entries name the same one.
+
+Kept apart from the ranking: every file is searched for shared model files, but only
+a file that has some needs the ranking and its records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tvlint import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def model_file(url: object) -> str | None:
+    """The model file a ``loraUrl`` names: its last path segment, percent-decoded.
+
+    Scheme, host, query string and fragment are ignored, so the accelerated and the
+    regional S3 host, and presigned URLs, name the same file. None when there is no
+    file name (not a string, no path, or a path ending in ``/``).
+    """
+    if not isinstance(url, str):
+        return None
+    name = _plain_url_file(url)
+    if name is None or "%" in name:
+        # Imported here, like everything a plain URL does not need at start-up.
+        from urllib.parse import unquote, urlsplit
+    if name is None:
+        try:
+            name = urlsplit(url.strip()).path.rsplit("/", 1)[-1]
+        except ValueError:
+            return None
+    if "%" in name:
+        name = unquote(name)
+    return name or None
+
+
+def _plain_url_file(url: str) -> str | None:
+    """``model_file`` for a plain lower-case http(s) URL, by string search alone.
+
+    None for anything else, which takes ``urlsplit`` (it also drops tabs and
+    newlines and strips spaces, which this path leaves to it).
+    """
+    start = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    if not start or url[-1] <= " " or "\t" in url or "\n" in url or "\r" in url:
+        return None
+    end = len(url)
+    for mark in "?#":
+        found = url.find(mark, start)
+        if found != -1 and found < end:
+            end = found
+    slash = url.find("/", start, end)
+    if slash == -1:
+        return ""
+    return url[url.rfind("/", slash, end) + 1 : end]
+
+
+def shared_model_files(versions: Sequence[Any]) -> list[tuple[str, list[int]]]:
+    """(model file, indices) for each model file that two or more entries name, in
+    order of first entry."""
+    by_file: dict[str, list[int]] = {}
+    for index, entry in enumerate(versions):
+        if isinstance(entry, dict):
+            name = model_file(entry.get("loraUrl"))
+            if name is not None:
+                by_file.setdefault(name, []).append(index)
+    return [(name, indices) for name, indices in by_file.items() if len(indices) > 1]
