@@ -110,7 +110,9 @@ def generate_big(path: Path, entries: int, seed: int) -> None:
 
 
 def tvlint(*args: str) -> list[str]:
-    return [PYTHON, "-m", "tvlint", *args]
+    """tvlint as pre-commit runs it: the console script beside the interpreter."""
+    script = Path(PYTHON).parent / "tvlint"
+    return [str(script), *args] if script.exists() else [PYTHON, "-m", "tvlint", *args]
 
 
 class Peers:
@@ -271,7 +273,8 @@ def scenario_big(work: Path, entries: int, runs: int, peers: Peers | None, seed:
     if digest(pristine) != before:  # every run must see the file with its duplicates
         raise SystemExit(f"{pristine} changed during the benchmark")
     size = pristine.stat().st_size / 1e6
-    rows = tree_rows(f"1 file, {entries:,} entries ({size:.0f} MB)", floor, ours, others)
+    shown = f"{size:.0f}" if size >= 10 else f"{size:.1f}"
+    rows = tree_rows(f"1 file, {entries:,} entries ({shown} MB)", floor, ours, others)
     for row in rows:  # --fix and --diff are tvlint's alone
         if row.command.name in ("tvlint --diff", "tvlint --fix"):
             row.peers = []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -18,9 +20,18 @@ import tvlint.document as document
 from tvlint.document import parse
 from tvlint.fastschema import compile_schema, module_source, shipped_module_source
 from tvlint.model_file import model_file
+from tvlint.native_schema import NativeVerdict, stricter
 from tvlint.rules.schema import SchemaRule
 from tvlint.schema import SchemaChecker, load_schema, make_validator, shipped_checker
-from tvlint.string_formats import _slow_uri, all_date_times, is_date_time, is_uri, rfc3339_instant
+from tvlint.string_formats import (
+    PLAIN_DATE_TIME,
+    PLAIN_URL,
+    _slow_uri,
+    all_date_times,
+    is_date_time,
+    is_uri,
+    rfc3339_instant,
+)
 
 from .factories import as_datetime, s3_entry, webhook_entry
 
@@ -314,6 +325,150 @@ def test_the_benchmark_runs_on_a_tiny_tree() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert "| 6 files x 8 | tvlint |" in proc.stdout
-    assert "| 1 staged file | tvlint |" in proc.stdout
+    for scenario in ("6 files x 8, clean", "6 files x 8, 80% with a duplicate"):
+        assert f"| {scenario} | tvlint |" in proc.stdout
+    assert "| 1 staged file, clean | tvlint |" in proc.stdout
+    assert "| 1 staged file, with a duplicate | tvlint |" in proc.stdout
+    assert "| 1 file, 100 entries (0.1 MB) | tvlint |" in proc.stdout
     assert "tvlint --fix" in proc.stdout
+    assert "C++ jsonschema" in proc.stdout  # its row, or the note that says why not
+
+
+# jsonschema-rs: its "valid", from the stricter schema, is always jsonschema's.
+NATIVE = NativeVerdict(load_schema, load_after=0)
+
+
+def test_the_native_check_is_installed_here() -> None:
+    # Where the dependency is missing the path below is never taken; this suite is
+    # meant to run where it is, so that the tests that hold it to jsonschema bite.
+    assert NATIVE.valid({"versions": [webhook_entry(), s3_entry()]}, 0) is True
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_the_native_check_says_valid_only_where_jsonschema_does(data: Any) -> None:
+    if NATIVE.valid(data, 0):
+        assert REFERENCE.is_valid(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"versions": [webhook_entry(imageCount="43")]},  # invalid: Python explains
+        {"versions": [webhook_entry(timestamp="2024-02-29T08:41:02Z")]},  # valid but rare
+        {"versions": [webhook_entry(loraUrl="https://h/m/a%20b.safetensors")]},
+        {"versions": [webhook_entry(timestamp="2025-10-12T08:41:02\ud800Z")]},  # no UTF-8
+        {"versions": [webhook_entry(imageCount=-(10**40))]},
+    ],
+)
+def test_the_native_check_leaves_the_rest_to_python(data: Any) -> None:
+    assert NATIVE.valid(data, 0) is None
+    assert shipped_checker().fast_verdict(data) == REFERENCE.is_valid(data)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(
+            r"[0-9]{4}-[01][0-9]-[0-3][0-9][Tt ][0-2][0-9]:[0-6][0-9]:[0-6][0-9](\.[0-9]{1,3})?"
+            r"([Zz]|[+-][0-2][0-9]:[0-6][0-9])?",
+            fullmatch=True,
+        ),
+        st.text(max_size=30),
+    )
+)
+def test_the_sufficient_date_time_pattern_implies_the_format(value: str) -> None:
+    if re.fullmatch(PLAIN_DATE_TIME, value):
+        assert is_date_time(value)
+
+
+def test_the_writers_date_times_and_urls_take_the_native_path() -> None:
+    for value in ("2025-10-13T19:36:17.724Z", "2025-10-12T08:41:02+00:00", "2025-12-31T23:59:59Z"):
+        assert re.fullmatch(PLAIN_DATE_TIME, value), value
+    assert re.fullmatch(PLAIN_URL, webhook_entry()["loraUrl"])
+
+
+def test_the_stricter_schema_turns_formats_into_patterns_and_leaves_data_alone() -> None:
+    schema: dict[str, Any] = {
+        "properties": {
+            "at": {"type": "string", "format": "date-time"},
+            "format": {"enum": [{"format": "uri"}]},
+        }
+    }
+    strict = stricter(schema)
+    assert strict["properties"]["at"] == {
+        "type": "string",
+        "allOf": [{"pattern": f"^(?:{PLAIN_DATE_TIME})$"}],
+    }
+    assert strict["properties"]["format"] == schema["properties"]["format"]
+    assert "format" in schema["properties"]["at"]  # a copy: the original is untouched
+    assert stricter({"format": "email"}) is None  # no sufficient pattern: no native path
+
+
+def test_without_jsonschema_rs_everything_stays_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # import fails
+    verdict = NativeVerdict(load_schema, load_after=0)
+    assert verdict.valid({"versions": [webhook_entry()]}, 0) is None
+
+
+def test_the_native_check_waits_for_enough_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    verdict = NativeVerdict(load_schema, load_after=100)
+    data = {"versions": [webhook_entry()]}
+    assert verdict.valid(data, 60) is None  # 60 bytes checked: not loaded yet
+    assert verdict.valid(data, 60) is True  # 120: loaded
+    monkeypatch.setenv("TVLINT_PURE_PYTHON", "1")
+    assert NativeVerdict(load_schema, load_after=0).valid(data, 60) is None
+
+
+_PROBE = (
+    "import sys\n"
+    "from tvlint.start import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('\\n' + str(code) + ' ' + str('jsonschema_rs' in sys.modules))\n"
+)
+
+
+def _varied_entry(i: int) -> dict[str, Any]:
+    """Entries the native check takes, and ones it leaves to Python (valid or not)."""
+    entry = webhook_entry(job=f"job-{i}", model=f"style_{i}_vV{i}")
+    kind = i % 7
+    if kind == 1:
+        entry["timestamp"] = "2024-02-29T08:41:02Z"  # valid, but not a form it takes
+    elif kind == 2:
+        entry["timestamp"] = "2025-02-29T08:41:02Z"  # no such day
+    elif kind == 3:
+        entry["loraUrl"] += "?X-Amz-Signature=abc%2F"  # presigned
+    elif kind == 4:
+        entry["imageCount"] = -1
+    return entry
+
+
+@pytest.mark.slow
+def test_the_command_line_says_the_same_with_and_without_compiled_checks(
+    tmp_path: Path,
+) -> None:
+    # 2 MB of files: past the point where each of two processes loads jsonschema-rs.
+    for n in range(330):
+        versions = [_varied_entry(n * 8 + i) for i in range(8)]
+        if n % 5 == 0:
+            versions.append(s3_entry(model=f"style_{n * 8}_vV{n * 8}"))
+        folder = tmp_path / f"s{n}"
+        folder.mkdir()
+        (folder / "training_versions.json").write_text(json.dumps({"versions": versions}, indent=2))
+    runs = {}
+    for jobs in ("1", "2"):
+        for pure in ("", "1"):
+            env = {**os.environ, "TVLINT_PURE_PYTHON": pure}
+            proc = subprocess.run(
+                [sys.executable, "-c", _PROBE, "--format", "json", "--jobs", jobs, "."],
+                cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            report, _, last = proc.stdout.rstrip("\n").rpartition("\n")
+            runs[jobs, pure] = (json.loads(report), last)
+    reference, _ = runs["1", "1"]
+    assert reference["summary"]["problems"] > 600  # every kind of problem is there
+    for (jobs, pure), (report, last) in runs.items():
+        assert report == reference, (jobs, pure)
+        assert last.startswith("1 ")
+    assert runs["1", ""][1] == "1 True"  # loaded where it pays
+    assert runs["1", "1"][1] == "1 False"  # and never with TVLINT_PURE_PYTHON

@@ -20,6 +20,7 @@ from .factories import dumps, s3_entry, webhook_entry
 
 NOT_ON_A_CHECK = {
     "jsonschema",  # only to explain a file that fails the schema
+    "jsonschema_rs",  # only once a process has checked enough to pay for loading it
     "referencing",
     "typing",  # annotations only
     "multiprocessing",  # never: workers are plain forks

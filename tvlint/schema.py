@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
+    from tvlint.native_schema import NativeVerdict
+
 
 SCHEMA_RESOURCE = "training_versions.schema.json"
 
@@ -137,10 +139,12 @@ class SchemaChecker:
         load: Callable[[], dict[str, Any]],
         fast: Callable[[Any], bool] | None,
         validator: Validator | None = None,
+        native: NativeVerdict | None = None,
     ) -> None:
         self._load = load
         self.fast = fast
         self._validator = validator
+        self.native = native
 
     @property
     def validator(self) -> Validator:
@@ -148,9 +152,12 @@ class SchemaChecker:
             self._validator = make_validator(self._load())
         return self._validator
 
-    def fast_verdict(self, instance: Any) -> bool | None:
-        """Whether ``instance`` is valid, from the compiled check; None when there is no
-        compiled check and only jsonschema can tell."""
+    def fast_verdict(self, instance: Any, size: int = 0) -> bool | None:
+        """Whether ``instance`` (from ``size`` bytes of JSON) is valid, from jsonschema-rs
+        or the compiled check; None when there is no compiled check and only jsonschema
+        can tell."""
+        if self.native is not None and self.native.valid(instance, size):
+            return True
         return None if self.fast is None else self.fast(instance)
 
     def errors(self, instance: Any) -> Iterator[ValidationError]:
@@ -189,5 +196,6 @@ def _reject_constant(name: str) -> Any:
 def shipped_checker() -> SchemaChecker:
     """The shipped schema, compiled ahead of time (python -m tvlint.fastschema)."""
     from tvlint._shipped_schema_check import valid
+    from tvlint.native_schema import NativeVerdict
 
-    return SchemaChecker(load_schema, valid)
+    return SchemaChecker(load_schema, valid, native=NativeVerdict(load_schema))

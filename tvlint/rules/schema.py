@@ -62,7 +62,7 @@ class SchemaRule(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         try:
-            if self.schema.fast_verdict(doc.data):
+            if self.schema.fast_verdict(doc.data, len(doc.text)):
                 return
             errors = list(self.schema.errors(doc.data))
         except (RecursionError, OverflowError) as exc:
