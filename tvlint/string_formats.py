@@ -26,12 +26,14 @@ def _date_time_parts() -> re.Pattern[str]:
 # Only unreserved characters in a scheme://host/path URL: valid RFC 3986 for certain.
 PLAIN_URL = r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]*)*"
 _PLAIN_URL = re.compile(PLAIN_URL)
-# Date-times that is_date_time accepts for certain, in any regex dialect (no \d, which
-# is Unicode elsewhere): its grammar, with only the days every month has (29 and 30
-# but in February, 31 in the long months) and no year 0000.
-PLAIN_DATE_TIME = (
-    r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"
-    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+# Exactly the date-times is_date_time accepts, as one regex for other dialects (no \d,
+# which is Unicode elsewhere): the calendar spelled out, February 29 in leap years only
+# (divisible by 4 but not by 100, or by 400), no year 0000.
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+DATE_TIME_ANYWHERE = (
+    r"(?:(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    rf"|(?:0[13578]|1[02])-31)|{_LEAP_YEAR}-02-29)"
     r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
