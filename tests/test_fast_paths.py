@@ -359,6 +359,8 @@ def test_the_native_check_says_valid_only_where_jsonschema_does(data: Any) -> No
         {"versions": [webhook_entry(loraUrl="https://h/m/a%20b.safetensors")]},
         {"versions": [webhook_entry(timestamp="2025-10-12T08:41:02\ud800Z")]},  # no UTF-8
         {"versions": [webhook_entry(imageCount=-(10**40))]},
+        # Before jsonschema-rs 0.46 a lone surrogate in a key crashed the process.
+        json.loads('{"versions": [], "note\\ud800": 1, "versions\\udfff": []}'),
     ],
 )
 def test_the_native_check_leaves_the_rest_to_python(data: Any) -> None:
@@ -429,6 +431,8 @@ def test_the_native_check_waits_for_enough_bytes(monkeypatch: pytest.MonkeyPatch
     assert verdict.valid(data, 60) is True  # 120: loaded
     monkeypatch.setenv("TVLINT_PURE_PYTHON", "1")
     assert NativeVerdict(load_schema, load_after=0).valid(data, 60) is None
+    monkeypatch.setenv("TVLINT_PURE_PYTHON", "0")  # "0" does not turn it off
+    assert NativeVerdict(load_schema, load_after=0).valid(data, 60) is True
 
 
 _PROBE = (

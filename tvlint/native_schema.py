@@ -69,7 +69,7 @@ class NativeVerdict:
         self._checked = 0
         self._load_after = load_after
         self._is_valid: Callable[[Any], bool] | None = None
-        self._unavailable = bool(os.environ.get("TVLINT_PURE_PYTHON"))
+        self._unavailable = os.environ.get("TVLINT_PURE_PYTHON", "") not in ("", "0")
 
     def valid(self, instance: Any, size: int) -> bool | None:
         if self._is_valid is None:

@@ -54,8 +54,8 @@ class Outcome:
         path, problems, error = values
         if not isinstance(path, str) or not (error is None or isinstance(error, str)):
             raise ValueError("not an encoded outcome")
-        found = None
-        if problems is not None:
+        found: tuple[Problem, ...] | None = None if problems is None else ()
+        if problems:
             from tvlint.problem import Problem  # only where a file has problems
 
             found = tuple(Problem(*fields) for fields in problems)  # type: ignore[arg-type]
