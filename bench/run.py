@@ -210,8 +210,12 @@ def table(rows: list[Row]) -> str:
 
 
 def tree_rows(label: str, floor: Command, ours: list[Command], peers: list[Command]) -> list[Row]:
+    """The scenario's rows: tvlint's checks are compared with the peers; --diff and --fix,
+    which no peer does, are not."""
     rows = [Row(label, floor)]
-    rows += [Row(label, c, floor, peers if not c.name.endswith("--diff") else []) for c in ours]
+    for c in ours:
+        fixes = c.name.endswith(("--diff", "--fix"))
+        rows.append(Row(label, c, floor, [] if fixes else peers))
     rows += [Row(label, p, floor) for p in peers]
     return rows
 
@@ -274,11 +278,7 @@ def scenario_big(work: Path, entries: int, runs: int, peers: Peers | None, seed:
         raise SystemExit(f"{pristine} changed during the benchmark")
     size = pristine.stat().st_size / 1e6
     shown = f"{size:.0f}" if size >= 10 else f"{size:.1f}"
-    rows = tree_rows(f"1 file, {entries:,} entries ({shown} MB)", floor, ours, others)
-    for row in rows:  # --fix and --diff are tvlint's alone
-        if row.command.name in ("tvlint --diff", "tvlint --fix"):
-            row.peers = []
-    return rows
+    return tree_rows(f"1 file, {entries:,} entries ({shown} MB)", floor, ours, others)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -86,12 +86,12 @@ class NativeVerdict:
             return None
 
     def _load(self) -> Callable[[Any], bool] | None:
+        schema = stricter(self._load_schema())  # before the import, which costs more
+        if schema is None:
+            return None
         try:
             import jsonschema_rs
         except ImportError:
-            return None
-        schema = stricter(self._load_schema())
-        if schema is None:
             return None
         is_valid: Callable[[Any], bool] = jsonschema_rs.validator_for(
             schema, validate_formats=False
