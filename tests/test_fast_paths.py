@@ -21,6 +21,7 @@ from tvlint.document import parse
 from tvlint.fastschema import compile_schema, module_source, shipped_module_source
 from tvlint.model_file import model_file
 from tvlint.native_schema import LOAD_AFTER, NativeVerdict, stricter
+from tvlint.ranking import canonical, same_value
 from tvlint.rules.schema import SchemaRule
 from tvlint.schema import SchemaChecker, load_schema, make_validator, shipped_checker
 from tvlint.string_formats import (
@@ -32,6 +33,7 @@ from tvlint.string_formats import (
     is_uri,
     rfc3339_instant,
 )
+from tvlint.untrusted import _strict, json_text
 
 from .factories import as_datetime, s3_entry, webhook_entry
 
@@ -215,6 +217,66 @@ def test_batched_date_times_reject_a_hidden_newline() -> None:
     assert not all_date_times(["2025-10-12T08:41:02Z\n2025-10-12T08:41:02Z"])
     assert all_date_times(["2025-10-12T08:41:02Z", "2024-02-29T08:41:02Z"])
     assert not all_date_times(["2025-10-12T08:41:02Z", "2025-02-29T08:41:02Z"])
+
+
+SMALL_JSON = st.recursive(
+    st.none() | st.booleans() | st.sampled_from([0, 1, 0.0, -0.0, 1.0, "", "a", "1"]),
+    lambda inner: (
+        st.lists(inner, max_size=2)
+        | st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+NUMBERS = (0, 1, 0.0, -0.0, 1.0, True, False)
+
+
+@st.composite
+def value_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
+    """Two values, the second often the first with numbers swapped for equal ones of
+    another type (1, 1.0, true; 0.0, -0.0), which Python calls equal and JSON does not."""
+    a = draw(SMALL_JSON)
+
+    def twin(value: Any) -> Any:
+        if isinstance(value, list):
+            return [twin(v) for v in value]
+        if isinstance(value, dict):
+            return {k: twin(v) for k, v in value.items()}
+        if isinstance(value, (int, float)):
+            return draw(st.sampled_from([n for n in NUMBERS if n == value]))
+        return value
+
+    return a, twin(a) if draw(st.booleans()) else draw(SMALL_JSON)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value_pairs() | st.tuples(st.sampled_from(NUMBERS), st.sampled_from(NUMBERS)))
+def test_same_value_is_the_comparison_as_json(pair: tuple[Any, Any]) -> None:
+    a, b = pair
+    assert same_value(a, b) == (a == b and canonical(a) == canonical(b))
+
+
+# Strings with lone surrogates (undecodable bytes of a file name) and characters beyond
+# the BMP; numbers json cannot write.
+REPORT_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(st.characters(exclude_categories=()), max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.text(st.characters(exclude_categories=()), max_size=4), inner, max_size=3
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(REPORT_VALUES)
+def test_json_reports_are_written_as_the_strict_walk_writes_them(document: Any) -> None:
+    assert json_text(document) == json.dumps(_strict(document), indent=2, ensure_ascii=True)
 
 
 @settings(max_examples=1000, deadline=None)

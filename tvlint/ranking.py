@@ -154,5 +154,16 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+# Equal values of one of these types are the same JSON; a float is not (0.0 == -0.0).
+_EXACT = (str, int, bool, type(None))
+
+
 def same_value(a: Any, b: Any) -> bool:
-    return a == b and canonical(a) == canonical(b)
+    """Whether ``a`` and ``b`` are the same JSON: ``canonical(a) == canonical(b)``.
+
+    Most of a group's values are equal strings: they are told apart without being
+    written out (tests/test_fast_paths.py holds this to the canonical comparison).
+    """
+    if a != b:
+        return False
+    return (type(a) is type(b) and type(a) in _EXACT) or canonical(a) == canonical(b)

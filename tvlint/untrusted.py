@@ -41,6 +41,8 @@ _UNSAFE = re.compile(
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# How json writes a surrogate with ensure_ascii (in lower case).
+_SURROGATE_ESCAPE = re.compile(r"\\ud[89a-f]")
 _COLOUR = re.compile("\x1b\\[[0-9;]*m")
 # What GitHub's runner strips before it looks for "::" (.NET's TrimStart: Unicode white
 # space), and the invisible characters a reader would not see there either.
@@ -154,7 +156,26 @@ def _strict(value: Any) -> Any:
 def write_json(stream: TextIO, document: Any) -> None:
     """``document`` as JSON: ASCII only (every control and bidi character escaped the
     JSON way), strict UTF-8 (no lone surrogates)."""
-    write_all(stream, json.dumps(_strict(document), indent=2, ensure_ascii=True) + "\n")
+    write_all(stream, json_text(document) + "\n")
+
+
+def json_text(document: Any) -> str:
+    """The text ``write_json`` writes: ``json.dumps(_strict(document), …)``.
+
+    Most reports hold no lone surrogate and no non-finite number, and walking every
+    string of one with many problems costs more than writing it: the document is
+    written as it is, and ``_strict`` runs only if the text shows a surrogate escape
+    (a pair, for a character beyond the BMP, shows one too: the walk then finds
+    nothing to change) or json refuses a number. tests/test_fast_paths.py holds the
+    two equal.
+    """
+    try:
+        text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)
+    except ValueError:  # a float json would write as Infinity or NaN
+        text = None
+    if text is None or _SURROGATE_ESCAPE.search(text):
+        text = json.dumps(_strict(document), indent=2, ensure_ascii=True)
+    return text
 
 
 def write_all(stream: TextIO, text: str) -> None:

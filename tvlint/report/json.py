@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from tvlint import TYPE_CHECKING
 from tvlint.report import ReportOptions, Summary
 from tvlint.runner import Mode, RunResult
@@ -13,6 +11,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from tvlint.fix import FileFix
+    from tvlint.report.groups import EntryReport, GroupReport
 
 
 def _fix(fix: FileFix) -> dict[str, Any]:
@@ -26,30 +25,32 @@ def _fix(fix: FileFix) -> dict[str, Any]:
         "kept": [clipped(g.kept.id) for g in groups],
         "removed": [clipped(r.id) for g in groups for r in g.removed],
         # Values from the file, clipped: a report grows with the entries, not their size.
-        "groups": [_clipped(asdict(g)) for g in groups],
+        "groups": [_clipped(g) for g in groups],
     }
     if fix.diff is not None:
         record["diff"] = fix.diff
     return record
 
 
-def _clipped(group: dict[str, Any]) -> dict[str, Any]:
-    def entry(report: dict[str, Any]) -> dict[str, Any]:
-        shown = {**report, "id": clipped(report["id"]), "name": clipped(report["name"])}
+def _clipped(group: GroupReport) -> dict[str, Any]:
+    # Field by field rather than through asdict, which copies every value deeply only
+    # for the values to be cut here.
+    def entry(report: EntryReport) -> dict[str, Any]:
+        shown = {**vars(report), "id": clipped(report.id), "name": clipped(report.name)}
         for field in ("only_here", "carried"):
-            if field in report:
-                shown[field] = {cut(k): clipped(v) for k, v in report[field].items()}
-        if "differs" in report:
+            if field in shown:
+                shown[field] = {cut(k): clipped(v) for k, v in shown[field].items()}
+        if "differs" in shown:
             shown["differs"] = {
                 cut(k): {side: clipped(v) for side, v in values.items()}
-                for k, values in report["differs"].items()
+                for k, values in shown["differs"].items()
             }
         return shown
 
     return {
-        "model_file": cut(group["model_file"]),
-        "kept": entry(group["kept"]),
-        "removed": [entry(r) for r in group["removed"]],
+        "model_file": cut(group.model_file),
+        "kept": entry(group.kept),
+        "removed": [entry(r) for r in group.removed],
     }
 
 
@@ -66,7 +67,9 @@ def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[
     }
     document: dict[str, Any] = {
         "summary": counts,
-        "problems": [asdict(p) for p in result.problems],
+        # A problem holds strings and numbers: its fields as they are (asdict would copy
+        # each deeply, the most of a report with many problems).
+        "problems": [dict(vars(p)) for p in result.problems],
         "errors": [{"path": path, "message": why} for path, why in result.errors],
     }
     if result.mode is not Mode.CHECK:

@@ -80,14 +80,16 @@ class DuplicateLoraUrl(Rule):
     def check(self, doc: Document) -> Iterator[Finding]:
         versions = doc.versions
         for group in doc.duplicate_groups(self.protect):
-            kept = versions[group.kept]
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
             why = "" if group.hold is None else "; " + describe_hold(group, versions)
+            # Said once for the group: a model file can be listed thousands of times.
+            duplicates = (
+                f"duplicates {describe_id(versions[group.kept])} (line {kept_line}): "
+                f"same model file {cut(group.model_file)}{why}"
+            )
             for removal in group.removed:
                 yield self.finding(
-                    f"entry {describe_id(versions[removal.index])} duplicates "
-                    f"{describe_id(kept)} (line {kept_line}): same model file "
-                    f"{cut(group.model_file)}{why}",
+                    f"entry {describe_id(versions[removal.index])} {duplicates}",
                     join_pointer("versions", removal.index, "loraUrl"),
                 )
 
