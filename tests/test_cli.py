@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tvlint import __version__
-from tvlint.cli import _HelpFormatter, build_parser
+from tvlint.option_parser import _HelpFormatter, build_parser
+from tvlint.options import Options, UsageError, paths_only
 
 from .factories import Run, dumps, run_process, s3_entry, webhook_entry
 
@@ -103,6 +106,37 @@ def test_help_is_wrapped_as_argparse_would(columns: str, monkeypatch: pytest.Mon
 
     stock.formatter_class = Stock
     assert (proc.returncode, proc.stdout) == (0, stock.format_help())
+
+
+# Paths, and what argparse reads as something else: options, their values, "-", "--".
+ARGUMENTS = st.sampled_from(
+    ["a.json", "-", "--", "-x", "--fix", "--format", "json", "-j2", "", " ", "@a", "--=", "-1"]
+) | st.text(max_size=4)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(ARGUMENTS, max_size=5))
+def test_paths_alone_are_read_as_argparse_reads_them(argv: list[str]) -> None:
+    paths = paths_only(argv)
+    try:
+        parsed: Options | None = build_parser().parse_args(argv, namespace=Options())
+    except (UsageError, SystemExit):
+        parsed = None
+    if paths is not None:  # the fast path took it: argparse must read the same
+        assert parsed is not None, argv
+        assert vars(Options(paths)) == vars(parsed), argv
+
+
+def test_pre_commit_s_command_line_is_paths_alone() -> None:
+    assert paths_only(["--", "a/training_versions.json", "-b", "-"]) == [
+        "a/training_versions.json",
+        "-b",
+        "-",
+    ]
+    assert paths_only(["a", "b"]) == ["a", "b"]
+    assert paths_only([]) == []
+    for other in (["--fix", "a"], ["a", "--", "b"], ["--", "a", "--"], ["-"]):
+        assert paths_only(other) is None, other
 
 
 def test_version(cli: Cli) -> None:

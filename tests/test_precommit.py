@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tvlint.cli import build_parser
+from tvlint.option_parser import build_parser
 
 from .factories import dumps, s3_entry, webhook_entry
 

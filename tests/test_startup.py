@@ -2,8 +2,9 @@
 
 Every commit pays tvlint's start-up. This test is the one place that says which
 modules a clean one-file check must not load; the tricks that keep them out (a
-``TYPE_CHECKING`` of tvlint's own instead of typing's, argparse's help sized without
-shutil, imports inside the functions that need them) stay only as long as it fails
+``TYPE_CHECKING`` of tvlint's own instead of typing's, a command line of paths read
+without argparse, argparse's help sized without shutil, imports inside the functions
+that need them) stay only as long as it fails
 without them.
 """
 
@@ -27,6 +28,9 @@ NOT_ON_A_CHECK = {
     "urllib",  # only for a loraUrl that is not a plain https URL
     "subprocess",  # git, only to search a directory in a work tree
     "shutil",  # argparse's help formatter would import it for the terminal's width
+    "argparse",  # pre-commit's command line (-- and paths) needs no parser
+    "gettext",  # argparse's
+    "locale",
     "datetime",  # timestamps are ranked as integers
     "tomllib",  # only for a pyproject.toml with [tool.tvlint]
     "tomli",
@@ -69,7 +73,7 @@ def test_a_one_file_check_imports_only_what_it_needs(tmp_path: Path, content: st
     versions = [webhook_entry()] if content == "clean" else [webhook_entry(), s3_entry()]
     (tmp_path / "training_versions.json").write_text(dumps({"versions": versions}))
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'studio'\n")
-    loaded = _roots(loaded_by("training_versions.json", cwd=tmp_path))
+    loaded = _roots(loaded_by("--", "training_versions.json", cwd=tmp_path))  # as pre-commit
     assert loaded & NOT_ON_A_CHECK == set()
     if content == "clean":
         assert loaded & NOT_ON_A_CLEAN_CHECK == set()

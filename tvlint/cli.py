@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import io
@@ -10,19 +9,19 @@ import os
 import sys
 from collections.abc import Sequence
 
-from tvlint import TYPE_CHECKING, __version__
+from tvlint import TYPE_CHECKING
 from tvlint.config import ConfigError, Settings, load_settings, override, rule_codes
 from tvlint.discover import FileFilter
 from tvlint.lint import Linter
-from tvlint.reading import parse_size
-from tvlint.report import FORMATS, ReportOptions, emit, render
+from tvlint.options import Options, UsageError, parse
+from tvlint.report import ReportOptions, emit, render
 from tvlint.rules import RULES, rule_named
 from tvlint.runner import Mode, RunResult, Stdin, run
 from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, write_bytes, write_lines, write_patch
 
 if TYPE_CHECKING:
-    from typing import NoReturn, TextIO
+    from typing import TextIO
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -35,178 +34,12 @@ DIAGNOSTIC_LIMIT = 1_000
 EXIT_BROKEN_PIPE = 141  # the shell's convention for SIGPIPE
 
 
-def _comma_list(value: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(",") if v.strip())
-
-
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, sized without ``shutil``.
-
-    argparse builds a formatter for every ``add_argument``, and the default one imports
-    shutil (with zlib, bz2 and lzma) to ask for the terminal's width: more time than a
-    check of one staged file takes.
-    """
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_terminal_columns() - 2)
-
-    def _format_action_invocation(self, action: argparse.Action) -> str:
-        # "-o FILE, --output-file FILE", as argparse wrote it before Python 3.13 (which
-        # writes "-o, --output-file FILE"): the help, and the README's copy, are the same
-        # on every Python.
-        if not action.option_strings or action.nargs == 0:
-            return super()._format_action_invocation(action)
-        value = self._format_args(action, self._get_default_metavar_for_optional(action))
-        return ", ".join(f"{option} {value}" for option in action.option_strings)
-
-
-def _terminal_columns() -> int:
-    # What shutil.get_terminal_size does: $COLUMNS, then the terminal, then 80.
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0 and sys.__stdout__ is not None:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else 80
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # argparse quotes the arguments it could not use, and an argument can be a path
-        # from a pull request: the message is one line, through the output policy.
-        self.print_usage(sys.stderr)
-        diagnose(message)
-        raise SystemExit(EXIT_ERROR)
-
-
-def _job_count(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}")
-    return int(value)
-
-
-def _size(value: str) -> int:
-    try:
-        return parse_size(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _available_cpus() -> int:
     sched_getaffinity = getattr(os, "sched_getaffinity", None)  # not on macOS or Windows
     return len(sched_getaffinity(0)) if sched_getaffinity else os.cpu_count() or 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="tvlint",
-        formatter_class=_HelpFormatter,
-        description="Check training_versions.json files: JSON, schema and duplicate models.",
-        epilog="Exit status: 0 nothing to report; 1 problems found or files changed "
-        "(or that --diff would change); 2 usage or configuration error, or a file that "
-        "could not be read or written.",
-    )
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="a file (checked whatever its name), a directory searched for "
-        "training_versions.json (default: the current directory), or - for standard input",
-    )
-    action = parser.add_mutually_exclusive_group()
-    action.add_argument(
-        "--fix",
-        action="store_true",
-        help="remove duplicate-loraUrl entries (TV004), keeping the best of each group",
-    )
-    action.add_argument(
-        "--diff", action="store_true", help="print the diff --fix would apply; write nothing"
-    )
-    action.add_argument(
-        "--explain", metavar="RULE", help="print what a rule checks (a code, a name, or 'all')"
-    )
-    parser.add_argument(
-        "--no-backup", action="store_true", help="with --fix: write no <file>.backup copy"
-    )
-    parser.add_argument(
-        "--stdin-filename",
-        metavar="PATH",
-        help="with -: the name standard input is reported under and matched against the "
-        "configuration's globs (default: -)",
-    )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    parser.add_argument(
-        "-o",
-        "--output-file",
-        metavar="FILE",
-        help="write the report to FILE (replaced whole, once written) instead of stdout; "
-        "the summary stays on stdout",
-    )
-    parser.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour text output: always and never win over NO_COLOR, which wins over auto "
-        "(colour on a terminal)",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")
-    parser.add_argument("--statistics", action="store_true", help="count problems by rule")
-    parser.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema")
-    parser.add_argument(
-        "--select",
-        type=_comma_list,
-        action="extend",
-        metavar="RULES",
-        help="only these rules (codes or names, comma-separated; repeats add up); "
-        "TV001 is always reported",
-    )
-    parser.add_argument(
-        "--ignore",
-        type=_comma_list,
-        action="extend",
-        metavar="RULES",
-        help="skip these rules (codes or names, comma-separated; repeats add up)",
-    )
-    parser.add_argument(
-        "--exclude",
-        type=_comma_list,
-        action="extend",
-        metavar="GLOBS",
-        help="skip paths matching these globs (comma-separated; repeats add up)",
-    )
-    parser.add_argument(
-        "--protect",
-        type=_comma_list,
-        action="extend",
-        metavar="KEYS",
-        help="entry keys a person sets, which --fix carries over or leaves to a person "
-        "(comma-separated; repeats add up; replaces the configured list; '' for none; "
-        "default: isGood)",
-    )
-    parser.add_argument(
-        "--max-file-size",
-        type=_size,
-        metavar="SIZE",
-        help="files larger than this are not read and are reported as errors "
-        "(e.g. 512MiB; default 256MiB)",
-    )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=_job_count,
-        default=0,
-        metavar="N",
-        help="processes for a check of many files (default 0: one per CPU)",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    return parser
-
-
-def settings_for(args: argparse.Namespace) -> Settings:
+def settings_for(args: Options) -> Settings:
     """[tool.tvlint] from the nearest pyproject.toml, with the flags given on top."""
     return override(
         load_settings(),
@@ -286,6 +119,12 @@ def _drop_stdout() -> None:
         sys.stdout = None
 
 
+def usage(text: str) -> None:
+    """argparse's usage line (tvlint's own text) on stderr, as argparse prints it."""
+    with contextlib.suppress(AttributeError, OSError):
+        sys.stderr.write(text)
+
+
 def diagnose(message: str) -> None:
     """One ``tvlint: error: …`` line on stderr, through the output policy (a message
     can hold paths and values from files, so it is cut too); nothing if stderr is gone."""
@@ -306,10 +145,13 @@ def interrupted() -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version and usage errors
+        args = parse(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        usage(exc.usage)
+        diagnose(str(exc))
+        return EXIT_ERROR
+    except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     _safe_streams()
     if sys.stdout is None:
@@ -320,7 +162,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return _explain(args.explain)
     misuse = _misused_flags(args)
     if misuse:
-        parser.print_usage(sys.stderr)
+        from tvlint.option_parser import build_parser
+
+        usage(build_parser().format_usage())
         diagnose(misuse)
         return EXIT_ERROR
     try:
@@ -341,7 +185,7 @@ def _main(argv: Sequence[str] | None) -> int:
     return deliver(result, args, stdin)
 
 
-def deliver(result: RunResult, args: argparse.Namespace, stdin: Stdin | None) -> int:
+def deliver(result: RunResult, args: Options, stdin: Stdin | None) -> int:
     """Everything a run prints, in one place, and its exit status.
 
     stdout carries the report, unless it carries a patch (``--diff`` in text) or a fixed
@@ -386,7 +230,7 @@ def deliver(result: RunResult, args: argparse.Namespace, stdin: Stdin | None) ->
     return exit_status(result)
 
 
-def _misused_flags(args: argparse.Namespace) -> str | None:
+def _misused_flags(args: Options) -> str | None:
     """A usage error for flags that make no sense together, or None."""
     if args.no_backup and not args.fix:
         return "argument --no-backup: only with --fix"

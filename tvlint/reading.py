@@ -23,7 +23,8 @@ _UNITS = {
     "kib": 1024, "mib": 1024**2, "gib": 1024**3,
 }  # fmt: skip
 _BLOCK = 1 << 20
-_SIZE = re.compile(r"\s*(\d+)\s*([a-z]*)\s*", re.IGNORECASE)
+# Compiled (and cached by re) on first use: most runs are given no size.
+_SIZE = r"\s*(\d+)\s*([a-z]*)\s*"
 # Never block on opening (a FIFO swapped in after the check), never become the
 # controlling terminal (a terminal device swapped in).
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -46,7 +47,7 @@ def describe_os_error(error: OSError) -> str:
 
 def parse_size(text: str) -> int:
     """Bytes for ``"256MiB"``, ``"10 MB"``, ``"4096"``; ValueError if it is none."""
-    match = _SIZE.fullmatch(text)
+    match = re.fullmatch(_SIZE, text, re.IGNORECASE)
     unit = _UNITS.get(match.group(2).lower()) if match else None
     if match is None or unit is None or int(match.group(1)) == 0:
         raise ValueError(f"not a size: {text!r} (e.g. 4096, 512KiB, 256MiB, 1GB)")

@@ -40,9 +40,10 @@ _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# These two are compiled (and cached by re) on first use: only JSON output needs them.
+_LONE_SURROGATE = "[\ud800-\udfff]"
 # How json writes a surrogate with ensure_ascii (in lower case).
-_SURROGATE_ESCAPE = re.compile(r"\\ud[89a-f]")
+_SURROGATE_ESCAPE = r"\\ud[89a-f]"
 _COLOUR = re.compile("\x1b\\[[0-9;]*m")
 # What GitHub's runner strips before it looks for "::" (.NET's TrimStart: Unicode white
 # space), and the invisible characters a reader would not see there either.
@@ -145,7 +146,9 @@ def _strict(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return json.dumps(value)  # "Infinity", as a string
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub(_escape, value) if _LONE_SURROGATE.search(value) else value
+        return (
+            re.sub(_LONE_SURROGATE, _escape, value) if re.search(_LONE_SURROGATE, value) else value
+        )
     if isinstance(value, dict):
         return {_strict(k): _strict(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -173,7 +176,7 @@ def json_text(document: Any) -> str:
         text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)
     except ValueError:  # a float json would write as Infinity or NaN
         text = None
-    if text is None or _SURROGATE_ESCAPE.search(text):
+    if text is None or re.search(_SURROGATE_ESCAPE, text):
         text = json.dumps(_strict(document), indent=2, ensure_ascii=True)
     return text
 

@@ -1,0 +1,78 @@
+"""The command line's options: what a run was asked for.
+
+``Options``' class attributes are the defaults, in one place: argparse leaves alone what
+the namespace it fills already has, so it sets only what the command line gives. An
+argument list of paths alone (what pre-commit passes: ``--`` and the staged files)
+needs no parser at all: loading argparse (with ``gettext`` and ``locale``) and building
+the parser (``tvlint.option_parser``) cost a staged file's run more than checking the
+file.
+"""
+
+from __future__ import annotations
+
+from tvlint import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+class Options:
+    """What the command line asked for; the class attributes are the defaults."""
+
+    paths: list[str]
+    fix = False
+    diff = False
+    explain: str | None = None
+    no_backup = False
+    stdin_filename: str | None = None
+    format = "text"
+    output_file: str | None = None
+    color = "auto"
+    quiet = False
+    statistics = False
+    schema: str | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    exclude: list[str] | None = None
+    protect: list[str] | None = None
+    max_file_size: int | None = None
+    jobs = 0
+
+    def __init__(self, paths: Sequence[str] = ()) -> None:
+        self.paths = list(paths)
+
+    def __repr__(self) -> str:
+        return f"Options({vars(self)!r})"
+
+
+class UsageError(Exception):
+    """The command line cannot be used: argparse's message, and the usage to show."""
+
+    def __init__(self, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+def parse(argv: Sequence[str]) -> Options:
+    """The options in ``argv``; UsageError, or SystemExit for ``--help`` and ``--version``
+    (argparse prints them)."""
+    paths = paths_only(argv)
+    if paths is not None:
+        return Options(paths)
+    from tvlint.option_parser import build_parser
+
+    return build_parser().parse_args(argv, namespace=Options())
+
+
+def paths_only(argv: Sequence[str]) -> list[str] | None:
+    """The paths of an ``argv`` that holds nothing else, as argparse would read them;
+    None for any other (tests/test_cli.py holds the two equal).
+
+    Only the two plain shapes: no argument that starts with ``-``, or a ``--`` first and
+    no other (Python versions read a second ``--`` differently).
+    """
+    if argv[:1] == ["--"] and "--" not in argv[1:]:
+        return list(argv[1:])
+    if not any(arg.startswith("-") for arg in argv):
+        return list(argv)
+    return None
