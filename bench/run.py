@@ -109,10 +109,12 @@ def generate_big(path: Path, entries: int, seed: int) -> None:
         shutil.move(os.path.join(scratch, "big", "training_versions.json"), path)
 
 
-def tvlint(*args: str) -> list[str]:
-    """tvlint as pre-commit runs it: the console script beside the interpreter."""
+def tvlint(*options: str, paths: list[str]) -> list[str]:
+    """tvlint as pre-commit runs it: the console script beside the interpreter, the
+    paths after ``--`` (the hooks' args)."""
     script = Path(PYTHON).parent / "tvlint"
-    return [str(script), *args] if script.exists() else [PYTHON, "-m", "tvlint", *args]
+    program = [str(script)] if script.exists() else [PYTHON, "-m", "tvlint"]
+    return [*program, *options, "--", *paths]
 
 
 class Peers:
@@ -230,12 +232,12 @@ def scenario_tree(
         generate(tree, files, 8, share, seed)
     names = relative_files(tree)
     floor = Command("json.loads floor", [PYTHON, "-c", FLOOR, *names])
-    ours = [Command("tvlint", tvlint(*names))]
+    ours = [Command("tvlint", tvlint(paths=names))]
     others: list[Command] = []
     if peers is not None:
-        ours.append(Command("tvlint --jobs 1", tvlint("--jobs", "1", *names)))
+        ours.append(Command("tvlint --jobs 1", tvlint("--jobs", "1", paths=names)))
         if share:
-            ours.append(Command("tvlint --diff", tvlint("--diff", *names)))
+            ours.append(Command("tvlint --diff", tvlint("--diff", paths=names)))
         others = peers.commands(names)
     measure([floor, *ours, *others], tree, runs)
     state = "clean" if not share else f"{share:.0%} with a duplicate"
@@ -248,7 +250,7 @@ def scenario_one_file(work: Path, share: float, runs: int, peers: Peers, seed: i
         generate(tree, 1, 8, share, seed)
     [name] = relative_files(tree)
     bare = Command("python -c pass", [PYTHON, "-c", "pass"])
-    check = Command("tvlint", tvlint(name))
+    check = Command("tvlint", tvlint(paths=[name]))
     others = peers.commands([name])
     measure([bare, check, *others], tree, runs)
     label = "1 staged file, " + ("clean" if not share else "with a duplicate")
@@ -265,12 +267,14 @@ def scenario_big(work: Path, entries: int, runs: int, peers: Peers | None, seed:
     target.parent.mkdir(exist_ok=True)
     name = pristine.name
     floor = Command("json.loads floor", [PYTHON, "-c", FLOOR, name])
-    ours = [Command("tvlint", tvlint(name))]
+    ours = [Command("tvlint", tvlint(paths=[name]))]
     others: list[Command] = []
     if peers is not None:
-        ours.append(Command("tvlint --diff", tvlint("--diff", name)))
+        ours.append(Command("tvlint --diff", tvlint("--diff", paths=[name])))
         fixed = str(target.relative_to(tree))
-        ours.append(Command("tvlint --fix", tvlint("--fix", fixed), prepare=[(pristine, target)]))
+        ours.append(
+            Command("tvlint --fix", tvlint("--fix", paths=[fixed]), prepare=[(pristine, target)])
+        )
         others = peers.commands([name])
     before = digest(pristine)
     measure([floor, *ours, *others], tree, runs)
