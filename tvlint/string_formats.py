@@ -136,4 +136,7 @@ def is_uri(value: object) -> bool:
     """Format checker for ``uri`` (RFC 3986, absolute); non-strings pass."""
     if not isinstance(value, str):
         return True
-    return _PLAIN_URL.fullmatch(value) is not None or _slow_uri(value)
+    # rfc3986-validator's patterns end in "$", which lets a final newline through.
+    return _PLAIN_URL.fullmatch(value) is not None or (
+        not value.endswith("\n") and _slow_uri(value)
+    )
