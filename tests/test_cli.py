@@ -127,12 +127,41 @@ def test_paths_alone_are_read_as_argparse_reads_them(argv: list[str]) -> None:
         assert vars(Options(paths)) == vars(parsed), argv
 
 
+def test_every_option_has_its_documented_default() -> None:
+    # The parser sets no default: Options holds each one, for both readings of a
+    # command line. A flag added without its default here would be missing from a run
+    # that does not give it.
+    dests = {a.dest for a in build_parser()._actions if a.dest not in ("help", "version")}
+    options = Options()
+    assert {dest: getattr(options, dest) for dest in dests} == {
+        "paths": [],
+        "fix": False,
+        "diff": False,
+        "explain": None,
+        "no_backup": False,
+        "stdin_filename": None,
+        "format": "text",
+        "output_file": None,
+        "color": "auto",  # --help: "colour on a terminal"
+        "quiet": False,
+        "statistics": False,
+        "schema": None,  # the shipped schema
+        "select": None,  # every rule
+        "ignore": None,
+        "exclude": None,
+        "protect": None,  # [tool.tvlint] protect, or isGood
+        "max_file_size": None,  # [tool.tvlint], or 256MiB
+        "jobs": 0,  # --help: "default 0: one per CPU"
+    }
+
+
 def test_pre_commit_s_command_line_is_paths_alone() -> None:
     assert paths_only(["--", "a/training_versions.json", "-b", "-"]) == [
         "a/training_versions.json",
         "-b",
         "-",
     ]
+    assert paths_only(("--", "a")) == ["a"]  # any sequence, as main() takes
     assert paths_only(["a", "b"]) == ["a", "b"]
     assert paths_only([]) == []
     for other in (["--fix", "a"], ["a", "--", "b"], ["--", "a", "--"], ["-"]):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tvlint.document as document
@@ -255,19 +255,24 @@ def test_same_value_is_the_comparison_as_json(pair: tuple[Any, Any]) -> None:
     assert same_value(a, b) == (a == b and canonical(a) == canonical(b))
 
 
-# Strings with lone surrogates (undecodable bytes of a file name) and characters beyond
-# the BMP; numbers json cannot write.
+# Strings with lone surrogates (undecodable bytes of a file name: low ones, as os.fsdecode
+# makes them, and high ones), characters beyond the BMP (json writes them as a pair of
+# surrogate escapes), controls and bidi characters; numbers json cannot write.
+REPORT_STRINGS = st.text(
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+    | st.sampled_from(["a", "\U0001f600", "\x1b", "\u202e", "\\", '"', "\n"]),
+    max_size=4,
+)
 REPORT_VALUES = st.recursive(
     st.none()
     | st.booleans()
     | st.integers()
     | st.floats()
-    | st.text(st.characters(exclude_categories=()), max_size=6),
+    | st.sampled_from([float("inf"), float("-inf"), float("nan"), 1e308])
+    | REPORT_STRINGS,
     lambda inner: (
         st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.text(st.characters(exclude_categories=()), max_size=4), inner, max_size=3
-        )
+        | st.dictionaries(REPORT_STRINGS | st.text(max_size=2), inner, max_size=3)
     ),
     max_leaves=12,
 )
@@ -275,6 +280,11 @@ REPORT_VALUES = st.recursive(
 
 @settings(max_examples=500, deadline=None)
 @given(REPORT_VALUES)
+@example("\udcff")
+@example("\udfff")
+@example("\ud800")
+@example({"\ud83d\ude00": "\ud83d\ude00"})  # a pair, as two code points
+@example([float("inf"), float("nan"), -1e400])
 def test_json_reports_are_written_as_the_strict_walk_writes_them(document: Any) -> None:
     assert json_text(document) == json.dumps(_strict(document), indent=2, ensure_ascii=True)
 

@@ -661,15 +661,22 @@ def test_a_reader_that_went_away(tmp_path: Path, fmt: str) -> None:
 
 def test_a_closed_stderr_changes_no_exit_status(tmp_path: Path) -> None:
     (tmp_path / "good.json").write_text(CLEAN)
-    for path, status in (("good.json", 0), ("gone.json", 2)):
+    for args, status in (
+        ("good.json", 0),
+        ("gone.json", 2),
+        ("--bogus good.json", 2),  # usage errors: argparse's, and tvlint's own
+        ("--no-backup good.json", 2),
+    ):
         proc = subprocess.run(
-            ["sh", "-c", f"{sys.executable} -m tvlint {path} 2>&-"],
+            ["sh", "-c", f"{sys.executable} -m tvlint {args} 2>&-"],
             cwd=tmp_path,
             capture_output=True,
             text=True,
             check=False,
         )
         assert proc.returncode == status, proc.stdout
+        if args.startswith("--"):  # the usage is not moved to stdout, where reports go
+            assert proc.stdout == ""
 
 
 def test_a_check_imports_no_network_client() -> None:

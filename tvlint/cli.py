@@ -160,13 +160,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     if args.explain:
         return _explain(args.explain)
-    misuse = _misused_flags(args)
-    if misuse:
-        from tvlint.option_parser import build_parser
-
-        usage(build_parser().format_usage())
-        diagnose(misuse)
-        return EXIT_ERROR
     try:
         settings = settings_for(args)
         linter = Linter.for_settings(settings)
@@ -228,15 +221,6 @@ def deliver(result: RunResult, args: Options, stdin: Stdin | None) -> int:
         plain = ReportOptions(args.quiet, args.statistics, False)
         emit(summary_lines(summary, result.mode, plain), usual)
     return exit_status(result)
-
-
-def _misused_flags(args: Options) -> str | None:
-    """A usage error for flags that make no sense together, or None."""
-    if args.no_backup and not args.fix:
-        return "argument --no-backup: only with --fix"
-    if args.stdin_filename is not None and "-" not in args.paths:
-        return "argument --stdin-filename: only with - (standard input) among the paths"
-    return None
 
 
 def warn(message: str) -> None:

@@ -58,21 +58,34 @@ def parse(argv: Sequence[str]) -> Options:
     (argparse prints them)."""
     paths = paths_only(argv)
     if paths is not None:
-        return Options(paths)
+        return Options(paths)  # no flag, so no flag misused
     from tvlint.option_parser import build_parser
 
-    return build_parser().parse_args(argv, namespace=Options())
+    parser = build_parser()
+    options = parser.parse_args(argv, namespace=Options())
+    misuse = _misused_flags(options)
+    if misuse:
+        raise UsageError(misuse, parser.format_usage())
+    return options
 
 
 def paths_only(argv: Sequence[str]) -> list[str] | None:
-    """The paths of an ``argv`` that holds nothing else, as argparse would read them;
-    None for any other (tests/test_cli.py holds the two equal).
-
-    Only the two plain shapes: no argument that starts with ``-``, or a ``--`` first and
-    no other (Python versions read a second ``--`` differently).
+    """The paths of an ``argv`` of one of two plain shapes, as argparse reads them: no
+    argument that starts with ``-``, or a ``--`` first and no other (Python versions
+    read a second ``--`` differently). None for any other, paths alone (``-``) or not:
+    argparse reads those. tests/test_cli.py holds the two readings equal.
     """
-    if argv[:1] == ["--"] and "--" not in argv[1:]:
+    if argv and argv[0] == "--" and "--" not in argv[1:]:
         return list(argv[1:])
     if not any(arg.startswith("-") for arg in argv):
         return list(argv)
+    return None
+
+
+def _misused_flags(options: Options) -> str | None:
+    """A usage error for flags that make no sense together, or None."""
+    if options.no_backup and not options.fix:
+        return "argument --no-backup: only with --fix"
+    if options.stdin_filename is not None and "-" not in options.paths:
+        return "argument --stdin-filename: only with - (standard input) among the paths"
     return None
