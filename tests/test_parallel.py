@@ -21,7 +21,16 @@ from tvlint.runner import PARALLEL_FROM, can_fork
 
 from .factories import Run, dumps, run_process, s3_entry, webhook_entry
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="workers are forked on Linux only")
+pytestmark = [
+    pytest.mark.skipif(not can_fork(), reason="workers are forked on Linux only"),
+    # Python 3.12+ warns of any fork from a process with a second thread: under
+    # pytest-xdist, the test process has one (its channel's). A worker touches nothing
+    # that thread locks: it checks files, writes its pipe with a file of its own and
+    # leaves with os._exit. tvlint itself runs in one thread.
+    pytest.mark.filterwarnings(
+        "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"
+    ),
+]
 
 
 def _tree(root: Path, files: int) -> None:
