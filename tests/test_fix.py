@@ -13,7 +13,7 @@ import pytest
 
 from tvlint.document import parse
 from tvlint.fix import SelfCheckFailed, plan_fix
-from tvlint.patch import unified_diff
+from tvlint.patch import Edit, apply_edits, unified_diff
 
 from .factories import Run, dumps, s3_entry, webhook_entry
 
@@ -131,6 +131,24 @@ def test_self_check_refuses_two_entries_run_together(monkeypatch: pytest.MonkeyP
     assert parse(cut.encode()).data == {"versions": [s3_entry()]}
     monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: joined)
     with pytest.raises(SelfCheckFailed, match="repeated keys"):
+        plan_fix(parse(raw))
+
+
+def test_self_check_refuses_a_kept_entry_written_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tvlint.fix as fix_module
+
+    # 16.0 equals 16 in Python, so the data would compare equal; the text is not the
+    # entry's own any more.
+    raw = dumps({"versions": [webhook_entry(), s3_entry()]}).encode()
+    assert b'"network_dim": 16,' in raw
+
+    def apply_and_rewrite(text: str, edits: list[Edit]) -> str:
+        return apply_edits(text, edits).replace('"network_dim": 16,', '"network_dim": 16.0,')
+
+    monkeypatch.setattr(fix_module, "apply_edits", apply_and_rewrite)
+    with pytest.raises(SelfCheckFailed, match="change an entry it keeps"):
         plan_fix(parse(raw))
 
 

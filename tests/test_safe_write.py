@@ -8,13 +8,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import tvlint.safe_write as safe_write
+from tvlint.document import Document, parse
 from tvlint.safe_write import ChangedOnDisk, WriteFailed, replace_file
 
 from .factories import Run, dumps, s3_entry, webhook_entry
@@ -51,6 +52,54 @@ def test_symlink_is_written_through_and_kept(cli: Cli, write: Write, tmp_path: P
     assert leftovers(tmp_path) == []
 
 
+class InBlocks:
+    """A document's bytes in blocks of a few characters, so that blocks split lines,
+    and characters of several bytes fall at their ends."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def blocks(self) -> Iterator[bytes]:
+        return self.doc.blocks(3)
+
+
+OLD_TEXT = '\ufeff{"versions": [{"name": "caf\u00e9 \U0001f600"}, {"id": "x"}]}\n'.encode()
+NEW_TEXT = '\ufeff{"versions": [{"name": "caf\u00e9 \U0001f600"}]}\n'.encode()
+
+
+@pytest.mark.parametrize("hard_links", [True, False])
+def test_documents_are_compared_and_written_a_block_at_a_time(
+    hard_links: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "training_versions.json"
+    path.write_bytes(OLD_TEXT)
+    old, new = InBlocks(parse(OLD_TEXT)), InBlocks(parse(NEW_TEXT))
+    assert b"".join(old.blocks()) == OLD_TEXT and len(list(old.blocks())) > 10
+    if not hard_links:  # the backup is then written from the blocks
+
+        def no_link(source: str, name: str) -> None:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "link", no_link)
+    backup = replace_file(str(path), old, new, backup=True)
+    assert path.read_bytes() == NEW_TEXT
+    assert backup is not None and Path(backup).read_bytes() == OLD_TEXT
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [OLD_TEXT + b" ", OLD_TEXT[:-1], OLD_TEXT.replace(b'"x"', b'"y"'), b"", OLD_TEXT[3:]],
+    ids=["longer", "shorter", "one byte", "emptied", "without its BOM"],
+)
+def test_a_change_anywhere_is_seen_block_by_block(edited: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "training_versions.json"
+    path.write_bytes(edited)
+    with pytest.raises(ChangedOnDisk):
+        replace_file(str(path), InBlocks(parse(OLD_TEXT)), InBlocks(parse(NEW_TEXT)), True)
+    assert path.read_bytes() == edited
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["training_versions.json"]
+
+
 def test_changed_on_disk_before_writing_is_left_alone(write: Write, tmp_path: Path) -> None:
     path = write(DUPLICATED)
     read_then = path.read_bytes()
@@ -69,10 +118,10 @@ def test_changed_on_disk_while_writing_is_left_alone(
     real_write_temp = safe_write._write_temp
 
     def write_temp_and_meanwhile_edit(
-        directory: str, name: str, content: bytes, info: os.stat_result
+        directory: str, name: str, content: safe_write.Content, info: os.stat_result
     ) -> str:
         tmp = real_write_temp(directory, name, content, info)
-        if content == FIXED:
+        if b"".join(content.blocks()) == FIXED:
             path.write_bytes(b"edited")
         return tmp
 

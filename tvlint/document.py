@@ -36,6 +36,7 @@ _WHITESPACE_CHARS = frozenset(" \t\n\r")
 _STRING_OR_BRACKET = r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[\]{}])'
 _STRING_OR_CONSTANT = r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)'
 _SKIPPER = json.JSONDecoder()
+_BLOCK = 1 << 20  # characters encoded at a time by ``Document.blocks``
 
 
 class InvalidJSON(Exception):
@@ -135,6 +136,16 @@ class Document:
         them would add its whole size to the peak memory of every run.
         """
         return (UTF8_BOM if self.has_bom else b"") + self.text.encode("utf-8")
+
+    def blocks(self, size: int = _BLOCK) -> Iterator[bytes]:
+        """``raw``, ``size`` characters at a time: writing or comparing a large file
+        need not hold all its bytes beside its text. (A text decoded from UTF-8 has no
+        lone surrogate, so any of its slices encodes.)"""
+        if self.has_bom:
+            yield UTF8_BOM
+        text = self.text
+        for start in range(0, len(text), size):
+            yield text[start : start + size].encode("utf-8")
 
     @cached_property
     def _marks(self) -> tuple[list[int], list[int], list[int]]:
@@ -260,12 +271,19 @@ def decode(raw: bytes) -> tuple[str, bool]:
         ) from None
 
 
-def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document:
+def parse_text(
+    text: str, has_bom: bool = False, spans: bool = True, like: Sequence[Any] = ()
+) -> Document:
     """Parse decoded text with ``json``: exact errors with positions, repeated keys found.
 
     With ``spans``, the entries of ``versions`` are decoded one by one, which gives
     their spans with the parse; without, the text is decoded in one call (a little
     faster) and spans are found if and when something asks for them.
+
+    ``like`` is the ``versions`` the text is expected to hold (``--fix``'s self-check):
+    an entry decoded equal to its counterpart there, its members in the same order, is
+    kept as that object, so that checking a large text against known data does not
+    hold the data twice. Equal and same-ordered, the two are interchangeable.
 
     The cyclic garbage collector is paused meanwhile: parsing makes only acyclic
     containers, and on a large file the collections it would trigger are wasted work.
@@ -273,7 +291,7 @@ def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, has_bom, spans)
+        return _parse_text(text, has_bom, spans, like)
     finally:
         if collecting:
             gc.enable()
@@ -286,7 +304,7 @@ def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document
 INTERN_KEYS_ABOVE = 1 << 20
 
 
-def _parse_text(text: str, has_bom: bool, spans_now: bool) -> Document:
+def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) -> Document:
     repeated = False
     intern = sys.intern
     share_keys = spans_now and len(text) > INTERN_KEYS_ABOVE
@@ -305,7 +323,7 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool) -> Document:
             data = decoder.decode(text)
         else:
             try:
-                data, spans = _decode_with_spans(decoder, pairs_hook, text)
+                data, spans = _decode_with_spans(decoder, pairs_hook, text, like)
             except (json.JSONDecodeError, _NotWalkable):
                 # The canonical error (message and position) is json's own.
                 repeated = False
@@ -333,7 +351,10 @@ class _NotWalkable(Exception):
 
 
 def _decode_with_spans(
-    decoder: json.JSONDecoder, pairs_hook: Callable[[list[tuple[str, Any]]], Any], text: str
+    decoder: json.JSONDecoder,
+    pairs_hook: Callable[[list[tuple[str, Any]]], Any],
+    text: str,
+    like: Sequence[Any] = (),
 ) -> tuple[Any, dict[int, list[tuple[int, int]]]]:
     """``decoder.decode(text)``, and the element spans of the root's ``versions`` array.
 
@@ -359,7 +380,7 @@ def _decode_with_spans(
         pos = _skip_ws(text, pos + 1)
         if key == "versions" and text.startswith("[", pos):
             start = pos
-            value, pos, spans_at[start] = _array_with_spans(_scanner(decoder), text, pos)
+            value, pos, spans_at[start] = _array_with_spans(_scanner(decoder), text, pos, like)
         else:
             value, pos = raw_decode(text, pos)
         pairs.append((key, value))
@@ -375,16 +396,29 @@ def _decode_with_spans(
 
 
 def _array_with_spans(
-    scan: Callable[[str, int], tuple[Any, int]], text: str, pos: int
+    scan: Callable[[str, int], tuple[Any, int]], text: str, pos: int, like: Sequence[Any] = ()
 ) -> tuple[list[Any], int, list[tuple[int, int]]]:
-    """The array at pos, the offset after it, and its elements' spans."""
+    """The array at pos, the offset after it, and its elements' spans; an element the
+    same as its counterpart in ``like`` is that object (see ``parse_text``)."""
     items: list[Any] = []
     spans: list[tuple[int, int]] = []
+    known = len(like)
     for value, start, end in _elements(text, pos, scan):
+        index = len(items)
+        if index < known and _same(value, like[index]):
+            value = like[index]
         items.append(value)
         spans.append((start, end))
     close = _skip_ws(text, spans[-1][1] if spans else pos + 1)
     return items, close + 1, spans
+
+
+def _same(value: Any, known: Any) -> bool:
+    # Equal objects may still list their members in another order; an entry's order
+    # is part of what --fix promises to keep.
+    if value != known:
+        return False
+    return not isinstance(value, dict) or list(value) == list(known)
 
 
 def split_pointer(pointer: str) -> list[str]:

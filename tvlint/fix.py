@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
-from tvlint.document import UTF8_BOM, Document, InvalidJSON, parse
+from tvlint.document import Document, InvalidJSON, parse_text
 from tvlint.patch import Edit, apply_edits, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.rules.duplicates import DEFAULT_PROTECT
@@ -37,9 +37,13 @@ class FixPlan:
 
     versions: Sequence[Any]
     groups: tuple[DuplicateGroup, ...]
-    new_bytes: bytes
     new_document: Document  # the new text, parsed (by the self-check)
     edits: tuple[Edit, ...]  # what goes and what is added, as edits of the old text
+
+    @property
+    def new_bytes(self) -> bytes:
+        """The new file's bytes, made when asked for: a plan holds the new text only."""
+        return self.new_document.raw
 
     def diff(self, path: str, doc: Document) -> str:
         """The unified diff of the old file (``doc``) to the new one."""
@@ -91,14 +95,12 @@ def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan
     # By place only: members carried to one entry go in ``protect``'s order (a sort by
     # the whole edit would order them by their text).
     edits.sort(key=lambda edit: (edit[0], edit[1]))
-    new_text = apply_edits(doc.text, edits)
-    new_bytes = (UTF8_BOM if doc.has_bom else b"") + new_text.encode("utf-8")
-    new_document = _self_check(doc, new_bytes, groups, removed)
+    new_document = _self_check(doc, apply_edits(doc.text, edits), groups, removed)
     if len(groups) == len(all_groups):
         # Its entries are the old ones but those removed, and each group kept one: no
         # model file is named twice, so the search for duplicates is spared.
         new_document.known_duplicate_groups(protect, [])
-    return FixPlan(doc.versions, groups, new_bytes, new_document, tuple(edits))
+    return FixPlan(doc.versions, groups, new_document, tuple(edits))
 
 
 def _carry(
@@ -149,8 +151,16 @@ def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> lis
 
 
 def _self_check(
-    doc: Document, new_bytes: bytes, groups: Sequence[DuplicateGroup], removed: set[int]
+    doc: Document, new_text: str, groups: Sequence[DuplicateGroup], removed: set[int]
 ) -> Document:
+    """The new text, parsed, if it holds exactly the old data minus the removed entries
+    plus the carried members; SelfCheckFailed if not.
+
+    The text is checked rather than the bytes to be written: those are its UTF-8
+    encoding, which gives back the same text (it is made of pieces of a text decoded
+    from UTF-8, so it holds no lone surrogate). Entries equal to the old ones are kept
+    as the old objects (``like``): a large file's data is never held twice.
+    """
     data = doc.data
     expected = dict(data)
     versions = list(data["versions"])
@@ -161,9 +171,7 @@ def _self_check(
             versions[group.kept] = kept
     expected["versions"] = [e for i, e in enumerate(versions) if i not in removed]
     try:
-        # Parsed whole: fixed, the file has no duplicates left to place, so its spans
-        # are found only if some other problem needs them.
-        new = parse(new_bytes, spans=False)
+        new = parse_text(new_text, doc.has_bom, like=expected["versions"])
     except InvalidJSON as exc:
         raise SelfCheckFailed(f"the fixed text would not parse: {exc.message}") from None
     if new.data != expected or list(new.data) != list(expected):
@@ -173,10 +181,18 @@ def _self_check(
         )
     # Dict equality ignores order: each carried member must come last, as written.
     for old, fixed in zip(expected["versions"], new.data["versions"], strict=True):
-        if isinstance(old, dict) and list(old) != list(fixed):
+        if old is not fixed and isinstance(old, dict) and list(old) != list(fixed):
             raise SelfCheckFailed("the fixed text would reorder an entry's members")
     # Cutting whole entries can only drop repeated keys. More of them means entries run
     # together, which equal data (the last of a repeated key wins) would not show.
     if len(new.duplicate_keys) > len(doc.duplicate_keys):
         raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
+    # Equal data can be written otherwise (1 and 1.0, an escaped letter): an entry kept
+    # as it was must keep its very text. That also makes its sharing above exact.
+    carried_to = {group.kept for group in groups if group.carried}
+    old_spans = doc.element_spans(VERSIONS)
+    kept_entries = (i for i in range(len(old_spans)) if i not in removed)
+    for i, (start, end) in zip(kept_entries, new.element_spans(VERSIONS), strict=True):
+        if i not in carried_to and doc.text[slice(*old_spans[i])] != new_text[start:end]:
+            raise SelfCheckFailed("the fixed text would change an entry it keeps")
     return new

@@ -78,14 +78,25 @@ def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
     Raises OSError: ReadRefused for a device, FIFO or socket (never opened) or a file
     over the limit (never read past it, even if it grows meanwhile).
     """
+    handle, size = open_file(path, limit)
+    with handle:
+        return _read_to_limit(handle, limit, size)
+
+
+def open_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> tuple[BinaryIO, int]:
+    """The regular file at ``path``, open for reading, and its size; raises as
+    ``read_file`` does. The caller reads it, never past a bound of its own."""
     info = os.stat(path)
     _check_kind(info.st_mode)
     if info.st_size > limit:
         raise _too_large(limit)
     fd = os.open(path, _OPEN_FLAGS)
-    with open(fd, "rb") as handle:
+    try:
         _check_kind(os.fstat(fd).st_mode)  # what was opened, if the path changed since
-        return _read_to_limit(handle, limit, info.st_size)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb"), info.st_size
 
 
 def read_stream(stream: BinaryIO, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:

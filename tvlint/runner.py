@@ -178,7 +178,7 @@ def _fix(linter: Linter, path: str, mode: Mode, backup: bool, start: str, fixer:
     def replace(plan: FixPlan, real: str) -> str | None:
         from tvlint.safe_write import replace_file
 
-        return replace_file(path, doc.raw, plan.new_bytes, backup, real)
+        return replace_file(path, doc, plan.new_document, backup, real)
 
     return _fixed(linter, path, doc, mode, fixer, place, replace)
 

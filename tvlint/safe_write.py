@@ -14,12 +14,24 @@ import errno
 import os
 import signal
 import stat
+import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import FrameType
 
-from tvlint.reading import ReadRefused, describe_os_error, read_file
+from tvlint import TYPE_CHECKING
+from tvlint.reading import ReadRefused, describe_os_error, open_file
+
+if TYPE_CHECKING:
+    from typing import BinaryIO, Protocol
+
+    class Content(Protocol):
+        """A file's bytes, a block at a time, made again on each call: a large file's
+        bytes need never be held whole beside its text (``Document.blocks``)."""
+
+        def blocks(self) -> Iterable[bytes]: ...
+
 
 TEMP_SUFFIX = ".tvlint-tmp"
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
@@ -47,8 +59,24 @@ def backup_path_for(path: str) -> str:
     return candidate
 
 
+class Whole:
+    """Bytes held whole, as Content."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def blocks(self) -> Iterable[bytes]:
+        return (self.data,)
+
+
 def replace_file(
-    path: str, expected: bytes, new: bytes, backup: bool, target: str | None = None
+    path: str,
+    expected: bytes | Content,
+    new: bytes | Content,
+    backup: bool,
+    target: str | None = None,
 ) -> str | None:
     """Replace ``path``'s content ``expected`` with ``new``; return the backup's path.
 
@@ -59,6 +87,8 @@ def replace_file(
     (and checked) it already.
     """
     target = target or os.path.realpath(path)
+    expected = Whole(expected) if isinstance(expected, bytes) else expected
+    new = Whole(new) if isinstance(new, bytes) else new
     backup_path = None
     with _deferred_interrupts():
         try:
@@ -75,18 +105,29 @@ def replace_file(
     return backup_path
 
 
-def _ensure_unchanged(target: str, expected: bytes) -> None:
-    # Read as every file is (never past the expected size, never a device or FIFO
-    # swapped in meanwhile).
+def _ensure_unchanged(target: str, expected: Content) -> None:
+    # Opened as every file is (never a device or FIFO swapped in meanwhile), and
+    # compared a block at a time: it is never read past the expected bytes and one
+    # more, which bounds the read instead of a size limit.
     try:
-        unchanged = read_file(target, len(expected)) == expected
+        handle, _ = open_file(target, sys.maxsize)
     except ReadRefused:
         unchanged = False
+    else:
+        with handle:
+            unchanged = _holds(handle, expected)
     if not unchanged:
         raise ChangedOnDisk("the file changed on disk since it was read; left as it is")
 
 
-def _write_backup(path: str, target: str, content: bytes, info: os.stat_result) -> str:
+def _holds(handle: BinaryIO, expected: Content) -> bool:
+    for block in expected.blocks():
+        if handle.read(len(block)) != block:
+            return False
+    return not handle.read(1)
+
+
+def _write_backup(path: str, target: str, content: Content, info: os.stat_result) -> str:
     """The backup's path: a new name for the file as it is, or else a copy of it.
 
     The original is never written to (the fix replaces it), so a hard link to it is a
@@ -108,14 +149,14 @@ def _write_backup(path: str, target: str, content: bytes, info: os.stat_result) 
             return _write_exclusive(path, content, info)
 
 
-def _write_exclusive(path: str, content: bytes, info: os.stat_result) -> str:
+def _write_exclusive(path: str, content: Content, info: os.stat_result) -> str:
     # Still never overwrites; a crash here can leave a partial backup beside an
     # intact original.
     while True:
         backup = backup_path_for(path)
         try:
             with open(backup, "xb") as handle:
-                handle.write(content)
+                handle.writelines(content.blocks())
                 handle.flush()
                 _same_owner_and_mode(handle.fileno(), info)
                 os.fsync(handle.fileno())
@@ -124,7 +165,7 @@ def _write_exclusive(path: str, content: bytes, info: os.stat_result) -> str:
             continue
 
 
-def _replace(target: str, content: bytes, info: os.stat_result, expected: bytes) -> None:
+def _replace(target: str, content: Content, info: os.stat_result, expected: Content) -> None:
     directory = os.path.dirname(target)
     tmp = _write_temp(directory, os.path.basename(target), content, info)
     try:
@@ -136,11 +177,11 @@ def _replace(target: str, content: bytes, info: os.stat_result, expected: bytes)
     _fsync_directory(directory)
 
 
-def _write_temp(directory: str, name: str, content: bytes, info: os.stat_result) -> str:
+def _write_temp(directory: str, name: str, content: Content, info: os.stat_result) -> str:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            handle.writelines(content.blocks())
             handle.flush()
             _same_owner_and_mode(handle.fileno(), info)
             os.fsync(handle.fileno())
