@@ -300,14 +300,16 @@ def parse_text(
 # Keys of larger texts are interned: the decoder shares equal keys only within one
 # call, and each entry of ``versions`` is decoded by its own call (for its span), so a
 # large file's entries would each hold their own copies of every key (about 80 MB more
-# for a 50 MB file). For a small file the copies cost less than interning.
+# for a 50 MB file). For a small file the copies cost less than interning; nor are
+# they interned in a parse against known versions, whose entries are mostly dropped
+# for the known ones.
 INTERN_KEYS_ABOVE = 1 << 20
 
 
 def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) -> Document:
     repeated = False
     intern = sys.intern
-    share_keys = spans_now and len(text) > INTERN_KEYS_ABOVE
+    share_keys = spans_now and not like and len(text) > INTERN_KEYS_ABOVE
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         nonlocal repeated
