@@ -152,6 +152,61 @@ def test_self_check_refuses_a_kept_entry_written_otherwise(
         plan_fix(parse(raw))
 
 
+# The webhook entry is kept; the S3 entry goes, and carries its isGood into it.
+CARRYING = {"versions": [webhook_entry(), {**s3_entry(), "isGood": True}]}
+
+
+def test_self_check_refuses_a_carried_member_written_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tvlint.fix as fix_module
+
+    raw = dumps(CARRYING).encode()
+    assert plan_fix(parse(raw)) is not None
+
+    def apply_and_rewrite(text: str, edits: list[Edit]) -> str:
+        new = apply_edits(text, edits)
+        # The whole file's text only: the entry's expected text stays as it should be.
+        return new.replace('"isGood": true', '"isGood": 1') if '"versions"' in text else new
+
+    monkeypatch.setattr(fix_module, "apply_edits", apply_and_rewrite)
+    with pytest.raises(SelfCheckFailed, match="change an entry it keeps"):
+        plan_fix(parse(raw))
+
+
+def test_self_check_refuses_a_carried_member_out_of_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tvlint.fix as fix_module
+
+    real_carry = fix_module._carry
+
+    def carry_first(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
+        # The member written first in the kept entry instead of last: equal data.
+        _, _, text = real_carry(doc, spans, group, key, source)
+        opening = spans[group.kept][0] + 1
+        separator, member = text[0], text[1:]
+        return (opening, opening, member.lstrip() + separator)
+
+    monkeypatch.setattr(fix_module, "_carry", carry_first)
+    with pytest.raises(SelfCheckFailed, match="reorder an entry's members"):
+        plan_fix(parse(dumps(CARRYING).encode()))
+
+
+def test_the_fixed_document_holds_the_old_entries_not_copies() -> None:
+    # A large file's data is held once: the self-check keeps each entry it finds as
+    # expected as the old object. The entry that gains a carried member is new.
+    kept_as_is = {**webhook_entry(), "loraUrl": "https://example.com/other.safetensors"}
+    doc = parse(
+        dumps({"versions": [webhook_entry(), {**s3_entry(), "isGood": True}, kept_as_is]}).encode()
+    )
+    plan = plan_fix(doc)
+    assert plan is not None
+    fixed = plan.new_document.versions
+    assert fixed[1] is doc.versions[2]
+    assert fixed[0] is not doc.versions[0] and fixed[0] == {**doc.versions[0], "isGood": True}
+
+
 def difflib_diff(path: str, old: bytes, new: bytes) -> str:
     """The reference: difflib's unified diff, with the marker diff -u adds."""
     lines = difflib.unified_diff(

@@ -95,7 +95,7 @@ def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan
     # By place only: members carried to one entry go in ``protect``'s order (a sort by
     # the whole edit would order them by their text).
     edits.sort(key=lambda edit: (edit[0], edit[1]))
-    new_document = _self_check(doc, apply_edits(doc.text, edits), groups, removed)
+    new_document = _self_check(doc, apply_edits(doc.text, edits), groups, removed, edits)
     if len(groups) == len(all_groups):
         # Its entries are the old ones but those removed, and each group kept one: no
         # model file is named twice, so the search for duplicates is spared.
@@ -150,8 +150,21 @@ def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> lis
     return cuts
 
 
+def _kept_text(text: str, span: tuple[int, int], edits: Sequence[Edit]) -> str:
+    """A kept entry's text once fixed: its own, with the members carried into it (the
+    edits inside its span; a cut never falls there)."""
+    start, end = span
+    inside = [(a - start, b - start, new) for a, b, new in edits if start < a and b < end]
+    entry = text[start:end]
+    return apply_edits(entry, inside) if inside else entry
+
+
 def _self_check(
-    doc: Document, new_text: str, groups: Sequence[DuplicateGroup], removed: set[int]
+    doc: Document,
+    new_text: str,
+    groups: Sequence[DuplicateGroup],
+    removed: set[int],
+    edits: Sequence[Edit],
 ) -> Document:
     """The new text, parsed, if it holds exactly the old data minus the removed entries
     plus the carried members; SelfCheckFailed if not.
@@ -187,12 +200,12 @@ def _self_check(
     # together, which equal data (the last of a repeated key wins) would not show.
     if len(new.duplicate_keys) > len(doc.duplicate_keys):
         raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
-    # Equal data can be written otherwise (1 and 1.0, an escaped letter): an entry kept
-    # as it was must keep its very text. That also makes its sharing above exact.
-    carried_to = {group.kept for group in groups if group.carried}
+    # Equal data can be written otherwise (1 and 1.0, an escaped letter): each kept
+    # entry must be its very text, with only the carried members added. That also
+    # makes its sharing above (which compares data) exact.
     old_spans = doc.element_spans(VERSIONS)
     kept_entries = (i for i in range(len(old_spans)) if i not in removed)
     for i, (start, end) in zip(kept_entries, new.element_spans(VERSIONS), strict=True):
-        if i not in carried_to and doc.text[slice(*old_spans[i])] != new_text[start:end]:
+        if _kept_text(doc.text, old_spans[i], edits) != new_text[start:end]:
             raise SelfCheckFailed("the fixed text would change an entry it keeps")
     return new
