@@ -11,6 +11,7 @@ rather than re-serialised. A group held for a person is left as it is.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -150,13 +151,19 @@ def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> lis
     return cuts
 
 
-def _kept_text(text: str, span: tuple[int, int], edits: Sequence[Edit]) -> str:
+def _kept_text(
+    text: str, span: tuple[int, int], edits: Sequence[Edit], places: Sequence[int]
+) -> str:
     """A kept entry's text once fixed: its own, with the members carried into it (the
-    edits inside its span; a cut never falls there)."""
+    edits inside its span, found by bisection in ``places``, the edits' sorted starts;
+    a cut never falls there)."""
     start, end = span
-    inside = [(a - start, b - start, new) for a, b, new in edits if start < a and b < end]
+    first, last = bisect.bisect_right(places, start), bisect.bisect_left(places, end)
     entry = text[start:end]
-    return apply_edits(entry, inside) if inside else entry
+    if first == last:
+        return entry
+    inside = [(a - start, b - start, new) for a, b, new in edits[first:last] if b < end]
+    return apply_edits(entry, inside)
 
 
 def _self_check(
@@ -204,8 +211,9 @@ def _self_check(
     # entry must be its very text, with only the carried members added. That also
     # makes its sharing above (which compares data) exact.
     old_spans = doc.element_spans(VERSIONS)
+    places = [edit[0] for edit in edits]
     kept_entries = (i for i in range(len(old_spans)) if i not in removed)
     for i, (start, end) in zip(kept_entries, new.element_spans(VERSIONS), strict=True):
-        if _kept_text(doc.text, old_spans[i], edits) != new_text[start:end]:
+        if _kept_text(doc.text, old_spans[i], edits, places) != new_text[start:end]:
             raise SelfCheckFailed("the fixed text would change an entry it keeps")
     return new
