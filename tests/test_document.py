@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tvlint.document import Document, InvalidJSON, join_pointer, parse, split_pointer
+from tvlint.document import (
+    MAX_NESTING,
+    Document,
+    InvalidJSON,
+    join_pointer,
+    parse,
+    split_pointer,
+)
 
 
 def test_parse_keeps_bytes_text_and_data() -> None:
@@ -118,9 +125,39 @@ def test_deep_nesting_is_invalid_json_not_a_crash() -> None:
     raw = b"[" * 100_000 + b"]" * 100_000
     with pytest.raises(InvalidJSON) as info:
         parse(raw)
-    assert "nesting too deep" in info.value.message
-    assert "100000 levels" in info.value.message
-    assert info.value.line == 1
+    assert info.value.message == f"nesting too deep to parse: more than {MAX_NESTING} levels"
+    assert (info.value.line, info.value.column) == (1, MAX_NESTING + 1)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "levels_above"),
+    [
+        ("", "", 0),  # the whole text: not an object, so decoded in one call
+        ('{"meta": ', "}", 1),
+        ('{"versions": [{"id": "a"}, ', "]}", 2),
+        ('{"versions": [{"id": "a"}, {"x": ', "}]}", 3),
+        ('{"a": 1, "b": [', '], "versions": []}', 2),
+    ],
+)
+@pytest.mark.parametrize("opening", ["[", '{"k": ', '["]]]", '])
+def test_nesting_is_read_up_to_the_limit_and_refused_past_it(
+    before: str, after: str, levels_above: int, opening: str
+) -> None:
+    closing = {"[": "]", '{"k": ': "}", '["]]]", ': "]"}[opening]
+    for levels, refused in [
+        (MAX_NESTING - levels_above, False),
+        (MAX_NESTING - levels_above + 1, True),
+    ]:
+        text = before + opening * levels + "0" + closing * levels + after
+        if not refused:
+            assert parse(text.encode()).data == json.loads(text)
+            continue
+        with pytest.raises(InvalidJSON) as info:
+            parse(text.encode())
+        assert "more than 512 levels" in info.value.message
+        # At the first bracket past the limit.
+        first_past = len(before) + len(opening) * (MAX_NESTING - levels_above)
+        assert (info.value.line, info.value.column) == (1, first_past + 1)
 
 
 def test_integer_beyond_the_digit_limit_is_invalid_json() -> None:

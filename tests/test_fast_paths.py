@@ -357,9 +357,59 @@ def _json_verdict(text: str) -> tuple[bool, Any, bool]:
         raise ValueError(name)
 
     try:
-        return True, json.loads(text, object_pairs_hook=hook, parse_constant=reject), bool(repeated)
+        data = json.loads(text, object_pairs_hook=hook, parse_constant=reject)
     except (ValueError, RecursionError):
         return False, None, False
+    if _first_past(text, document.MAX_NESTING) is not None:  # tvlint's own limit
+        return False, None, False
+    return True, data, bool(repeated)
+
+
+def _first_past(text: str, limit: int) -> int | None:
+    """Where brackets outside strings first nest more than ``limit`` deep in ``text``
+    (read one character at a time), or None."""
+    depth = 0
+    in_string = escaped = False
+    for offset, char in enumerate(text):
+        if in_string:
+            in_string = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+_BRACKETED_VALUES = st.recursive(
+    st.text(alphabet='[]{}"\\a', max_size=6),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text("[{", max_size=2), children, max_size=3),
+    max_leaves=30,
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BRACKETED_VALUES, st.integers(0, 8), st.sampled_from([None, 2, "\t"]))
+def test_the_nesting_check_finds_what_reading_every_character_finds(
+    value: Any, limit: int, indent: int | str | None
+) -> None:
+    # The check looks only into values long enough, and with brackets enough, to nest
+    # past the limit, and then skips strings by regex: brackets in strings never count.
+    text = json.dumps(value, indent=indent)
+    expected = _first_past(text, limit)
+    assert document._nesting_past(text, 0, len(text), limit) == expected
+    prefix = '{"versions": ['
+    whole = prefix + text + "]}"
+    try:
+        document._check_nesting(whole, [(len(prefix), len(whole) - 2)], limit)
+    except document._TooDeep as exc:
+        assert exc.offset == len(prefix) + expected  # type: ignore[operator]
+    else:
+        assert expected is None
 
 
 @settings(max_examples=800, deadline=None)

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tvlint.document import MAX_NESTING
+
 from .factories import Run, dumps, s3_entry, webhook_entry
 
 Cli = Callable[..., Run]
@@ -96,7 +98,87 @@ def test_deep_nesting(cli: Cli, tmp_path: Path) -> None:
     path.write_bytes(b'{"versions": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
     run = cli("--fix", path)
     assert run.code == 1
-    assert "TV001 invalid-json nesting too deep to parse (100001 levels)" in run.out
+    # At the first bracket past the limit: the root is one level, so 512 more in.
+    message = f"TV001 invalid-json nesting too deep to parse: more than {MAX_NESTING} levels"
+    assert f"{path}:1:{14 + MAX_NESTING - 1}: {message}" in run.out
+
+
+def _nested(depth: int, kind: str) -> str:
+    """``true`` inside ``depth`` arrays or objects."""
+    if kind == "arrays":
+        return "[" * depth + "true" + "]" * depth
+    return '{"a": ' * depth + "true" + "}" * depth
+
+
+# Where a deep value goes in a file whose two entries name one model file: what --fix
+# carries, what it weighs against another value, what it removes or keeps, or beside.
+DEEP_PLACES = ["carried isGood", "conflicting isGood", "removed entry", "kept entry", "root"]
+
+
+def _with_deep_value(place: str, value: str) -> str:
+    """A file with ``value`` (JSON text, nested ``depth`` levels) at ``place``."""
+    url = "https://b.s3-accelerate.amazonaws.com/m/style_1_vV7.safetensors"
+    kept = {"id": '"a"', "loraUrl": f'"{url}"', "parameters": '{"network_dim": 8}'}
+    removed = {"id": '"b"', "loraUrl": f'"{url}"'}
+    root = ""
+    if place == "carried isGood":
+        removed["isGood"] = value
+    elif place == "conflicting isGood":
+        kept["isGood"], removed["isGood"] = "true", value
+    elif place == "removed entry":
+        removed["extra"] = value
+    elif place == "kept entry":
+        kept["extra"] = value
+    else:
+        root = f', "meta": {value}'
+    entries = (", ".join(f'"{k}": {v}' for k, v in e.items()) for e in (kept, removed))
+    return '{"versions": [\n  {' + "},\n  {".join(entries) + "}\n]" + root + "}\n"
+
+
+# One more level than a value there may have: the root's, the array's and the entry's.
+_LEVELS_ABOVE = {"root": 1, "kept entry": 3, "removed entry": 3}
+
+DEEP_RUNS = [
+    (), ("--format", "json"), ("--format", "sarif"), ("--format", "github"),
+    ("--diff",), ("--diff", "--format", "json"), ("--fix", "--no-backup"),
+    ("--fix", "--no-backup", "--format", "json"), ("--fix", "--no-backup", "--format", "sarif"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["arrays", "objects"])
+@pytest.mark.parametrize("place", DEEP_PLACES)
+def test_data_as_deep_as_allowed_is_read_everywhere(
+    cli: Cli, tmp_path: Path, place: str, kind: str
+) -> None:
+    # Everything after the parse (ranking, carrying, the self-check, every report)
+    # recurses into the value from deeper in the stack than the parse did.
+    levels = MAX_NESTING - _LEVELS_ABOVE.get(place, 3)
+    text = _with_deep_value(place, _nested(levels, kind))
+    path = tmp_path / "training_versions.json"
+    for args in DEEP_RUNS:
+        path.write_text(text)
+        run = cli(*args, path)
+        assert "nesting too deep" not in run.out + run.err, args
+        assert run.code == 1, (args, run.err)  # duplicates or schema problems
+    if place != "conflicting isGood":  # a conflict is left for a person
+        assert path.read_text() != text
+
+
+@pytest.mark.parametrize("kind", ["arrays", "objects"])
+@pytest.mark.parametrize("place", DEEP_PLACES)
+def test_data_deeper_than_allowed_is_invalid_json_everywhere(
+    cli: Cli, tmp_path: Path, place: str, kind: str
+) -> None:
+    levels = MAX_NESTING - _LEVELS_ABOVE.get(place, 3) + 1
+    text = _with_deep_value(place, _nested(levels, kind))
+    path = tmp_path / "training_versions.json"
+    for args in DEEP_RUNS:
+        path.write_text(text)
+        run = cli(*args, path)
+        message = f"nesting too deep to parse: more than {MAX_NESTING} levels"
+        assert message in run.out + run.err, args
+        assert run.code == 1, (args, run.err)
+        assert path.read_text() == text
 
 
 def test_a_megabyte_string_gives_a_short_message(cli: Cli, tmp_path: Path) -> None:

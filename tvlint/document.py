@@ -36,6 +36,12 @@ _WHITESPACE_CHARS = frozenset(" \t\n\r")
 _STRING_OR_BRACKET = r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[\]{}])'
 _STRING_OR_CONSTANT = r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)'
 _SKIPPER = json.JSONDecoder()
+# Data nested deeper is refused as invalid JSON. What reads it after the parse (the
+# schema check, the ranking, the reports, --fix's self-check) recurses a level at a
+# time, from deeper in the stack than the parse; and json's own limit is the
+# interpreter's (about 1,000 levels on Python 3.10 and 3.11, 1,500 on 3.12, 10,000 on
+# 3.13), so without one of our own a file could pass on one Python and crash another.
+MAX_NESTING = 512
 _BLOCK = 1 << 20  # characters encoded at a time by ``Document.blocks``
 
 
@@ -325,6 +331,7 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) 
     try:
         if not spans_now:
             data = decoder.decode(text)
+            _check_nesting(text, [(0, len(text))], MAX_NESTING)
         else:
             try:
                 data, spans = _decode_with_spans(decoder, pairs_hook, text, like)
@@ -332,14 +339,16 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) 
                 # The canonical error (message and position) is json's own.
                 repeated = False
                 data = decoder.decode(text)
+                _check_nesting(text, [(0, len(text))], MAX_NESTING)
     except json.JSONDecodeError as exc:
         raise _invalid_at(text, *_trailing_comma(text, exc.pos, exc.msg)) from None
     except _NonFiniteNumber as exc:
         offset = _first_match(_STRING_OR_CONSTANT, text)
         raise _invalid_at(text, offset, f"{exc} is not a JSON number") from None
     except RecursionError:
-        offset, depth = _deepest_bracket(text)
-        raise _invalid_at(text, offset, f"nesting too deep to parse ({depth} levels)") from None
+        raise _too_deep(text, _nesting_past(text, 0, len(text), MAX_NESTING) or 0) from None
+    except _TooDeep as exc:
+        raise _too_deep(text, exc.offset) from None
     except ValueError as exc:
         # Integers longer than the interpreter's digit limit end up here.
         offset = _long_number_offset(text)
@@ -352,6 +361,56 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) 
 
 class _NotWalkable(Exception):
     """The text is not an object the walk below understands; json.decode decides."""
+
+
+class _TooDeep(Exception):
+    """Data nested deeper than MAX_NESTING; ``offset`` is the first bracket past it."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _too_deep(text: str, offset: int) -> InvalidJSON:
+    return _invalid_at(text, offset, f"nesting too deep to parse: more than {MAX_NESTING} levels")
+
+
+def _check_nesting(text: str, spans: Sequence[tuple[int, int]], limit: int) -> None:
+    """_TooDeep if a value at one of ``spans`` nests more than ``limit`` levels deep.
+
+    Each level takes two brackets, so a value of at most twice ``limit`` characters
+    need not be looked into: in a large file, none of its entries is.
+    """
+    longest = 2 * limit
+    for start, end in spans:
+        if end - start > longest:
+            past = _nesting_past(text, start, end, limit)
+            if past is not None:
+                raise _TooDeep(past)
+
+
+def _nesting_past(text: str, start: int, end: int, limit: int) -> int | None:
+    """The offset of the first bracket nested more than ``limit`` deep in the JSON
+    value text[start:end], or None if none is."""
+    # Counted with the brackets in strings, which only count too many: most values
+    # with enough characters still have too few brackets to walk.
+    if text.count("[", start, end) + text.count("{", start, end) <= limit:
+        return None
+    depth = 0
+    for match in _string_or_bracket().finditer(text, start, end):
+        bracket = match.group(1)
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return match.start(1)
+        elif bracket:
+            depth -= 1
+    return None
+
+
+@cache
+def _string_or_bracket() -> re.Pattern[str]:
+    return re.compile(_STRING_OR_BRACKET, re.DOTALL)
 
 
 def _decode_with_spans(
@@ -382,11 +441,14 @@ def _decode_with_spans(
         if not text.startswith(":", pos):
             raise _NotWalkable
         pos = _skip_ws(text, pos + 1)
+        start = pos
         if key == "versions" and text.startswith("[", pos):
-            start = pos
             value, pos, spans_at[start] = _array_with_spans(_scanner(decoder), text, pos, like)
+            # The root is one level and the array another; its entries one at a time.
+            _check_nesting(text, spans_at[start], MAX_NESTING - 2)
         else:
             value, pos = raw_decode(text, pos)
+            _check_nesting(text, [(start, pos)], MAX_NESTING - 1)
         pairs.append((key, value))
         pos = _skip_ws(text, pos)
         closed = text.startswith("}", pos)
@@ -578,19 +640,6 @@ def _first_match(pattern: str, text: str) -> int:
         if match.group(1):
             return match.start(1)
     return 0
-
-
-def _deepest_bracket(text: str) -> tuple[int, int]:
-    depth = deepest = deepest_at = 0
-    for match in re.finditer(_STRING_OR_BRACKET, text, re.DOTALL):
-        bracket = match.group(1)
-        if bracket in ("[", "{"):
-            depth += 1
-            if depth > deepest:
-                deepest, deepest_at = depth, match.start(1)
-        elif bracket:
-            depth -= 1
-    return deepest_at, deepest
 
 
 def _long_number_offset(text: str) -> int:

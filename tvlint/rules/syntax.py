@@ -19,9 +19,11 @@ class InvalidJson(Rule):
     Reported at the line and column where the parser stopped (a trailing comma: at
     the comma): syntax errors (trailing commas, comments, single quotes, truncated
     files), ``NaN`` and ``Infinity``, bytes that are not UTF-8 (a UTF-8 byte-order
-    mark is allowed), and nesting or numbers too large to parse. The message is
-    ``json``'s (for a trailing comma, as Python 3.13 words it, on every version). No
-    other rule runs on such a file. Always reported, whatever ``select`` and ``ignore``
+    mark is allowed), numbers too large to parse, and data nested more than 512
+    levels deep (at the first bracket past that, on every Python version; past it,
+    what reads the data recurses too deep). The message is otherwise ``json``'s (for a
+    trailing comma, as Python 3.13 words it, on every version). No other rule runs on
+    such a file. Always reported, whatever ``select`` and ``ignore``
     say: a file that cannot be read is never a file that passes.
 
     Passing::
