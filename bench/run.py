@@ -46,7 +46,7 @@ class Command:
     argv: list[str]
     prepare: list[tuple[Path, Path]] = field(default_factory=list)  # copy src → dst first
     seconds: list[float] = field(default_factory=list)
-    peak_kb: int = 0
+    peak_kb: int = 0  # ru_maxrss: KiB on Linux
 
     @property
     def median(self) -> float:
@@ -200,7 +200,8 @@ class Row:
             f"{c.median * 1000:.0f} ms",
             ratio,
             versus,
-            f"{c.peak_kb / 1024:.0f} MB",
+            # In MB (10^6 bytes), the unit of the file sizes the goals compare it with.
+            f"{c.peak_kb * 1024 / 1e6:.0f} MB",
         ]
 
 

@@ -71,6 +71,19 @@ def test_element_spans_cover_each_entry_exactly() -> None:
     assert doc.element_spans("/nothing") == []
 
 
+def test_spans_read_as_a_list_of_pairs() -> None:
+    text = '{"versions": [1, [2], {"a": 3}]}'
+    spans = parse(text.encode()).element_spans("/versions")
+    pairs = [(14, 15), (17, 20), (22, 30)]
+    assert spans == pairs
+    assert list(spans) == pairs
+    assert [spans[i] for i in range(-3, 3)] == pairs + pairs
+    assert len(spans) == 3
+    assert spans != pairs[:2]
+    assert spans != parse(b'{"versions": [1]}').element_spans("/versions")
+    assert spans != "not spans"
+
+
 def test_duplicate_keys_are_found_at_every_depth_with_offsets() -> None:
     text = '{"versions": [{"id": "a", "status": "x", "status": "y"}], "versions": []}'
     doc = parse(text.encode())

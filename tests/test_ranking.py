@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from tvlint.model_file import shared_model_files
 from tvlint.ranking import DuplicateGroup, Removal, duplicate_groups
 
 from .factories import ACCEL, REGIONAL, s3_entry, webhook_entry
@@ -95,3 +96,13 @@ def test_groups_come_in_order_of_their_first_entry_and_skip_non_objects() -> Non
         {"loraUrl": REGIONAL},
     ]
     assert [g.model_file for g in duplicate_groups(entries)] == ["b.safetensors", "a.safetensors"]
+
+
+def test_shared_model_files_are_in_order_of_first_entry() -> None:
+    # B is named again before A is: the order is still that of each file's first entry.
+    url = "https://b.s3.amazonaws.com/m/{}.safetensors".format
+    versions = [{"loraUrl": url(n)} for n in "ABBCA"] + [{"loraUrl": 5}, "x", {"loraUrl": url("B")}]
+    assert shared_model_files(versions) == [
+        ("A.safetensors", [0, 4]),
+        ("B.safetensors", [1, 2, 7]),
+    ]

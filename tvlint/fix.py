@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
-from tvlint.document import Document, InvalidJSON, parse_text
+from tvlint.document import Document, InvalidJSON, Spans, parse_text
 from tvlint.patch import Edit, apply_edits, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.rules.duplicates import DEFAULT_PROTECT
@@ -104,9 +104,7 @@ def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan
     return FixPlan(doc.versions, groups, new_document, tuple(edits))
 
 
-def _carry(
-    doc: Document, spans: Sequence[tuple[int, int]], group: DuplicateGroup, key: str, source: int
-) -> Edit:
+def _carry(doc: Document, spans: Spans, group: DuplicateGroup, key: str, source: int) -> Edit:
     """The edit that adds ``key``, as entry ``source`` writes it, to the kept entry.
 
     Written as the kept entry's last member: after its last value, separated and
@@ -125,7 +123,7 @@ def _carry(
     return (last.value_end, last.value_end, f"{separator}{name}{colon}{value}")
 
 
-def _cuts(text: str, spans: Sequence[tuple[int, int]], removed: set[int]) -> list[tuple[int, int]]:
+def _cuts(text: str, spans: Spans, removed: set[int]) -> list[tuple[int, int]]:
     """The character ranges to cut so that exactly the removed elements go.
 
     A kept element keeps the separator that follows it; the last kept one keeps what

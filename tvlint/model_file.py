@@ -60,10 +60,15 @@ def _plain_url_file(url: str) -> str | None:
 def shared_model_files(versions: Sequence[Any]) -> list[tuple[str, list[int]]]:
     """(model file, indices) for each model file that two or more entries name, in
     order of first entry."""
-    by_file: dict[str, list[int]] = {}
+    first: dict[str, int] = {}
+    # Only a file named again gets a list: one for every entry would be most of the
+    # search's memory in a large file, which names each file once.
+    shared: dict[str, list[int]] = {}
     for index, entry in enumerate(versions):
         if isinstance(entry, dict):
             name = model_file(entry.get("loraUrl"))
             if name is not None:
-                by_file.setdefault(name, []).append(index)
-    return [(name, indices) for name, indices in by_file.items() if len(indices) > 1]
+                seen = first.setdefault(name, index)
+                if seen != index:
+                    shared.setdefault(name, [seen]).append(index)
+    return sorted(shared.items(), key=lambda item: item[1][0])
