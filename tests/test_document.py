@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -153,8 +154,9 @@ def test_deep_nesting_is_invalid_json_not_a_crash() -> None:
     ],
 )
 @pytest.mark.parametrize("opening", ["[", '{"k": ', '["]]]", '])
+@pytest.mark.parametrize("spans", [True, False])  # the walk, and one json call
 def test_nesting_is_read_up_to_the_limit_and_refused_past_it(
-    before: str, after: str, levels_above: int, opening: str
+    before: str, after: str, levels_above: int, opening: str, spans: bool
 ) -> None:
     closing = {"[": "]", '{"k": ': "}", '["]]]", ': "]"}[opening]
     for levels, refused in [
@@ -163,14 +165,48 @@ def test_nesting_is_read_up_to_the_limit_and_refused_past_it(
     ]:
         text = before + opening * levels + "0" + closing * levels + after
         if not refused:
-            assert parse(text.encode()).data == json.loads(text)
+            assert parse(text.encode(), spans).data == json.loads(text)
             continue
         with pytest.raises(InvalidJSON) as info:
-            parse(text.encode())
+            parse(text.encode(), spans)
         assert "more than 512 levels" in info.value.message
         # At the first bracket past the limit.
         first_past = len(before) + len(opening) * (MAX_NESTING - levels_above)
         assert (info.value.line, info.value.column) == (1, first_past + 1)
+
+
+@pytest.mark.parametrize("later", [", }", ', "n": NaN}', "} x", ', "n": ' + "9" * 5000 + "}"])
+def test_a_later_syntax_error_is_reported_before_the_nesting(later: str) -> None:
+    # json's error first, whether the text is walked or decoded in one call.
+    deep = "[" * MAX_NESTING + "]" * MAX_NESTING
+    raw = ('{"versions": [], "m": ' + deep + later).encode()
+    with pytest.raises(InvalidJSON) as walked:
+        parse(raw)
+    with pytest.raises(InvalidJSON) as whole:
+        parse(raw, spans=False)
+    assert "nesting" not in walked.value.message
+    assert (walked.value.message, walked.value.column) == (whole.value.message, whole.value.column)
+
+
+@pytest.mark.parametrize("after", ['"}', '", "n": NaN}'])
+def test_strings_of_many_escapes_are_stepped_over_in_little_memory(after: str) -> None:
+    # Brackets enough, in a long enough value, for the nesting check to walk it; and
+    # the search for a NaN. A regex for a whole string keeps state for each escape.
+    value = "\\n" * 500_000 + "[" * (MAX_NESTING + 1)
+    raw = ('{"versions": [], "m": "' + value + after).encode()
+    tracemalloc.start()
+    try:
+        try:
+            doc = parse(raw)
+        except InvalidJSON as exc:
+            assert exc.message == "NaN is not a JSON number"
+            assert exc.column == raw.index(b"NaN") + 1
+        else:
+            assert doc.data["m"].startswith("\n\n")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * len(raw)  # the text, the decoded string and the parse's own
 
 
 def test_integer_beyond_the_digit_limit_is_invalid_json() -> None:

@@ -32,10 +32,9 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 _WHITESPACE = r"[ \t\n\r]*"
 _WHITESPACE_CHARS = frozenset(" \t\n\r")
-# A JSON string, or one of the tokens we look for outside strings.
-# Patterns used only to locate problems: compiled (and cached by re) on first use.
-_STRING_OR_BRACKET = r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[\]{}])'
-_STRING_OR_CONSTANT = r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)'
+# Tokens looked for outside strings (see _outside_strings).
+_BRACKET = r"[\[\]{}]"
+_CONSTANT = r"-?Infinity|NaN"
 _SKIPPER = json.JSONDecoder()
 # Data nested deeper is refused as invalid JSON. What reads it after the parse (the
 # schema check, the ranking, the reports, --fix's self-check) recurses a level at a
@@ -102,7 +101,7 @@ class Spans:
         return zip(self.starts, self.ends, strict=True)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Spans | list | tuple):
+        if isinstance(other, Spans | list):
             return list(self) == list(other)
         return NotImplemented
 
@@ -376,7 +375,7 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) 
     except json.JSONDecodeError as exc:
         raise _invalid_at(text, *_trailing_comma(text, exc.pos, exc.msg)) from None
     except _NonFiniteNumber as exc:
-        offset = _first_match(_STRING_OR_CONSTANT, text)
+        offset = _first_outside_strings(_CONSTANT, text)
         raise _invalid_at(text, offset, f"{exc} is not a JSON number") from None
     except RecursionError:
         raise _too_deep(text, _nesting_past(text, 0, len(text), MAX_NESTING) or 0) from None
@@ -430,20 +429,39 @@ def _nesting_past(text: str, start: int, end: int, limit: int) -> int | None:
     if text.count("[", start, end) + text.count("{", start, end) <= limit:
         return None
     depth = 0
-    for match in _string_or_bracket().finditer(text, start, end):
-        bracket = match.group(1)
-        if bracket in ("[", "{"):
+    for match in _outside_strings(text, _BRACKET, start, end):
+        if match.group() in "[{":
             depth += 1
             if depth > limit:
-                return match.start(1)
-        elif bracket:
+                return match.start()
+        else:
             depth -= 1
     return None
 
 
+def _outside_strings(text: str, tokens: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Each match of the pattern ``tokens`` in text[start:end] outside JSON strings.
+
+    A string is stepped over by json's C string scanner. A regex for a whole string
+    keeps backtracking state for each escape in it: about 120 bytes an escape, gigabytes
+    for a hostile file's string of millions of them.
+    """
+    find = _token_or_quote(tokens)
+    pos = start
+    while (match := find(text, pos, end)) is not None:
+        if match.group() != '"':
+            yield match
+            pos = match.end()
+            continue
+        try:
+            _, pos = scanstring(text, match.end())
+        except ValueError:  # an unterminated string: nothing after it is JSON
+            return
+
+
 @cache
-def _string_or_bracket() -> re.Pattern[str]:
-    return re.compile(_STRING_OR_BRACKET, re.DOTALL)
+def _token_or_quote(tokens: str) -> Callable[[str, int, int], re.Match[str] | None]:
+    return re.compile(f'"|{tokens}').search
 
 
 def _decode_with_spans(
@@ -464,6 +482,9 @@ def _decode_with_spans(
         raise _NotWalkable
     pairs: list[tuple[str, Any]] = []
     spans_at: dict[int, Spans] = {}
+    # Each value's nesting, checked once the whole text has parsed, so that a syntax
+    # error is reported first, as when the text is decoded in one call.
+    nesting: list[tuple[Iterable[tuple[int, int]], int]] = []
     pos = _skip_ws(text, pos + 1)
     closed = text.startswith("}", pos)
     while not closed:
@@ -478,10 +499,10 @@ def _decode_with_spans(
         if key == "versions" and text.startswith("[", pos):
             value, pos, spans_at[start] = _array_with_spans(_scanner(decoder), text, pos, like)
             # The root is one level and the array another; its entries one at a time.
-            _check_nesting(text, spans_at[start], MAX_NESTING - 2)
+            nesting.append((spans_at[start], MAX_NESTING - 2))
         else:
             value, pos = raw_decode(text, pos)
-            _check_nesting(text, [(start, pos)], MAX_NESTING - 1)
+            nesting.append(([(start, pos)], MAX_NESTING - 1))
         pairs.append((key, value))
         pos = _skip_ws(text, pos)
         closed = text.startswith("}", pos)
@@ -491,6 +512,8 @@ def _decode_with_spans(
             pos = _skip_ws(text, pos + 1)
     if _skip_ws(text, pos + 1) != len(text):
         raise _NotWalkable
+    for spans, limit in nesting:
+        _check_nesting(text, spans, limit)
     return pairs_hook(pairs), spans_at
 
 
@@ -670,11 +693,9 @@ def _byte_position(raw: bytes, offset: int, skip: int) -> tuple[int, int]:
     return line, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
 
 
-def _first_match(pattern: str, text: str) -> int:
-    for match in re.finditer(pattern, text, re.DOTALL):
-        if match.group(1):
-            return match.start(1)
-    return 0
+def _first_outside_strings(tokens: str, text: str) -> int:
+    match = next(_outside_strings(text, tokens, 0, len(text)), None)
+    return 0 if match is None else match.start()
 
 
 def _long_number_offset(text: str) -> int:

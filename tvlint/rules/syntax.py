@@ -23,8 +23,8 @@ class InvalidJson(Rule):
     levels deep (at the first bracket past that, on every Python version; past it,
     what reads the data recurses too deep). The message is otherwise ``json``'s (for a
     trailing comma, as Python 3.13 words it, on every version). No other rule runs on
-    such a file. Always reported, whatever ``select`` and ``ignore``
-    say: a file that cannot be read is never a file that passes.
+    such a file. Always reported, whatever ``select`` and ``ignore`` say: a file that
+    cannot be read is never a file that passes.
 
     Passing::
 
