@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tracemalloc
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -608,6 +609,26 @@ def test_the_writers_date_times_and_urls_take_the_native_path() -> None:
     for value in ("2025-10-13T19:36:17.724Z", "2025-10-12T08:41:02+00:00", "2025-12-31T23:59:59Z"):
         assert re.fullmatch(DATE_TIME_ANYWHERE, value), value
     assert re.fullmatch(PLAIN_URL, webhook_entry()["loraUrl"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab/:.%~ ", max_size=40))
+def test_the_plain_url_pattern_is_host_then_slash_separated_segments(rest: str) -> None:
+    # Written without a group repeated inside a repeat; the same strings as with one.
+    url = "https://" + rest
+    spelled_out = r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]*)*"
+    assert bool(re.fullmatch(PLAIN_URL, url)) == bool(re.fullmatch(spelled_out, url))
+
+
+def test_a_long_path_that_is_not_a_plain_url_is_told_in_little_memory() -> None:
+    url = "https://b" + "/a" * 100_000 + " x"
+    tracemalloc.start()
+    try:
+        assert re.fullmatch(PLAIN_URL, url) is None
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < len(url)  # a repeated group kept state at every slash: 12 MB
 
 
 def test_the_stricter_schema_turns_formats_into_patterns_and_leaves_data_alone() -> None:

@@ -24,7 +24,11 @@ def _date_time_parts() -> re.Pattern[str]:
 
 
 # Only unreserved characters in a scheme://host/path URL: valid RFC 3986 for certain.
-PLAIN_URL = r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]*)*"
+# After the host, any run of unreserved characters and slashes: the same strings as
+# host and "(?:/[A-Za-z0-9._~-]*)*", without a group repeated inside a repeat, for which
+# Python's re keeps backtracking state at every slash (a path of 3 million segments
+# that then fails: 1 GB).
+PLAIN_URL = r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~-][A-Za-z0-9._~/-]*"
 _PLAIN_URL = re.compile(PLAIN_URL)
 # Exactly the date-times is_date_time accepts, as one regex for other dialects (no \d,
 # which is Unicode elsewhere): the calendar spelled out, February 29 in leap years only
