@@ -362,16 +362,14 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) 
     spans: dict[int, Spans] = {}
     try:
         if not spans_now:
-            data = decoder.decode(text)
-            _check_nesting(text, [(0, len(text))], MAX_NESTING)
+            data = _decode_whole(decoder, text)
         else:
             try:
                 data, spans = _decode_with_spans(decoder, pairs_hook, text, like)
             except (json.JSONDecodeError, _NotWalkable):
                 # The canonical error (message and position) is json's own.
                 repeated = False
-                data = decoder.decode(text)
-                _check_nesting(text, [(0, len(text))], MAX_NESTING)
+                data = _decode_whole(decoder, text)
     except json.JSONDecodeError as exc:
         raise _invalid_at(text, *_trailing_comma(text, exc.pos, exc.msg)) from None
     except _NonFiniteNumber as exc:
@@ -389,6 +387,13 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) 
     doc = Document(text=text, data=data, has_bom=has_bom, duplicate_keys=duplicates)
     doc._spans_cache.update(spans)
     return doc
+
+
+def _decode_whole(decoder: json.JSONDecoder, text: str) -> Any:
+    """``decoder.decode(text)``, refused past MAX_NESTING as the walk refuses it."""
+    data = decoder.decode(text)
+    _check_nesting(text, [(0, len(text))], MAX_NESTING)
+    return data
 
 
 class _NotWalkable(Exception):
