@@ -28,10 +28,8 @@ from tvlint.schema import SchemaChecker, load_schema, make_validator, shipped_ch
 from tvlint.string_formats import (
     DATE_TIME_ANYWHERE,
     PLAIN_URL,
-    _slow_uri,
     all_date_times,
     is_date_time,
-    is_uri,
     rfc3339_instant,
 )
 from tvlint.untrusted import _strict, json_text
@@ -288,14 +286,6 @@ REPORT_VALUES = st.recursive(
 @example([float("inf"), float("nan"), -1e400])
 def test_json_reports_are_written_as_the_strict_walk_writes_them(document: Any) -> None:
     assert json_text(document) == json.dumps(_strict(document), indent=2, ensure_ascii=True)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(
-    st.from_regex(r"[a-z]{1,5}://[A-Za-z0-9._~-]{1,8}(/[A-Za-z0-9._~%-]{0,6}){0,3}", fullmatch=True)
-)
-def test_uri_fast_path_implies_rfc3986(value: str) -> None:
-    assert is_uri(value) == _slow_uri(value)
 
 
 @settings(max_examples=1000, deadline=None)

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,32 @@ def test_a_megabyte_string_gives_a_short_message(cli: Cli, tmp_path: Path) -> No
         "is not one of ['pending', 'starting', 'training', 'completed', 'failed']"
     )
     assert len(problem["message"]) <= 200
+
+
+@pytest.mark.parametrize("ending", ["x.safetensors#a#", "x.safetensors?a[", "x.safetensors "])
+def test_a_long_lora_url_refused_late_is_explained_in_little_memory(
+    cli: Cli, tmp_path: Path, ending: str
+) -> None:
+    path = tmp_path / "training_versions.json"
+    path.write_text(
+        dumps({"versions": [s3_entry(loraUrl="https://b.example/" + "a/" * 300_000 + ending)]})
+    )
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        run = cli("--format", "json", path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert run.code == 1
+    problems = run.json()["problems"]
+    assert {p["code"] for p in problems} == {"TV003"}
+    assert all(
+        p["message"].startswith("/versions/0/loraUrl: 'https://b.example/a/a/") for p in problems
+    )
+    assert any(p["message"].endswith("is not a 'uri'") for p in problems)
+    # rfc3986-validator's regex held 130-180 bytes a character here: 100 MB.
+    assert peak < 20 * size
 
 
 @pytest.mark.slow

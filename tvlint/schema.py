@@ -105,9 +105,9 @@ def check_references(schema: dict[str, Any], where: str) -> None:
 def make_validator(schema: dict[str, Any]) -> Validator:
     """A jsonschema validator for the schema's own draft (2020-12 by default).
 
-    jsonschema silently skips ``date-time`` unless a checker for it is installed, and
-    ``uri`` unless ``rfc3986-validator`` is; tvlint registers its own checkers for both
-    (shared with the compiled validator and the ranking).
+    jsonschema silently skips ``date-time`` and ``uri`` unless a checker for each is
+    installed; tvlint registers its own checkers for both (shared with the compiled
+    validator and the ranking).
     """
     from jsonschema import FormatChecker, validators
     from jsonschema.exceptions import SchemaError
