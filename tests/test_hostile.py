@@ -198,7 +198,9 @@ def test_a_megabyte_string_gives_a_short_message(cli: Cli, tmp_path: Path) -> No
     assert len(problem["message"]) <= 200
 
 
-@pytest.mark.parametrize("ending", ["x.safetensors#a#", "x.safetensors?a[", "x.safetensors "])
+@pytest.mark.parametrize(
+    "ending", ["x.safetensors#a#", "x.safetensors?a[", "x.safetensors ", "\U0001f600?#"]
+)
 def test_a_long_lora_url_refused_late_is_explained_in_little_memory(
     cli: Cli, tmp_path: Path, ending: str
 ) -> None:

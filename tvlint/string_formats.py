@@ -131,12 +131,12 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146097 + day_of_era - 719468
 
 
-# RFC 3986, appendix A, one character class per part. Every repeat in the checks below is
-# of one class, for which Python's re keeps no state per character: rfc3986-validator's
-# single regex repeats groups and held 130-180 bytes per character of a long value it
-# refused late (a 6 MB loraUrl: 1 GB, 7 s). A "%" must start a %XX in every part that
-# allows it, and one "%" check over the whole value says so: a delimiter is not a hex
-# digit, so no %XX spans two parts.
+# RFC 3986, appendix A, one character class per part. No repeat below is unbounded but
+# a repeat of one class, for which Python's re keeps no state per character:
+# rfc3986-validator's single regex repeats groups and held 130-180 bytes per character
+# of a long value it refused late (a 6 MB loraUrl: 1 GB, 7 s). A "%" must start a %XX
+# in every part that allows it, and one "%" check after the scheme (which holds none)
+# says so: a delimiter is not a hex digit, so no %XX spans two parts.
 _UNRESERVED_SUB_DELIMS = r"A-Za-z0-9._~\-!$&'()*+,;="
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*").fullmatch
 _USERINFO = re.compile(rf"[{_UNRESERVED_SUB_DELIMS}:%]*").fullmatch
@@ -171,31 +171,51 @@ _IP_LITERAL = re.compile(rf"{_IPV6}|v[0-9A-Fa-f]+\.[{_UNRESERVED_SUB_DELIMS}:]+"
 def _is_absolute_uri(value: str) -> bool:
     """RFC 3986's ``URI``: ``scheme ":" hier-part [ "?" query ] [ "#" fragment ]``.
 
-    Split as the RFC's appendix B splits, at the first delimiter that ends each part,
-    and each part checked against its characters.
+    Split as the RFC's appendix B splits, each part ending at the first of the
+    delimiters that may end it, and each part checked against its characters in place:
+    a slice of each part would copy a long value several times over.
     """
-    scheme, colon, rest = value.partition(":")
-    if not colon or not _SCHEME(scheme) or _BAD_PERCENT(rest):
+    colon = value.find(":")
+    if colon < 0 or not _SCHEME(value, 0, colon) or _BAD_PERCENT(value, colon + 1):
         return False
-    rest, hash_mark, fragment = rest.partition("#")
-    hier_part, question_mark, query = rest.partition("?")
-    if (hash_mark and not _QUERY(fragment)) or (question_mark and not _QUERY(query)):
-        return False
-    if not hier_part.startswith("//"):
+    start, end = colon + 1, len(value)
+    hash_mark = value.find("#", start)
+    if hash_mark >= 0:  # the fragment's grammar is the query's
+        if not _QUERY(value, hash_mark + 1):
+            return False
+        end = hash_mark
+    question_mark = value.find("?", start, end)
+    if question_mark >= 0:
+        if not _QUERY(value, question_mark + 1, end):
+            return False
+        end = question_mark
+    if not value.startswith("//", start, end):
         # path-absolute, path-rootless or path-empty: "//" would have begun an authority.
-        return _PATH(hier_part) is not None
-    authority, slash, path = hier_part[2:].partition("/")
-    if slash and not _PATH(path):
-        return False
-    userinfo, at_sign, host_port = authority.rpartition("@")
-    if at_sign and not _USERINFO(userinfo):
-        return False
-    if host_port.startswith("["):
-        literal, bracket, port = host_port[1:].partition("]")
-        return bool(bracket) and _IP_LITERAL(literal) is not None and _PORT(port) is not None
+        return _PATH(value, start, end) is not None
+    start += 2
+    slash = value.find("/", start, end)
+    if slash >= 0:
+        if not _PATH(value, slash + 1, end):
+            return False
+        end = slash
+    # Neither the host nor the port holds an "@": any but the last is the userinfo's,
+    # which refuses it.
+    at_sign = value.rfind("@", start, end)
+    if at_sign >= 0:
+        if not _USERINFO(value, start, at_sign):
+            return False
+        start = at_sign + 1
+    if value.startswith("[", start, end):
+        bracket = value.find("]", start + 1, end)
+        return (
+            bracket >= 0
+            and _IP_LITERAL(value, start + 1, bracket) is not None
+            and _PORT(value, bracket + 1, end) is not None
+        )
     # A reg-name holds no ":", and an IPv4 address is one.
-    host = host_port.partition(":")[0]
-    return _REG_NAME(host) is not None and _PORT(host_port, len(host)) is not None
+    host_end = value.find(":", start, end)
+    host_end = end if host_end < 0 else host_end
+    return _REG_NAME(value, start, host_end) is not None and _PORT(value, host_end, end) is not None
 
 
 def is_uri(value: object) -> bool:
