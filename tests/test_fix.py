@@ -5,13 +5,14 @@ import json
 import os
 import shutil
 import subprocess
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tvlint.document import parse
+from tvlint.document import Document, Text, parse
 from tvlint.fix import SelfCheckFailed, plan_fix
 from tvlint.patch import Edit, apply_edits, unified_diff
 
@@ -39,9 +40,15 @@ def without(versions: list[dict[str, Any]], *indices: int) -> list[dict[str, Any
 
 
 def fixed(raw: bytes) -> bytes:
-    plan = plan_fix(parse(raw))
+    return applied(raw).raw
+
+
+def applied(raw: bytes) -> Text:
+    """The plan for ``raw``, applied: the new text, self-checked."""
+    doc = parse(raw)
+    plan = plan_fix(doc)
     assert plan is not None
-    return plan.new_bytes
+    return plan.apply(doc)
 
 
 STYLES: dict[str, Callable[[Any], str]] = {
@@ -107,13 +114,13 @@ def test_self_check_refuses_a_text_that_would_not_round_trip(
     # Cutting nothing: the text parses, but still holds the duplicate.
     monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: [])
     with pytest.raises(SelfCheckFailed, match="minus the duplicates"):
-        plan_fix(parse(raw))
+        applied(raw)
     # Cutting the closing brace: the text no longer parses.
     monkeypatch.setattr(
         fix_module, "_cuts", lambda text, spans, removed: [(len(text) - 1, len(text))]
     )
     with pytest.raises(SelfCheckFailed, match="would not parse"):
-        plan_fix(parse(raw))
+        applied(raw)
 
 
 def test_self_check_refuses_two_entries_run_together(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,7 +138,7 @@ def test_self_check_refuses_two_entries_run_together(monkeypatch: pytest.MonkeyP
     assert parse(cut.encode()).data == {"versions": [s3_entry()]}
     monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: joined)
     with pytest.raises(SelfCheckFailed, match="repeated keys"):
-        plan_fix(parse(raw))
+        applied(raw)
 
 
 def test_self_check_refuses_a_kept_entry_written_otherwise(
@@ -147,9 +154,9 @@ def test_self_check_refuses_a_kept_entry_written_otherwise(
     def apply_and_rewrite(text: str, edits: list[Edit]) -> str:
         return apply_edits(text, edits).replace('"network_dim": 16,', '"network_dim": 16.0,')
 
-    monkeypatch.setattr(fix_module, "apply_edits", apply_and_rewrite)
+    monkeypatch.setattr(fix_module, "edited_text", apply_and_rewrite)
     with pytest.raises(SelfCheckFailed, match="change an entry it keeps"):
-        plan_fix(parse(raw))
+        applied(raw)
 
 
 # The webhook entry is kept; the S3 entry goes, and carries its isGood into it.
@@ -162,16 +169,49 @@ def test_self_check_refuses_a_carried_member_written_otherwise(
     import tvlint.fix as fix_module
 
     raw = dumps(CARRYING).encode()
-    assert plan_fix(parse(raw)) is not None
+    assert b'"isGood": true' in applied(raw).raw
 
     def apply_and_rewrite(text: str, edits: list[Edit]) -> str:
-        new = apply_edits(text, edits)
         # The whole file's text only: the entry's expected text stays as it should be.
-        return new.replace('"isGood": true', '"isGood": 1') if '"versions"' in text else new
+        return apply_edits(text, edits).replace('"isGood": true', '"isGood": 1')
 
-    monkeypatch.setattr(fix_module, "apply_edits", apply_and_rewrite)
+    monkeypatch.setattr(fix_module, "edited_text", apply_and_rewrite)
     with pytest.raises(SelfCheckFailed, match="change an entry it keeps"):
-        plan_fix(parse(raw))
+        applied(raw)
+
+
+def test_self_check_refuses_a_carried_member_with_another_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tvlint.fix as fix_module
+
+    real_carry = fix_module._carry
+
+    def carry_false(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
+        # The kept entry's expected text is made by the same edit, so the texts agree;
+        # the old data's value (true) does not.
+        start, end, text = real_carry(doc, spans, group, key, source)
+        return (start, end, text.replace("true", "false"))
+
+    monkeypatch.setattr(fix_module, "_carry", carry_false)
+    with pytest.raises(SelfCheckFailed, match="minus the duplicates plus the carried"):
+        applied(dumps(CARRYING).encode())
+
+
+def test_self_check_refuses_a_change_outside_the_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tvlint.fix as fix_module
+
+    raw = dumps({"name": "ab", "versions": [webhook_entry(), s3_entry()], "z": "cd"}).encode()
+    text = raw.decode()
+    real_cuts = fix_module._cuts
+    for outside in (text.index("ab") + 1, text.index("cd") + 1):  # before and after versions
+
+        def cuts_and_more(text: str, spans: Any, removed: Any, at: int = outside) -> Any:
+            return sorted([*real_cuts(text, spans, removed), (at, at + 1)])
+
+        monkeypatch.setattr(fix_module, "_cuts", cuts_and_more)
+        with pytest.raises(SelfCheckFailed, match="minus the duplicates"):
+            applied(raw)
 
 
 def test_self_check_refuses_a_carried_member_out_of_place(
@@ -190,21 +230,39 @@ def test_self_check_refuses_a_carried_member_out_of_place(
 
     monkeypatch.setattr(fix_module, "_carry", carry_first)
     with pytest.raises(SelfCheckFailed, match="reorder an entry's members"):
-        plan_fix(parse(dumps(CARRYING).encode()))
+        applied(dumps(CARRYING).encode())
 
 
-def test_the_fixed_document_holds_the_old_entries_not_copies() -> None:
-    # A large file's data is held once: the self-check keeps each entry it finds as
-    # expected as the old object. The entry that gains a carried member is new.
-    kept_as_is = {**webhook_entry(), "loraUrl": "https://example.com/other.safetensors"}
-    doc = parse(
-        dumps({"versions": [webhook_entry(), {**s3_entry(), "isGood": True}, kept_as_is]}).encode()
-    )
-    plan = plan_fix(doc)
-    assert plan is not None
-    fixed = plan.new_document.versions
-    assert fixed[1] is doc.versions[2]
-    assert fixed[0] is not doc.versions[0] and fixed[0] == {**doc.versions[0], "isGood": True}
+def test_the_old_data_is_let_go_before_the_fixed_text_is_made(
+    cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large file's data is never held beside its fixed text: once the plan is made,
+    # only the old text is kept (the peak memory of --fix is the check's).
+    import tvlint.fix as fix_module
+    from tvlint.lint import Linter
+
+    loaded: list[weakref.ref[Document]] = []
+    from tvlint.patch import edited_text as real_edited_text
+
+    real_parse_file = Linter.parse_file
+
+    def parse_file(self: Linter, path: str) -> Document:
+        doc = real_parse_file(self, path)
+        loaded.append(weakref.ref(doc))
+        return doc
+
+    def edited_text(text: str, edits: list[Edit]) -> str:
+        assert loaded and all(ref() is None for ref in loaded)
+        return real_edited_text(text, edits)
+
+    monkeypatch.setattr(Linter, "parse_file", parse_file)
+    monkeypatch.setattr(fix_module, "edited_text", edited_text)
+    path = write({"versions": [webhook_entry(), {**s3_entry(), "isGood": True}]})
+    for mode in ("--diff", "--fix"):  # --diff writes nothing; --fix then has the same to do
+        run = cli(mode, "--format", "json", path)
+        assert not run.err and run.json()["fixes"][0]["removed"], run.err
+    assert len(loaded) == 2
+    assert json.loads(path.read_text())["versions"] == [{**webhook_entry(), "isGood": True}]
 
 
 def difflib_diff(path: str, old: bytes, new: bytes) -> str:

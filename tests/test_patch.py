@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tvlint.patch import Edit, apply_edits, unified_diff
+from tvlint.patch import Edit, apply_edits, edited_text, unified_diff
 
 HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
@@ -97,3 +97,24 @@ def test_whole_entries_removed_show_as_their_lines_only() -> None:
     assert len(removed_lines) == sum(
         1 for x in reference if x.startswith("-") and not x.startswith("---")
     )
+
+
+@st.composite
+def any_texts_and_edits(draw: st.DrawFn) -> tuple[str, list[Edit]]:
+    # Any characters but lone surrogates (a text decoded from UTF-8 has none): ASCII,
+    # two-, three- and four-byte UTF-8, in the text and in what edits add.
+    chars = st.characters().filter(lambda c: not "\ud800" <= c <= "\udfff")
+    text = draw(st.text(chars, max_size=60))
+    points = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=10))))
+    inserts = st.text(chars, max_size=5)
+    edits = [(a, b, draw(inserts)) for a, b in zip(points[::2], points[1::2], strict=False)]
+    return text, edits
+
+
+@settings(max_examples=500, deadline=None)
+@given(any_texts_and_edits())
+def test_the_text_made_through_one_buffer_is_the_joined_text(
+    case: tuple[str, list[Edit]],
+) -> None:
+    text, edits = case
+    assert edited_text(text, edits) == apply_edits(text, edits)

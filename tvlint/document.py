@@ -109,7 +109,39 @@ class Spans:
         return f"Spans({list(self)!r})"
 
 
-class Document:
+class Text:
+    """A file's decoded text (without a byte-order mark) and whether it had one.
+
+    What ``--fix`` needs of a file once its plan is made: the text, to edit and to
+    compare with the file on disk, but not the data, which a large file's text and
+    fixed text beside it would hold twice over.
+    """
+
+    def __init__(self, text: str, has_bom: bool) -> None:
+        self.text = text
+        self.has_bom = has_bom
+
+    @property
+    def raw(self) -> bytes:
+        """The file's bytes, made again from the text (UTF-8 decoding round-trips).
+
+        Not kept: a document holds its text and data, and a large file's bytes beside
+        them would add its whole size to the peak memory of every run.
+        """
+        return (UTF8_BOM if self.has_bom else b"") + self.text.encode("utf-8")
+
+    def blocks(self, size: int = _BLOCK) -> Iterator[bytes]:
+        """``raw``, ``size`` characters at a time: writing or comparing a large file
+        need not hold all its bytes beside its text. (A text decoded from UTF-8 has no
+        lone surrogate, so any of its slices encodes.)"""
+        if self.has_bom:
+            yield UTF8_BOM
+        text = self.text
+        for start in range(0, len(text), size):
+            yield text[start : start + size].encode("utf-8")
+
+
+class Document(Text):
     """A file that parsed as JSON, and what the rules and ``--fix`` share about it.
 
     ``text`` is the decoded text without a byte-order mark; every offset is an index
@@ -124,9 +156,8 @@ class Document:
     def __init__(
         self, text: str, data: Any, has_bom: bool, duplicate_keys: tuple[tuple[str, int], ...]
     ) -> None:
-        self.text = text
+        super().__init__(text, has_bom)
         self.data = data
-        self.has_bom = has_bom
         self.duplicate_keys = duplicate_keys
         self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
 
@@ -165,25 +196,6 @@ class Document:
     def known_duplicate_groups(self, protect: Sequence[str], groups: list[DuplicateGroup]) -> None:
         """Record groups proven otherwise (a fix's result, whose entries are known)."""
         self._groups[tuple(protect)] = groups
-
-    @property
-    def raw(self) -> bytes:
-        """The file's bytes, made again from the text (UTF-8 decoding round-trips).
-
-        Not kept: a document holds its text and data, and a large file's bytes beside
-        them would add its whole size to the peak memory of every run.
-        """
-        return (UTF8_BOM if self.has_bom else b"") + self.text.encode("utf-8")
-
-    def blocks(self, size: int = _BLOCK) -> Iterator[bytes]:
-        """``raw``, ``size`` characters at a time: writing or comparing a large file
-        need not hold all its bytes beside its text. (A text decoded from UTF-8 has no
-        lone surrogate, so any of its slices encodes.)"""
-        if self.has_bom:
-            yield UTF8_BOM
-        text = self.text
-        for start in range(0, len(text), size):
-            yield text[start : start + size].encode("utf-8")
 
     @cached_property
     def _marks(self) -> tuple[list[int], list[int], list[int]]:
@@ -309,21 +321,12 @@ def decode(raw: bytes) -> tuple[str, bool]:
         ) from None
 
 
-def parse_text(
-    text: str, has_bom: bool = False, spans: bool = True, like: Sequence[Any] = ()
-) -> Document:
+def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document:
     """Parse decoded text with ``json``: exact errors with positions, repeated keys found.
 
     With ``spans``, the entries of ``versions`` are decoded one by one, which gives
     their spans with the parse; without, the text is decoded in one call (a little
     faster) and spans are found if and when something asks for them.
-
-    ``like`` is the ``versions`` the text is expected to hold (``--fix``'s self-check):
-    an entry decoded equal to its counterpart there (``==``), its members in the same
-    order, is kept as that object, so that checking a large text against known data
-    does not hold the data twice. ``==`` calls 1, 1.0 and true equal and does not see
-    the order of nested members, so a caller that must have the text's very data
-    checks each shared entry's text (the self-check requires it to be the old one).
 
     The cyclic garbage collector is paused meanwhile: parsing makes only acyclic
     containers, and on a large file the collections it would trigger are wasted work.
@@ -331,25 +334,41 @@ def parse_text(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, has_bom, spans, like)
+        return _parse_text(text, has_bom, spans, keep_entries=True)
     finally:
         if collecting:
             gc.enable()
+
+
+def walk_text(text: str) -> tuple[Spans, int]:
+    """The element spans of the root's ``versions`` and how many keys repeat in ``text``,
+    from a parse that keeps no entry of ``versions`` (InvalidJSON as ``parse_text``).
+
+    What ``--fix``'s self-check needs of the fixed text: a parse that kept its data
+    would hold it beside the file's text and the fixed text.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        walked = _parse_text(text, False, True, keep_entries=False)
+    finally:
+        if collecting:
+            gc.enable()
+    return walked.element_spans("/versions"), len(walked.duplicate_keys)
 
 
 # Keys of larger texts are interned: the decoder shares equal keys only within one
 # call, and each entry of ``versions`` is decoded by its own call (for its span), so a
 # large file's entries would each hold their own copies of every key (about 80 MB more
 # for a 50 MB file). For a small file the copies cost less than interning; nor are
-# they interned in a parse against known versions, whose entries are mostly dropped
-# for the known ones.
+# they interned in a walk that keeps no entry.
 INTERN_KEYS_ABOVE = 1 << 20
 
 
-def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) -> Document:
+def _parse_text(text: str, has_bom: bool, spans_now: bool, keep_entries: bool) -> Document:
     repeated = False
     intern = sys.intern
-    share_keys = spans_now and not like and len(text) > INTERN_KEYS_ABOVE
+    share_keys = spans_now and keep_entries and len(text) > INTERN_KEYS_ABOVE
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         nonlocal repeated
@@ -365,7 +384,7 @@ def _parse_text(text: str, has_bom: bool, spans_now: bool, like: Sequence[Any]) 
             data = _decode_whole(decoder, text)
         else:
             try:
-                data, spans = _decode_with_spans(decoder, pairs_hook, text, like)
+                data, spans = _decode_with_spans(decoder, pairs_hook, text, keep_entries)
             except (json.JSONDecodeError, _NotWalkable):
                 # The canonical error (message and position) is json's own.
                 repeated = False
@@ -473,7 +492,7 @@ def _decode_with_spans(
     decoder: json.JSONDecoder,
     pairs_hook: Callable[[list[tuple[str, Any]]], Any],
     text: str,
-    like: Sequence[Any] = (),
+    keep_entries: bool = True,
 ) -> tuple[Any, dict[int, Spans]]:
     """``decoder.decode(text)``, and the element spans of the root's ``versions`` array.
 
@@ -502,7 +521,9 @@ def _decode_with_spans(
         pos = _skip_ws(text, pos + 1)
         start = pos
         if key == "versions" and text.startswith("[", pos):
-            value, pos, spans_at[start] = _array_with_spans(_scanner(decoder), text, pos, like)
+            value, pos, spans_at[start] = _array_with_spans(
+                _scanner(decoder), text, pos, keep_entries
+            )
             # The root is one level and the array another; its entries one at a time.
             nesting.append((spans_at[start], MAX_NESTING - 2))
         else:
@@ -523,32 +544,19 @@ def _decode_with_spans(
 
 
 def _array_with_spans(
-    scan: Callable[[str, int], tuple[Any, int]], text: str, pos: int, like: Sequence[Any] = ()
+    scan: Callable[[str, int], tuple[Any, int]], text: str, pos: int, keep: bool = True
 ) -> tuple[list[Any], int, Spans]:
-    """The array at pos, the offset after it, and its elements' spans; an element the
-    same as its counterpart in ``like`` is that object (see ``parse_text``)."""
+    """The array at pos (each element None unless ``keep``), the offset after it, and
+    its elements' spans."""
     items: list[Any] = []
     spans = Spans()
     starts, ends = spans.starts, spans.ends
-    known = len(like)
     for value, start, end in _elements(text, pos, scan):
-        index = len(items)
-        if index < known and _same(value, like[index]):
-            value = like[index]
-        items.append(value)
+        items.append(value if keep else None)
         starts.append(start)
         ends.append(end)
     close = _skip_ws(text, ends[-1] if spans else pos + 1)
     return items, close + 1, spans
-
-
-def _same(value: Any, known: Any) -> bool:
-    # Equal objects may still list their members in another order; an entry's order
-    # is part of what --fix promises to keep. Compared by ==, in C: an exact walk in
-    # Python would cost more than the parse, and the self-check compares texts.
-    if value != known:
-        return False
-    return not isinstance(value, dict) or list(value) == list(known)
 
 
 def split_pointer(pointer: str) -> list[str]:

@@ -12,12 +12,13 @@ rather than re-serialised. A group held for a person is left as it is.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import json
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
-from tvlint.document import Document, InvalidJSON, Spans, parse_text
-from tvlint.patch import Edit, apply_edits, unified_diff
+from tvlint.document import Document, InvalidJSON, Spans, Text, parse_text, walk_text
+from tvlint.patch import Edit, apply_edits, edited_text, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.rules.duplicates import DEFAULT_PROTECT
 
@@ -34,32 +35,58 @@ class SelfCheckFailed(Exception):
 
 @dataclass(frozen=True)
 class FixPlan:
-    """What ``--fix`` would write for one document."""
+    """What ``--fix`` would change in one document: made from its data, and then, with
+    the data let go, applied to its text (``apply``) and checked.
 
-    versions: Sequence[Any]
+    A plan holds no value of the data: the entries it needs (the reports show the
+    groups' entries; the self-check compares the entries that gain a member) are read
+    again from the text when needed. One object of the data kept alive would keep the
+    allocator from giving back the memory around it, and those of a few thousand
+    entries are spread over all of it: for the 50 MB file, 90 MB more at the peak.
+    """
+
     groups: tuple[DuplicateGroup, ...]
-    new_document: Document  # the new text, parsed (by the self-check)
     edits: tuple[Edit, ...]  # what goes and what is added, as edits of the old text
+    spans: Spans  # the old text's versions elements
+    removed: frozenset[int]
+    repeated_keys: int  # in the old text
+    protect: tuple[str, ...]
+    every_group: bool  # no group is held for a person
 
-    @property
-    def new_bytes(self) -> bytes:
-        """The new file's bytes, made when asked for: a plan holds the new text only."""
-        return self.new_document.raw
+    def apply(self, old: Text) -> Text:
+        """The new text, checked; SelfCheckFailed if it is not what the plan means."""
+        new_text = edited_text(old.text, self.edits)
+        _self_check(self, old.text, new_text)
+        return Text(new_text, old.has_bom)
 
-    def diff(self, path: str, doc: Document) -> str:
-        """The unified diff of the old file (``doc``) to the new one."""
-        bom = "\ufeff" if doc.has_bom else ""
+    def document(self, new: Text) -> Document:
+        """The new text, parsed, for the check of the fixed file."""
+        new_document = parse_text(new.text, new.has_bom)
+        if self.every_group:
+            # Its entries are the old ones but those removed, and each group kept one:
+            # no model file is named twice, so the search for duplicates is spared.
+            new_document.known_duplicate_groups(self.protect, [])
+        return new_document
+
+    def diff(self, path: str, old: Text) -> str:
+        """The unified diff of the old file to the new one."""
+        bom = "\ufeff" if old.has_bom else ""
         shift = len(bom)
         return unified_diff(
-            path, bom + doc.text, [(a + shift, b + shift, new) for a, b, new in self.edits]
+            path, bom + old.text, [(a + shift, b + shift, new) for a, b, new in self.edits]
         )
 
     def outcome(
-        self, path: str, written: bool, backup: str | None = None, diff: str | None = None
+        self,
+        path: str,
+        old: Text,
+        written: bool,
+        backup: str | None = None,
+        diff: str | None = None,
     ) -> FileFix:
-        """What a run keeps of this plan once it is applied (or shown)."""
-        named = {i for g in self.groups for i in (g.kept, *(r.index for r in g.removed))}
-        entries = {i: self.versions[i] for i in sorted(named)}
+        """What a run keeps of this plan once it is applied to ``old`` (or shown)."""
+        named = sorted({i for g in self.groups for i in (g.kept, *(r.index for r in g.removed))})
+        entries = {i: _entry(old.text, self.spans[i]) for i in named}
         return FileFix(path, self.groups, entries, written, backup, diff)
 
 
@@ -89,19 +116,22 @@ def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan
     groups = tuple(g for g in all_groups if g.hold is None)
     if not groups:
         return None
-    removed = {r.index for g in groups for r in g.removed}
+    removed = frozenset(r.index for g in groups for r in g.removed)
     spans = doc.element_spans(VERSIONS)
     edits = [(a, b, "") for a, b in _cuts(doc.text, spans, removed)]
     edits += [_carry(doc, spans, g, key, source) for g in groups for key, source in g.carried]
     # By place only: members carried to one entry go in ``protect``'s order (a sort by
     # the whole edit would order them by their text).
     edits.sort(key=lambda edit: (edit[0], edit[1]))
-    new_document = _self_check(doc, apply_edits(doc.text, edits), groups, removed, edits)
-    if len(groups) == len(all_groups):
-        # Its entries are the old ones but those removed, and each group kept one: no
-        # model file is named twice, so the search for duplicates is spared.
-        new_document.known_duplicate_groups(protect, [])
-    return FixPlan(doc.versions, groups, new_document, tuple(edits))
+    return FixPlan(
+        groups=groups,
+        edits=tuple(edits),
+        spans=spans,
+        removed=removed,
+        repeated_keys=len(doc.duplicate_keys),
+        protect=tuple(protect),
+        every_group=len(groups) == len(all_groups),
+    )
 
 
 def _carry(doc: Document, spans: Spans, group: DuplicateGroup, key: str, source: int) -> Edit:
@@ -123,7 +153,7 @@ def _carry(doc: Document, spans: Spans, group: DuplicateGroup, key: str, source:
     return (last.value_end, last.value_end, f"{separator}{name}{colon}{value}")
 
 
-def _cuts(text: str, spans: Spans, removed: set[int]) -> list[tuple[int, int]]:
+def _cuts(text: str, spans: Spans, removed: Set[int]) -> list[tuple[int, int]]:
     """The character ranges to cut so that exactly the removed elements go.
 
     A kept element keeps the separator that follows it; the last kept one keeps what
@@ -164,54 +194,66 @@ def _kept_text(
     return apply_edits(entry, inside)
 
 
-def _self_check(
-    doc: Document,
-    new_text: str,
-    groups: Sequence[DuplicateGroup],
-    removed: set[int],
-    edits: Sequence[Edit],
-) -> Document:
-    """The new text, parsed, if it holds exactly the old data minus the removed entries
-    plus the carried members; SelfCheckFailed if not.
+def _entry(text: str, span: tuple[int, int]) -> Any:
+    """The entry at ``span``, decoded again from the text (the text parsed already)."""
+    start, end = span
+    return json.loads(text[start:end])
+
+
+def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
+    """SelfCheckFailed unless ``new_text`` holds exactly the old data minus the removed
+    entries plus the carried members, each kept entry in its very text.
+
+    Compared as text, so that the old data need not be held beside the new text: the
+    new text must parse, its ``versions`` must be the kept entries' texts (each with
+    the members carried into it), and all around them the old text. Equal texts parse
+    to equal data, and equal data alone would let ``1`` become ``1.0``. An entry that
+    gains a member is also compared as data, with the old data's values: its text is
+    made by the same edits the check would otherwise only repeat.
 
     The text is checked rather than the bytes to be written: those are its UTF-8
     encoding, which gives back the same text (it is made of pieces of a text decoded
-    from UTF-8, so it holds no lone surrogate). Entries equal to the old ones are kept
-    as the old objects (``like``): a large file's data is never held twice.
+    from UTF-8, so it holds no lone surrogate).
     """
-    data = doc.data
-    expected = dict(data)
-    versions = list(data["versions"])
-    for group in groups:
-        if group.carried:
-            kept = dict(versions[group.kept])
-            kept.update((key, versions[source][key]) for key, source in group.carried)
-            versions[group.kept] = kept
-    expected["versions"] = [e for i, e in enumerate(versions) if i not in removed]
     try:
-        new = parse_text(new_text, doc.has_bom, like=expected["versions"])
+        new_spans, repeated_keys = walk_text(new_text)
     except InvalidJSON as exc:
         raise SelfCheckFailed(f"the fixed text would not parse: {exc.message}") from None
-    if new.data != expected or list(new.data) != list(expected):
+    old_spans = plan.spans
+    kept = [i for i in range(len(old_spans)) if i not in plan.removed]
+    first, last = old_spans[0][0], old_spans[len(old_spans) - 1][1]
+    if (
+        len(new_spans) != len(kept)
+        or new_text[: new_spans[0][0]] != old_text[:first]
+        or new_text[new_spans[len(new_spans) - 1][1] :] != old_text[last:]
+    ):
         raise SelfCheckFailed(
             "the fixed text would not equal the old data minus the duplicates "
             "plus the carried members"
         )
-    # Dict equality ignores order: each carried member must come last, as written.
-    for old, fixed in zip(expected["versions"], new.data["versions"], strict=True):
-        if old is not fixed and isinstance(old, dict) and list(old) != list(fixed):
-            raise SelfCheckFailed("the fixed text would reorder an entry's members")
     # Cutting whole entries can only drop repeated keys. More of them means entries run
     # together, which equal data (the last of a repeated key wins) would not show.
-    if len(new.duplicate_keys) > len(doc.duplicate_keys):
+    if repeated_keys > plan.repeated_keys:
         raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
-    # Equal data can be written otherwise (1 and 1.0, an escaped letter): each kept
-    # entry must be its very text, with only the carried members added. That also
-    # makes its sharing above (which compares data) exact.
-    old_spans = doc.element_spans(VERSIONS)
+    edits = plan.edits
     places = [edit[0] for edit in edits]
-    kept_entries = (i for i in range(len(old_spans)) if i not in removed)
-    for i, (start, end) in zip(kept_entries, new.element_spans(VERSIONS), strict=True):
-        if _kept_text(doc.text, old_spans[i], edits, places) != new_text[start:end]:
+    for i, (start, end) in zip(kept, new_spans, strict=True):
+        if _kept_text(old_text, old_spans[i], edits, places) != new_text[start:end]:
             raise SelfCheckFailed("the fixed text would change an entry it keeps")
-    return new
+    for group in plan.groups:
+        if not group.carried:
+            continue
+        expected = _entry(old_text, old_spans[group.kept])
+        expected.update(
+            (key, _entry(old_text, old_spans[source])[key]) for key, source in group.carried
+        )
+        start, end = new_spans[bisect.bisect_left(kept, group.kept)]
+        entry = _entry(new_text, (start, end))
+        if entry != expected:
+            raise SelfCheckFailed(
+                "the fixed text would not equal the old data minus the duplicates "
+                "plus the carried members"
+            )
+        # Dict equality ignores order: each carried member must come last, as written.
+        if list(entry) != list(expected):
+            raise SelfCheckFailed("the fixed text would reorder an entry's members")

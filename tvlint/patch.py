@@ -32,6 +32,25 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(kept)
 
 
+def edited_text(text: str, edits: Sequence[Edit]) -> str:
+    """``apply_edits(text, edits)``, without holding all the kept pieces of ``text`` at once.
+
+    For ``--fix``'s new text. ``str.join`` needs every piece before it starts: a copy of
+    nearly the whole text, in pieces of tens of kilobytes that, once freed, the process
+    keeps and the parse of the fixed text cannot use (40 MB more at the peak of
+    ``--fix`` on a 50 MB file). Here each piece is encoded into one buffer and let go at
+    once; the buffer is a block of its own, given back once decoded. The text must have
+    no lone surrogate (a text decoded from UTF-8 has none), or encoding it fails.
+    """
+    buffer, pos = bytearray(), 0
+    for start, end, new in edits:
+        buffer += text[pos:start].encode("utf-8")
+        buffer += new.encode("utf-8")
+        pos = end
+    buffer += text[pos:].encode("utf-8")
+    return buffer.decode("utf-8")
+
+
 def unified_diff(path: str, text: str, edits: Sequence[Edit]) -> str:
     """The diff from ``text`` to ``apply_edits(text, edits)``, for ``patch -p0``."""
     changes = _line_changes(text, edits)

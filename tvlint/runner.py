@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.discover import FileFilter, discover, git_work_tree, tidy
-from tvlint.document import Document, InvalidJSON, parse
+from tvlint.document import Document, InvalidJSON, Text, parse, parse_text
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
 from tvlint.reading import describe_os_error, read_stream
 from tvlint.rules import Rule
 
 if TYPE_CHECKING:
-    from tvlint.fix import FileFix, FixPlan
+    from tvlint.fix import FileFix
     from tvlint.problem import Problem
 
 
@@ -125,18 +125,22 @@ def run(
 def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None) -> Outcome:
     """The outcome for standard input (read into ``stdin.raw``); with ``--fix``,
     ``stdin.fixed`` is its new text."""
-    try:
-        doc = parse(stdin.raw)
-    except InvalidJSON as exc:
-        return linter.invalid(stdin.name, exc)
-    if fixer is None:
-        return linter.lint_document(stdin.name, doc)
 
-    def to_stdout(plan: FixPlan, target: str) -> None:
-        stdin.fixed = plan.new_bytes
+    def load() -> Document | Outcome:
+        try:
+            return parse(stdin.raw)
+        except InvalidJSON as exc:
+            return linter.invalid(stdin.name, exc)
+
+    if fixer is None:
+        loaded = load()
+        return loaded if isinstance(loaded, Outcome) else linter.lint_document(stdin.name, loaded)
+
+    def to_stdout(old: Text, new: Text, target: str) -> None:
+        stdin.fixed = new.raw
         return  # no backup
 
-    return _fixed(linter, stdin.name, doc, mode, fixer, lambda: stdin.name, to_stdout)
+    return _fixed(linter, stdin.name, load, mode, fixer, lambda: stdin.name, to_stdout)
 
 
 # Fewer files are checked in this process: below this, forking a worker costs about
@@ -163,10 +167,6 @@ def inside_tree(path: str, real: str, start: str) -> bool:
 
 def _fix(linter: Linter, path: str, mode: Mode, backup: bool, start: str, fixer: Rule) -> Outcome:
     """The file's outcome: what remains once its duplicates are gone (or would be)."""
-    loaded = linter.load(path)
-    if isinstance(loaded, Outcome):
-        return loaded  # not read, or not JSON: nothing to fix
-    doc = loaded
 
     def place() -> str:
         real = os.path.realpath(path)  # resolved once: checked here, written there
@@ -175,12 +175,12 @@ def _fix(linter: Linter, path: str, mode: Mode, backup: bool, start: str, fixer:
             raise _Refused(f"not {verb}: it points outside the tree, to {real}")
         return real
 
-    def replace(plan: FixPlan, real: str) -> str | None:
+    def replace(old: Text, new: Text, real: str) -> str | None:
         from tvlint.safe_write import replace_file
 
-        return replace_file(path, doc, plan.new_document, backup, real)
+        return replace_file(path, old, new, backup, real)
 
-    return _fixed(linter, path, doc, mode, fixer, place, replace)
+    return _fixed(linter, path, lambda: linter.load(path), mode, fixer, place, replace)
 
 
 class _Refused(Exception):
@@ -190,42 +190,58 @@ class _Refused(Exception):
 def _fixed(
     linter: Linter,
     path: str,
-    doc: Document,
+    load: Callable[[], Document | Outcome],
     mode: Mode,
     fixer: Rule,
     place: Callable[[], str],
-    write: Callable[[FixPlan, str], str | None],
+    write: Callable[[Text, Text, str], str | None],
 ) -> Outcome:
-    """What fixing ``doc`` comes to, for a file and for standard input alike.
+    """What fixing the document ``load`` gives comes to, for a file and for standard
+    input alike.
 
     ``place`` says where the fixed text would go (asked only if there is a fix to
     make), or raises _Refused; ``write`` puts it there and gives the backup's path.
     A file with duplicates is checked only after the fix, as that is what is reported.
+
+    The document is loaded here so that nothing else holds it: once the plan is made,
+    its data is let go and only its text kept, to edit, compare and write; the fixed
+    text is parsed once the old text is let go too. A large file's data or text is
+    never held twice, and the peak is the check's.
     """
     # Imported here: a check run plans no fix and writes nothing.
     from tvlint.fix import SelfCheckFailed
     from tvlint.safe_write import WriteFailed
 
-    try:
-        plan = fixer.fix(doc)
-    except SelfCheckFailed as exc:
-        return _with_error(linter.lint_document(path, doc), f"not fixed: {exc}")
+    doc = load()
+    if isinstance(doc, Outcome):
+        return doc  # not read, or not JSON: nothing to fix
+    plan = fixer.fix(doc)
     if plan is None:
         return linter.lint_document(path, doc)
+    old = Text(doc.text, doc.has_bom)
+    del doc
+    try:
+        new = plan.apply(old)
+    except SelfCheckFailed as exc:
+        return _unfixed(linter, path, old, f"not fixed: {exc}")
     try:
         target = place()
     except _Refused as exc:
-        return _with_error(linter.lint_document(path, doc), str(exc))
+        return _unfixed(linter, path, old, str(exc))
     if mode is Mode.DIFF:
-        fix = plan.outcome(path, written=False, diff=plan.diff(path, doc))
+        fix = plan.outcome(path, old, written=False, diff=plan.diff(path, old))
     else:
         try:
-            backup = write(plan, target)
+            backup = write(old, new, target)
         except WriteFailed as exc:
-            return _with_error(linter.lint_document(path, doc), f"not fixed: {exc.reason}")
-        fix = plan.outcome(path, written=True, backup=backup)
-    return Outcome(path, linter.lint_document(path, plan.new_document).problems, fix=fix)
+            return _unfixed(linter, path, old, f"not fixed: {exc.reason}")
+        fix = plan.outcome(path, old, written=True, backup=backup)
+    del old
+    return Outcome(path, linter.lint_document(path, plan.document(new)).problems, fix=fix)
 
 
-def _with_error(outcome: Outcome, error: str) -> Outcome:
+def _unfixed(linter: Linter, path: str, old: Text, error: str) -> Outcome:
+    """The outcome of a file left as it is: its text parsed again (its data was let go
+    once the plan was made) and checked, with why it was not fixed."""
+    outcome = linter.lint_document(path, parse_text(old.text, old.has_bom))
     return Outcome(outcome.path, outcome.problems, error)
