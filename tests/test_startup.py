@@ -46,15 +46,23 @@ NOT_ON_A_CHECK = {
 # What only a file with a problem needs: the problems' records (dataclasses, whose
 # import costs a one-file run more than the check itself), and the ranking.
 NOT_ON_A_CLEAN_CHECK = {"dataclasses", "inspect", "tvlint.problem", "tvlint.ranking"}
+# Patterns compiled on first use (``functools.cache``), and which files need them: the
+# IPv6 pattern of the uri check takes milliseconds to compile, and the writers' plain
+# URLs never need it; a timestamp's parts only rank duplicates.
+LAZY_PATTERNS = {"_uri_parts": (), "_date_time_parts": ("duplicate",)}
 
 
 def loaded_by(*args: str, cwd: Path) -> set[str]:
+    """The modules a run imported, and which of LAZY_PATTERNS it compiled."""
+    lazy = sorted(LAZY_PATTERNS)
     probe = (
         "import sys\n"
         "from tvlint.start import main\n"
         "code = main(sys.argv[1:])\n"
+        "import tvlint.string_formats as formats\n"
+        f"compiled = [n for n in {lazy!r} if getattr(formats, n).cache_info().currsize]\n"
         "print(code)\n"
-        "print(' '.join(sorted(sys.modules)))\n"
+        "print(' '.join(sorted(sys.modules) + compiled))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe, *args], cwd=cwd, capture_output=True, text=True, check=True
@@ -80,6 +88,8 @@ def test_a_one_file_check_imports_only_what_it_needs(tmp_path: Path, content: st
     else:  # the probe sees them where they are needed
         assert loaded >= NOT_ON_A_CLEAN_CHECK
     assert "tvlint.cli" in loaded  # it ran
+    compiled = {name for name in LAZY_PATTERNS if name in loaded}
+    assert compiled == {name for name, needed in LAZY_PATTERNS.items() if content in needed}
 
 
 def test_the_probe_sees_what_a_failing_file_imports(tmp_path: Path) -> None:

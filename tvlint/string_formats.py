@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from tvlint import TYPE_CHECKING
+
 _DATE_TIME_PARTS = (
     r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)"
     r"(?:\.(\d+))?(?:([Zz])|([+-])([01]\d|2[0-3]):([0-5]\d))"
@@ -138,13 +140,13 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
 # in every part that allows it, and one "%" check after the scheme (which holds none)
 # says so: a delimiter is not a hex digit, so no %XX spans two parts.
 _UNRESERVED_SUB_DELIMS = r"A-Za-z0-9._~\-!$&'()*+,;="
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*").fullmatch
-_USERINFO = re.compile(rf"[{_UNRESERVED_SUB_DELIMS}:%]*").fullmatch
-_REG_NAME = re.compile(rf"[{_UNRESERVED_SUB_DELIMS}%]*").fullmatch
-_PORT = re.compile(r"(?::[0-9]*)?").fullmatch
-_PATH = re.compile(rf"[{_UNRESERVED_SUB_DELIMS}:@%/]*").fullmatch
-_QUERY = re.compile(rf"[{_UNRESERVED_SUB_DELIMS}:@%/?]*").fullmatch
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})").search
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*"
+_USERINFO = rf"[{_UNRESERVED_SUB_DELIMS}:%]*"
+_REG_NAME = rf"[{_UNRESERVED_SUB_DELIMS}%]*"
+_PORT = r"(?::[0-9]*)?"
+_PATH = rf"[{_UNRESERVED_SUB_DELIMS}:@%/]*"
+_QUERY = rf"[{_UNRESERVED_SUB_DELIMS}:@%/?]*"
+_BAD_PERCENT = r"%(?![0-9A-Fa-f]{2})"
 # rfc3986-validator's IPv4 octet, which allows a leading zero where RFC 3986 does not;
 # within the host a dotted quad is a reg-name either way, so it matters only in IPv6.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)"
@@ -165,7 +167,20 @@ _IPV6 = "|".join(
     )
 )
 # The "v" of IPvFuture in lower case only, as rfc3986-validator has it.
-_IP_LITERAL = re.compile(rf"{_IPV6}|v[0-9A-Fa-f]+\.[{_UNRESERVED_SUB_DELIMS}:]+").fullmatch
+_IP_LITERAL = rf"{_IPV6}|v[0-9A-Fa-f]+\.[{_UNRESERVED_SUB_DELIMS}:]+"
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Matcher = Callable[[str, int, int], re.Match[str] | None]
+
+
+@cache
+def _uri_parts() -> tuple[Matcher, ...]:
+    # Compiled on first use (the IPv6 pattern takes milliseconds): the plain URLs the
+    # writers produce never need them. Each matches the whole of value[pos:endpos].
+    parts = (_SCHEME, _USERINFO, _REG_NAME, _PORT, _PATH, _QUERY, _IP_LITERAL)
+    return (*(re.compile(part).fullmatch for part in parts), re.compile(_BAD_PERCENT).search)
 
 
 def _is_absolute_uri(value: str) -> bool:
@@ -175,47 +190,49 @@ def _is_absolute_uri(value: str) -> bool:
     delimiters that may end it, and each part checked against its characters in place:
     a slice of each part would copy a long value several times over.
     """
+    scheme, userinfo, reg_name, port, path, query, ip_literal, bad_percent = _uri_parts()
+    end = len(value)
     colon = value.find(":")
-    if colon < 0 or not _SCHEME(value, 0, colon) or _BAD_PERCENT(value, colon + 1):
+    if colon < 0 or not scheme(value, 0, colon) or bad_percent(value, colon + 1, end):
         return False
-    start, end = colon + 1, len(value)
+    start = colon + 1
     hash_mark = value.find("#", start)
     if hash_mark >= 0:  # the fragment's grammar is the query's
-        if not _QUERY(value, hash_mark + 1):
+        if not query(value, hash_mark + 1, end):
             return False
         end = hash_mark
     question_mark = value.find("?", start, end)
     if question_mark >= 0:
-        if not _QUERY(value, question_mark + 1, end):
+        if not query(value, question_mark + 1, end):
             return False
         end = question_mark
     if not value.startswith("//", start, end):
         # path-absolute, path-rootless or path-empty: "//" would have begun an authority.
-        return _PATH(value, start, end) is not None
+        return path(value, start, end) is not None
     start += 2
     slash = value.find("/", start, end)
     if slash >= 0:
-        if not _PATH(value, slash + 1, end):
+        if not path(value, slash + 1, end):
             return False
         end = slash
     # Neither the host nor the port holds an "@": any but the last is the userinfo's,
     # which refuses it.
     at_sign = value.rfind("@", start, end)
     if at_sign >= 0:
-        if not _USERINFO(value, start, at_sign):
+        if not userinfo(value, start, at_sign):
             return False
         start = at_sign + 1
     if value.startswith("[", start, end):
         bracket = value.find("]", start + 1, end)
         return (
             bracket >= 0
-            and _IP_LITERAL(value, start + 1, bracket) is not None
-            and _PORT(value, bracket + 1, end) is not None
+            and ip_literal(value, start + 1, bracket) is not None
+            and port(value, bracket + 1, end) is not None
         )
     # A reg-name holds no ":", and an IPv4 address is one.
     host_end = value.find(":", start, end)
     host_end = end if host_end < 0 else host_end
-    return _REG_NAME(value, start, host_end) is not None and _PORT(value, host_end, end) is not None
+    return reg_name(value, start, host_end) is not None and port(value, host_end, end) is not None
 
 
 def is_uri(value: object) -> bool:
