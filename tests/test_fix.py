@@ -180,22 +180,72 @@ def test_self_check_refuses_a_carried_member_written_otherwise(
         applied(raw)
 
 
-def test_self_check_refuses_a_carried_member_with_another_value(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _cut_also(text: str, start: int, end: int) -> Callable[..., Any]:
+    """_cuts, and also text[start:end]."""
+    import tvlint.fix as fix_module
+
+    real_cuts = fix_module._cuts
+    assert start < end <= len(text)
+    return lambda text, spans, removed: sorted([*real_cuts(text, spans, removed), (start, end)])
+
+
+def _carry_rewritten(old: str, new: str) -> Callable[..., Edit]:
+    """_carry, with ``old`` in the member's text replaced by ``new``."""
     import tvlint.fix as fix_module
 
     real_carry = fix_module._carry
 
-    def carry_false(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
-        # The kept entry's expected text is made by the same edit, so the texts agree;
-        # the old data's value (true) does not.
+    def carry(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
         start, end, text = real_carry(doc, spans, group, key, source)
-        return (start, end, text.replace("true", "false"))
+        assert old in text
+        return (start, end, text.replace(old, new))
 
-    monkeypatch.setattr(fix_module, "_carry", carry_false)
-    with pytest.raises(SelfCheckFailed, match="minus the duplicates plus the carried"):
-        applied(dumps(CARRYING).encode())
+    return carry
+
+
+KEPT = {"id": "keep", "loraUrl": "https://h.example/m/a.safetensors", "parameters": {"d": 10}}
+REMOVED = {"id": "dup", "loraUrl": "https://h.example/m/a.safetensors"}
+OTHER = {**KEPT, "id": "other", "loraUrl": "https://h.example/m/b.safetensors"}
+
+
+def _wrong_edits() -> list[tuple[str, str, str, Callable[[str], tuple[str, Any]]]]:
+    """(name, file, what goes wrong, the patch): a plan's edits that change what --fix
+    keeps, each of which equal data, or the edits' own account of a kept entry, would
+    let through."""
+    plain = dumps({"versions": [{**KEPT, "isGood": False}, OTHER, REMOVED]})
+    spans = parse(plain.encode()).element_spans("/versions")
+    zero = plain.replace('"d": 10', '"d": -0.0')
+    carrying = dumps({"versions": [KEPT, {**REMOVED, "isGood": True}]})
+    nested = dumps({"versions": [KEPT, {**REMOVED, "isGood": {"a": 1, "b": 2}}]})
+    member = '"isGood": false'
+    return [
+        ("a member of a kept entry cut", plain, member, lambda t: ("_cuts", _cut_also(t, t.rindex(",", 0, t.index(member)), t.index(member) + len(member)))),
+        ("a digit of a kept entry cut", plain, "10", lambda t: ("_cuts", _cut_also(t, t.index("10") + 1, t.index("10") + 2))),
+        ("the sign of -0.0 cut", zero, "-0.0", lambda t: ("_cuts", _cut_also(t, t.index("-0.0"), t.index("-0.0") + 1))),
+        ("the indent before a kept entry cut", plain, "other", lambda t: ("_cuts", _cut_also(t, spans[1][0] - 2, spans[1][0]))),
+        ("a kept entry cut whole", plain, "other", lambda t: ("_cuts", _cut_also(t, spans[0][1], spans[1][1]))),
+        ("the end of the entry that gains cut", carrying, "10", lambda t: ("_cuts", _cut_also(t, t.index("}", t.index("10")) + 1, t.index("}", t.index("10")) + 3))),
+        ("a carried key escaped", carrying, "true", lambda t: ("_carry", _carry_rewritten('"isGood"', '"\\u0069sGood"'))),
+        ("10 made 1 in the kept entry that gains", carrying, "10", lambda t: ("_cuts", _cut_also(t, t.index("10") + 1, t.index("10") + 2))),
+        ("true carried as 1", carrying, "true", lambda t: ("_carry", _carry_rewritten("true", "1"))),
+        ("a carried object reordered", nested, '"a": 1', lambda t: ("_carry", _carry_rewritten('"a": 1,\n        "b": 2', '"b": 2,\n        "a": 1'))),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", _wrong_edits(), ids=lambda case: case[0])
+def test_self_check_refuses_a_plan_that_changes_what_it_keeps(
+    monkeypatch: pytest.MonkeyPatch, case: tuple[str, str, str, Callable[[str], tuple[str, Any]]]
+) -> None:
+    import tvlint.fix as fix_module
+
+    _, text, changed, patch = case
+    raw = text.encode()
+    fixed_text = applied(raw).raw.decode()
+    assert changed in fixed_text  # without the patch, it is kept as it was
+    name, wrong = patch(text)
+    monkeypatch.setattr(fix_module, name, wrong)
+    with pytest.raises(SelfCheckFailed, match=r"change an entry it keeps|minus the duplicates"):
+        applied(raw)
 
 
 def test_self_check_refuses_a_change_outside_the_entries(monkeypatch: pytest.MonkeyPatch) -> None:

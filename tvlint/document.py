@@ -243,13 +243,7 @@ class Document(Text):
 
     def members(self, start: int) -> list[Member]:
         """The members of the object that starts at offset ``start``, in text order."""
-        text = self.text
-        found = []
-        for key, key_start, value_start in _members(text, start):
-            _, value_end = _skip(text, value_start)
-            _, key_end = scanstring(text, key_start + 1)
-            found.append(Member(key, key_start, key_end, value_start, value_end))
-        return found
+        return members(self.text, start)
 
     def element_spans(self, pointer: str) -> Spans:
         """(start, end) offsets of each element of the array at ``pointer``."""
@@ -331,13 +325,7 @@ def parse_text(text: str, has_bom: bool = False, spans: bool = True) -> Document
     The cyclic garbage collector is paused meanwhile: parsing makes only acyclic
     containers, and on a large file the collections it would trigger are wasted work.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _parse_text(text, has_bom, spans, keep_entries=True)
-    finally:
-        if collecting:
-            gc.enable()
+    return _parse_text(text, has_bom, spans, keep_entries=True)
 
 
 def walk_text(text: str) -> tuple[Spans, int]:
@@ -345,15 +333,11 @@ def walk_text(text: str) -> tuple[Spans, int]:
     from a parse that keeps no entry of ``versions`` (InvalidJSON as ``parse_text``).
 
     What ``--fix``'s self-check needs of the fixed text: a parse that kept its data
-    would hold it beside the file's text and the fixed text.
+    would hold it beside the file's text and the fixed text. (The root's other members
+    are kept, and a text that is not an object of members is decoded whole: neither is
+    the shape of a file whose duplicates can be fixed.)
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        walked = _parse_text(text, False, True, keep_entries=False)
-    finally:
-        if collecting:
-            gc.enable()
+    walked = _parse_text(text, False, True, keep_entries=False)
     return walked.element_spans("/versions"), len(walked.duplicate_keys)
 
 
@@ -366,6 +350,16 @@ INTERN_KEYS_ABOVE = 1 << 20
 
 
 def _parse_text(text: str, has_bom: bool, spans_now: bool, keep_entries: bool) -> Document:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_paused(text, has_bom, spans_now, keep_entries)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_paused(text: str, has_bom: bool, spans_now: bool, keep_entries: bool) -> Document:
     repeated = False
     intern = sys.intern
     share_keys = spans_now and keep_entries and len(text) > INTERN_KEYS_ABOVE
@@ -581,6 +575,16 @@ def _skip_ws(text: str, pos: int) -> int:
 @cache
 def _whitespace() -> re.Pattern[str]:
     return re.compile(_WHITESPACE)
+
+
+def members(text: str, start: int) -> list[Member]:
+    """The members of the object at offset ``start`` of a valid JSON text, in order."""
+    found = []
+    for key, key_start, value_start in _members(text, start):
+        _, value_end = _skip(text, value_start)
+        _, key_end = scanstring(text, key_start + 1)
+        found.append(Member(key, key_start, key_end, value_start, value_end))
+    return found
 
 
 def _members(text: str, pos: int) -> Iterator[tuple[str, int, int]]:

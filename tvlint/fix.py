@@ -11,14 +11,21 @@ rather than re-serialised. A group held for a person is left as it is.
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
-from tvlint.document import Document, InvalidJSON, Spans, Text, parse_text, walk_text
-from tvlint.patch import Edit, apply_edits, edited_text, unified_diff
+from tvlint.document import (
+    Document,
+    InvalidJSON,
+    Spans,
+    Text,
+    members,
+    parse_text,
+    walk_text,
+)
+from tvlint.patch import Edit, edited_text, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.rules.duplicates import DEFAULT_PROTECT
 
@@ -38,11 +45,11 @@ class FixPlan:
     """What ``--fix`` would change in one document: made from its data, and then, with
     the data let go, applied to its text (``apply``) and checked.
 
-    A plan holds no value of the data: the entries it needs (the reports show the
-    groups' entries; the self-check compares the entries that gain a member) are read
-    again from the text when needed. One object of the data kept alive would keep the
-    allocator from giving back the memory around it, and those of a few thousand
-    entries are spread over all of it: for the 50 MB file, 90 MB more at the peak.
+    A plan holds no object of the data (its groups name model files and indices): the
+    entries the reports show are read again from the text. One object of the data
+    kept alive would keep the allocator from giving back the memory around it, and
+    those of a few thousand entries are spread over all of it (the 50 MB file: 90 MB
+    more at the peak).
     """
 
     groups: tuple[DuplicateGroup, ...]
@@ -179,37 +186,30 @@ def _cuts(text: str, spans: Spans, removed: Set[int]) -> list[tuple[int, int]]:
     return cuts
 
 
-def _kept_text(
-    text: str, span: tuple[int, int], edits: Sequence[Edit], places: Sequence[int]
-) -> str:
-    """A kept entry's text once fixed: its own, with the members carried into it (the
-    edits inside its span, found by bisection in ``places``, the edits' sorted starts;
-    a cut never falls there)."""
-    start, end = span
-    first, last = bisect.bisect_right(places, start), bisect.bisect_left(places, end)
-    entry = text[start:end]
-    if first == last:
-        return entry
-    inside = [(a - start, b - start, new) for a, b, new in edits[first:last] if b < end]
-    return apply_edits(entry, inside)
-
-
 def _entry(text: str, span: tuple[int, int]) -> Any:
     """The entry at ``span``, decoded again from the text (the text parsed already)."""
     start, end = span
     return json.loads(text[start:end])
 
 
-def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
-    """SelfCheckFailed unless ``new_text`` holds exactly the old data minus the removed
-    entries plus the carried members, each kept entry in its very text.
+_NOT_THE_PLAN = (
+    "the fixed text would not equal the old data minus the duplicates plus the carried members"
+)
 
-    Compared as text, so that the old data need not be held beside the new text: the
-    new text must parse, its ``versions`` must be the kept entries' texts (each with
-    the members carried into it), and all around them the old text. Equal texts parse
-    to equal data, and equal data alone would let ``1`` become ``1.0``. An entry that
-    gains a member is also compared as data, with the old data's values: its text is
-    made by the same edits the check would otherwise only repeat.
+
+def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
+    """SelfCheckFailed unless ``new_text`` is the old text with exactly the removed
+    entries gone (each with its separator) and the carried members added.
+
+    The new text is parsed (without keeping its entries) and compared, piece by piece
+    between the places that parse finds, with what the old text says it must be: the
+    old text before the first entry and after the last, each kept entry's own text
+    and the separator that followed it. An entry that gains members must be its own
+    text up to its last value and from there on, with, between, members that are
+    exactly the removed entries' key and value texts, in the plan's order. So the new
+    text holds the old data minus the removed entries plus the carried members, each
+    written as it was (equal data alone would let ``1`` become ``1.0``), and no edit
+    of the plan is taken on trust. The old data is not needed beside the new text.
 
     The text is checked rather than the bytes to be written: those are its UTF-8
     encoding, which gives back the same text (it is made of pieces of a text decoded
@@ -221,39 +221,65 @@ def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
         raise SelfCheckFailed(f"the fixed text would not parse: {exc.message}") from None
     old_spans = plan.spans
     kept = [i for i in range(len(old_spans)) if i not in plan.removed]
-    first, last = old_spans[0][0], old_spans[len(old_spans) - 1][1]
+    last = len(kept) - 1
     if (
         len(new_spans) != len(kept)
-        or new_text[: new_spans[0][0]] != old_text[:first]
-        or new_text[new_spans[len(new_spans) - 1][1] :] != old_text[last:]
+        or new_text[: new_spans[0][0]] != old_text[: old_spans[0][0]]
+        or new_text[new_spans[last][1] :] != old_text[old_spans[len(old_spans) - 1][1] :]
     ):
-        raise SelfCheckFailed(
-            "the fixed text would not equal the old data minus the duplicates "
-            "plus the carried members"
-        )
+        raise SelfCheckFailed(_NOT_THE_PLAN)
     # Cutting whole entries can only drop repeated keys. More of them means entries run
     # together, which equal data (the last of a repeated key wins) would not show.
     if repeated_keys > plan.repeated_keys:
         raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
-    edits = plan.edits
-    places = [edit[0] for edit in edits]
-    for i, (start, end) in zip(kept, new_spans, strict=True):
-        if _kept_text(old_text, old_spans[i], edits, places) != new_text[start:end]:
+    carried = {g.kept: g.carried for g in plan.groups if g.carried}
+    for position, i in enumerate(kept):
+        (start, end), (old_start, old_end) = new_spans[position], old_spans[i]
+        if i in carried:
+            _check_gaining(old_text, new_text, (old_start, old_end), (start, end), carried[i], plan)
+        elif new_text[start:end] != old_text[old_start:old_end]:
             raise SelfCheckFailed("the fixed text would change an entry it keeps")
-    for group in plan.groups:
-        if not group.carried:
-            continue
-        expected = _entry(old_text, old_spans[group.kept])
-        expected.update(
-            (key, _entry(old_text, old_spans[source])[key]) for key, source in group.carried
+        # What follows a kept entry is the separator that followed it (the next kept
+        # entry's, or the removed one's that came next, which went with it).
+        if position < last:
+            following = old_spans[i + 1][0]
+            if new_text[end : new_spans[position + 1][0]] != old_text[old_end:following]:
+                raise SelfCheckFailed(_NOT_THE_PLAN)
+
+
+def _check_gaining(
+    old_text: str,
+    new_text: str,
+    old_span: tuple[int, int],
+    new_span: tuple[int, int],
+    carried: tuple[tuple[str, int], ...],
+    plan: FixPlan,
+) -> None:
+    """SelfCheckFailed unless the kept entry at ``new_span`` is the one at ``old_span``
+    with the ``carried`` members added after its last, each with the key and value
+    text of the removed entry it comes from."""
+    old, new = members(old_text, old_span[0]), members(new_text, new_span[0])
+    keys, expected = [m.key for m in new], [m.key for m in old] + [key for key, _ in carried]
+    if keys != expected:
+        reordered = sorted(keys) == sorted(expected)
+        raise SelfCheckFailed(
+            "the fixed text would reorder an entry's members"
+            if reordered
+            else "the fixed text would change an entry it keeps"
         )
-        start, end = new_spans[bisect.bisect_left(kept, group.kept)]
-        entry = _entry(new_text, (start, end))
-        if entry != expected:
-            raise SelfCheckFailed(
-                "the fixed text would not equal the old data minus the duplicates "
-                "plus the carried members"
-            )
-        # Dict equality ignores order: each carried member must come last, as written.
-        if list(entry) != list(expected):
-            raise SelfCheckFailed("the fixed text would reorder an entry's members")
+    first, last = new[len(old) - 1], new[-1]
+    if (
+        new_text[new_span[0] : first.value_end] != old_text[old_span[0] : old[-1].value_end]
+        or new_text[last.value_end : new_span[1]] != old_text[old[-1].value_end : old_span[1]]
+    ):
+        raise SelfCheckFailed("the fixed text would change an entry it keeps")
+    for member, (key, source) in zip(new[len(old) :], carried, strict=True):
+        # The member _carry takes: the last with that key, which json keeps.
+        written = [m for m in members(old_text, plan.spans[source][0]) if m.key == key][-1]
+        if (
+            new_text[member.key_start : member.key_end]
+            != old_text[written.key_start : written.key_end]
+            or new_text[member.value_start : member.value_end]
+            != old_text[written.value_start : written.value_end]
+        ):
+            raise SelfCheckFailed("the fixed text would change an entry it keeps")

@@ -206,7 +206,8 @@ def _fixed(
     The document is loaded here so that nothing else holds it: once the plan is made,
     its data is let go and only its text kept, to edit, compare and write; the fixed
     text is parsed once the old text is let go too. A large file's data or text is
-    never held twice, and the peak is the check's.
+    never held twice, and the peak is its check's. (Standard input's bytes are kept for
+    the whole run, to give them back unchanged if nothing is fixed.)
     """
     # Imported here: a check run plans no fix and writes nothing.
     from tvlint.fix import SelfCheckFailed
