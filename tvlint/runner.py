@@ -71,7 +71,9 @@ class Stdin:
     def __init__(self, name: str = "-") -> None:
         self.name = tidy(name)
         self.raw = b""
-        self.fixed: bytes | None = None
+        # Its bytes are made only to be written: held beside the fixed text while that
+        # is parsed and checked, they would add the file's size to the peak.
+        self.fixed: Text | None = None
 
 
 def run(
@@ -137,7 +139,7 @@ def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None
         return loaded if isinstance(loaded, Outcome) else linter.lint_document(stdin.name, loaded)
 
     def to_stdout(old: Text, new: Text, target: str) -> None:
-        stdin.fixed = new.raw
+        stdin.fixed = new
         return  # no backup
 
     return _fixed(linter, stdin.name, load, mode, fixer, lambda: stdin.name, to_stdout)
