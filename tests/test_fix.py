@@ -203,6 +203,17 @@ def _carry_rewritten(old: str, new: str) -> Callable[..., Edit]:
     return carry
 
 
+def _first_entry_replaced(value: str) -> Callable[[str, list[Edit]], str]:
+    """edited_text, with the first entry of the new text replaced by ``value``."""
+
+    def edited(text: str, edits: list[Edit]) -> str:
+        new = apply_edits(text, edits)
+        start, end = parse(new.encode()).element_spans("/versions")[0]
+        return new[:start] + value + new[end:]
+
+    return edited
+
+
 KEPT = {"id": "keep", "loraUrl": "https://h.example/m/a.safetensors", "parameters": {"d": 10}}
 REMOVED = {"id": "dup", "loraUrl": "https://h.example/m/a.safetensors"}
 OTHER = {**KEPT, "id": "other", "loraUrl": "https://h.example/m/b.safetensors"}
@@ -226,6 +237,9 @@ def _wrong_edits() -> list[tuple[str, str, str, Callable[[str], tuple[str, Any]]
         ("a kept entry cut whole", plain, "other", lambda t: ("_cuts", _cut_also(t, spans[0][1], spans[1][1]))),
         ("the end of the entry that gains cut", carrying, "10", lambda t: ("_cuts", _cut_also(t, t.index("}", t.index("10")) + 1, t.index("}", t.index("10")) + 3))),
         ("a carried key escaped", carrying, "true", lambda t: ("_carry", _carry_rewritten('"isGood"', '"\\u0069sGood"'))),
+        ("a carried member's separator changed", carrying, "true", lambda t: ("_carry", _carry_rewritten(',\n      "isGood"', ', "isGood"'))),
+        ("a carried member's colon changed", carrying, "true", lambda t: ("_carry", _carry_rewritten('"isGood": ', '"isGood"  :\t'))),
+        ("the entry that gains made a string", carrying, '"keep"', lambda t: ("edited_text", _first_entry_replaced('"x"'))),
         ("10 made 1 in the kept entry that gains", carrying, "10", lambda t: ("_cuts", _cut_also(t, t.index("10") + 1, t.index("10") + 2))),
         ("true carried as 1", carrying, "true", lambda t: ("_carry", _carry_rewritten("true", "1"))),
         ("a carried object reordered", nested, '"a": 1', lambda t: ("_carry", _carry_rewritten('"a": 1,\n        "b": 2', '"b": 2,\n        "a": 1'))),
@@ -279,8 +293,52 @@ def test_self_check_refuses_a_carried_member_out_of_place(
         return (opening, opening, member.lstrip() + separator)
 
     monkeypatch.setattr(fix_module, "_carry", carry_first)
-    with pytest.raises(SelfCheckFailed, match="reorder an entry's members"):
+    with pytest.raises(SelfCheckFailed, match="change an entry it keeps"):
         applied(dumps(CARRYING).encode())
+
+
+def test_self_check_refuses_carried_members_in_another_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tvlint.fix as fix_module
+
+    raw = dumps({"versions": [KEPT, {**REMOVED, "isGood": True, "note": "best"}]}).encode()
+    protect = ("isGood", "note")
+    doc = parse(raw)
+    plan = plan_fix(doc, protect)
+    assert plan is not None
+    assert list(json.loads(plan.apply(doc).text)["versions"][0])[-2:] == ["isGood", "note"]
+    real_carry = fix_module._carry
+
+    def carry_swapped(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
+        # Each member written where the other goes: the same members, in another order.
+        other = {"isGood": "note", "note": "isGood"}[key]
+        return real_carry(doc, spans, group, other, source)
+
+    monkeypatch.setattr(fix_module, "_carry", carry_swapped)
+    doc = parse(raw)
+    plan = plan_fix(doc, protect)
+    assert plan is not None
+    with pytest.raises(SelfCheckFailed, match="reorder an entry's members"):
+        plan.apply(doc)
+
+
+def test_a_fix_its_self_check_refuses_leaves_the_file_and_reports_it(
+    cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tvlint.fix as fix_module
+
+    monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: [])  # cuts nothing
+    path = write({"versions": [webhook_entry(), s3_entry()]})
+    before = path.read_bytes()
+    run = cli("--fix", "--format", "json", path)
+    assert run.code == 2
+    assert "not fixed: the fixed text would not equal the old data" in run.err
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("*.backup*"))
+    # The file as it is: its duplicate is what the run reports.
+    assert [p["code"] for p in run.json()["problems"]] == ["TV004"]
+    assert run.json()["fixes"] == []
 
 
 def test_the_old_data_is_let_go_before_the_fixed_text_is_made(

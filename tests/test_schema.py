@@ -87,8 +87,8 @@ def test_real_shapes_pass(data: dict[str, Any]) -> None:
         ({"loraUrl": "https://host.example/"}, "does not match"),
         ({"loraUrl": "https://ho st/a.safetensors"}, "does not match"),
         ({"loraUrl": 5}, "5 is not of type 'string'"),
-        # Python's "$" (in the pattern, and in rfc3986-validator) matches before a final
-        # newline; a URI holds none.
+        # Python's "$" (in the pattern, and in rfc3986-validator, which jsonschema would
+        # use) matches before a final newline; a URI holds none.
         ({"loraUrl": "https://b.s3.amazonaws.com/m/a.safetensors\n"}, "is not a 'uri'"),
         ({"isGood": "yes"}, "'yes' is not of type 'boolean'"),
         ({"parameters": []}, "[] is not of type 'object'"),

@@ -125,8 +125,8 @@ class Text:
     def raw(self) -> bytes:
         """The file's bytes, made again from the text (UTF-8 decoding round-trips).
 
-        Not kept: a document holds its text and data, and a large file's bytes beside
-        them would add its whole size to the peak memory of every run.
+        Not kept: a large file's bytes beside its text (and its data, once parsed) would
+        add its whole size to the peak memory of every run.
         """
         return (UTF8_BOM if self.has_bom else b"") + self.text.encode("utf-8")
 

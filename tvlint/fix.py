@@ -19,6 +19,7 @@ from tvlint import TYPE_CHECKING
 from tvlint.document import (
     Document,
     InvalidJSON,
+    Member,
     Spans,
     Text,
     members,
@@ -147,17 +148,30 @@ def _carry(doc: Document, spans: Spans, group: DuplicateGroup, key: str, source:
     Written as the kept entry's last member: after its last value, separated and
     indented as its last member is from the one before (or from the opening brace).
     """
-    kept = doc.members(spans[group.kept][0])
+    text, start = doc.text, spans[group.kept][0]
+    kept = members(text, start)
+    separator, colon = _layout(text, start, kept)
+    member = _carried_member(text, spans[source][0], key)
+    value = text[member.value_start : member.value_end]
+    name = text[member.key_start : member.key_end]
+    return (kept[-1].value_end, kept[-1].value_end, f"{separator}{name}{colon}{value}")
+
+
+def _layout(text: str, start: int, kept: list[Member]) -> tuple[str, str]:
+    """How a member is written after the last of ``kept``, the members of the object at
+    ``start``: the separator before it (as between the last two, or as after the
+    opening brace) and its colon (as the last member's)."""
     last = kept[-1]
     if len(kept) > 1:
-        separator = doc.text[kept[-2].value_end : last.key_start]
+        separator = text[kept[-2].value_end : last.key_start]
     else:
-        separator = "," + doc.text[spans[group.kept][0] + 1 : last.key_start]
-    colon = doc.text[last.key_end : last.value_start]
-    member = [m for m in doc.members(spans[source][0]) if m.key == key][-1]
-    value = doc.text[member.value_start : member.value_end]
-    name = doc.text[member.key_start : member.key_end]
-    return (last.value_end, last.value_end, f"{separator}{name}{colon}{value}")
+        separator = "," + text[start + 1 : last.key_start]
+    return separator, text[last.key_end : last.value_start]
+
+
+def _carried_member(text: str, source: int, key: str) -> Member:
+    """The member ``key`` of the object at ``source`` that json keeps: the last."""
+    return [m for m in members(text, source) if m.key == key][-1]
 
 
 def _cuts(text: str, spans: Spans, removed: Set[int]) -> list[tuple[int, int]]:
@@ -228,8 +242,8 @@ def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
         or new_text[new_spans[last][1] :] != old_text[old_spans[len(old_spans) - 1][1] :]
     ):
         raise SelfCheckFailed(_NOT_THE_PLAN)
-    # Cutting whole entries can only drop repeated keys. More of them means entries run
-    # together, which equal data (the last of a repeated key wins) would not show.
+    # Cutting whole entries can only drop repeated keys. More of them means a carried key
+    # the kept entry had already, whose value json would replace with the carried one.
     if repeated_keys > plan.repeated_keys:
         raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
     carried = {g.kept: g.carried for g in plan.groups if g.carried}
@@ -257,8 +271,14 @@ def _check_gaining(
 ) -> None:
     """SelfCheckFailed unless the kept entry at ``new_span`` is the one at ``old_span``
     with the ``carried`` members added after its last, each with the key and value
-    text of the removed entry it comes from."""
-    old, new = members(old_text, old_span[0]), members(new_text, new_span[0])
+    text of the removed entry it comes from, laid out as the entry's last member."""
+    old = members(old_text, old_span[0])
+    old_end = old[-1].value_end
+    # Its own text first: only then is it known to be an object whose members to read.
+    head = old_end - old_span[0]
+    if new_text[new_span[0] : new_span[0] + head] != old_text[old_span[0] : old_end]:
+        raise SelfCheckFailed("the fixed text would change an entry it keeps")
+    new = members(new_text, new_span[0])
     keys, expected = [m.key for m in new], [m.key for m in old] + [key for key, _ in carried]
     if keys != expected:
         reordered = sorted(keys) == sorted(expected)
@@ -267,18 +287,17 @@ def _check_gaining(
             if reordered
             else "the fixed text would change an entry it keeps"
         )
-    first, last = new[len(old) - 1], new[-1]
-    if (
-        new_text[new_span[0] : first.value_end] != old_text[old_span[0] : old[-1].value_end]
-        or new_text[last.value_end : new_span[1]] != old_text[old[-1].value_end : old_span[1]]
-    ):
+    if new_text[new[-1].value_end : new_span[1]] != old_text[old_end : old_span[1]]:
         raise SelfCheckFailed("the fixed text would change an entry it keeps")
-    for member, (key, source) in zip(new[len(old) :], carried, strict=True):
-        # The member _carry takes: the last with that key, which json keeps.
-        written = [m for m in members(old_text, plan.spans[source][0]) if m.key == key][-1]
+    separator, colon = _layout(old_text, old_span[0], old)
+    pairs = zip(new[len(old) - 1 : -1], new[len(old) :], carried, strict=True)
+    for before, member, (key, source) in pairs:
+        written = _carried_member(old_text, plan.spans[source][0], key)
         if (
-            new_text[member.key_start : member.key_end]
+            new_text[before.value_end : member.key_start] != separator
+            or new_text[member.key_start : member.key_end]
             != old_text[written.key_start : written.key_end]
+            or new_text[member.key_end : member.value_start] != colon
             or new_text[member.value_start : member.value_end]
             != old_text[written.value_start : written.value_end]
         ):

@@ -202,7 +202,8 @@ def _fixed(
     input alike.
 
     ``place`` says where the fixed text would go (asked only if there is a fix to
-    make), or raises _Refused; ``write`` puts it there and gives the backup's path.
+    make, before the fix is made), or raises _Refused; ``write`` puts it there and
+    gives the backup's path.
     A file with duplicates is checked only after the fix, as that is what is reported.
 
     The document is loaded here so that nothing else holds it: once the plan is made,
@@ -221,22 +222,23 @@ def _fixed(
     plan = fixer.fix(doc)
     if plan is None:
         return linter.lint_document(path, doc)
+    try:
+        target = place()
+    except _Refused as exc:
+        return _with_error(linter.lint_document(path, doc), str(exc))
     old = Text(doc.text, doc.has_bom)
     del doc
     try:
         new = plan.apply(old)
     except SelfCheckFailed as exc:
         return _unfixed(linter, path, old, f"not fixed: {exc}")
-    try:
-        target = place()
-    except _Refused as exc:
-        return _unfixed(linter, path, old, str(exc))
     if mode is Mode.DIFF:
         fix = plan.outcome(path, old, written=False, diff=plan.diff(path, old))
     else:
         try:
             backup = write(old, new, target)
         except WriteFailed as exc:
+            del new  # the file as it is is checked: not beside its fixed text
             return _unfixed(linter, path, old, f"not fixed: {exc.reason}")
         fix = plan.outcome(path, old, written=True, backup=backup)
     del old
@@ -246,5 +248,8 @@ def _fixed(
 def _unfixed(linter: Linter, path: str, old: Text, error: str) -> Outcome:
     """The outcome of a file left as it is: its text parsed again (its data was let go
     once the plan was made) and checked, with why it was not fixed."""
-    outcome = linter.lint_document(path, parse_text(old.text, old.has_bom))
+    return _with_error(linter.lint_document(path, parse_text(old.text, old.has_bom)), error)
+
+
+def _with_error(outcome: Outcome, error: str) -> Outcome:
     return Outcome(outcome.path, outcome.problems, error)
