@@ -260,9 +260,7 @@ class Document(Text):
         if spans is None:
             spans = Spans()
             if self.text.startswith("[", pos):
-                for _, start, end in _elements(self.text, pos):
-                    spans.starts.append(start)
-                    spans.ends.append(end)
+                spans = _array_with_spans(_skip, self.text, pos, keep=False)[2]
             self._spans_cache[pos] = spans
         return spans
 

@@ -209,6 +209,7 @@ def _entry(text: str, span: tuple[int, int]) -> Any:
 _NOT_THE_PLAN = (
     "the fixed text would not equal the old data minus the duplicates plus the carried members"
 )
+_CHANGED = "the fixed text would change an entry it keeps"
 
 
 def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
@@ -250,9 +251,9 @@ def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
     for position, i in enumerate(kept):
         (start, end), (old_start, old_end) = new_spans[position], old_spans[i]
         if i in carried:
-            _check_gaining(old_text, new_text, (old_start, old_end), (start, end), carried[i], plan)
+            _check_gaining(old_text, new_text, old_spans, i, (start, end), carried[i])
         elif new_text[start:end] != old_text[old_start:old_end]:
-            raise SelfCheckFailed("the fixed text would change an entry it keeps")
+            raise SelfCheckFailed(_CHANGED)
         # What follows a kept entry is the separator that followed it (the next kept
         # entry's, or the removed one's that came next, which went with it).
         if position < last:
@@ -264,35 +265,34 @@ def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
 def _check_gaining(
     old_text: str,
     new_text: str,
-    old_span: tuple[int, int],
+    old_spans: Spans,
+    kept: int,
     new_span: tuple[int, int],
     carried: tuple[tuple[str, int], ...],
-    plan: FixPlan,
 ) -> None:
-    """SelfCheckFailed unless the kept entry at ``new_span`` is the one at ``old_span``
-    with the ``carried`` members added after its last, each with the key and value
-    text of the removed entry it comes from, laid out as the entry's last member."""
+    """SelfCheckFailed unless the kept entry at ``new_span`` is old entry ``kept`` with
+    the ``carried`` members added after its last, each with the key and value text of
+    the removed entry it comes from, laid out as the entry's last member."""
+    old_span = old_spans[kept]
     old = members(old_text, old_span[0])
     old_end = old[-1].value_end
     # Its own text first: only then is it known to be an object whose members to read.
     head = old_end - old_span[0]
     if new_text[new_span[0] : new_span[0] + head] != old_text[old_span[0] : old_end]:
-        raise SelfCheckFailed("the fixed text would change an entry it keeps")
+        raise SelfCheckFailed(_CHANGED)
     new = members(new_text, new_span[0])
     keys, expected = [m.key for m in new], [m.key for m in old] + [key for key, _ in carried]
     if keys != expected:
         reordered = sorted(keys) == sorted(expected)
         raise SelfCheckFailed(
-            "the fixed text would reorder an entry's members"
-            if reordered
-            else "the fixed text would change an entry it keeps"
+            "the fixed text would reorder an entry's members" if reordered else _CHANGED
         )
     if new_text[new[-1].value_end : new_span[1]] != old_text[old_end : old_span[1]]:
-        raise SelfCheckFailed("the fixed text would change an entry it keeps")
+        raise SelfCheckFailed(_CHANGED)
     separator, colon = _layout(old_text, old_span[0], old)
     pairs = zip(new[len(old) - 1 : -1], new[len(old) :], carried, strict=True)
     for before, member, (key, source) in pairs:
-        written = _carried_member(old_text, plan.spans[source][0], key)
+        written = _carried_member(old_text, old_spans[source][0], key)
         if (
             new_text[before.value_end : member.key_start] != separator
             or new_text[member.key_start : member.key_end]
@@ -301,4 +301,4 @@ def _check_gaining(
             or new_text[member.value_start : member.value_end]
             != old_text[written.value_start : written.value_end]
         ):
-            raise SelfCheckFailed("the fixed text would change an entry it keeps")
+            raise SelfCheckFailed(_CHANGED)
