@@ -238,14 +238,16 @@ def _restore(originals: dict[Path, bytes]) -> None:
         path.write_bytes(original)
 
 
-# Says "ready" once the interpreter is up and the module that holds Ctrl-C is loaded,
-# then runs `python -m tvlint`: a signal that lands while the interpreter is still
-# starting, or while that module itself loads, is no program's to handle (it shows as
-# Python's own traceback from the import machinery, more often where bytecode is not
-# cached yet, as in a fresh virtualenv).
+# Says "ready" once the interpreter is up, the module that holds Ctrl-C is loaded and
+# tvlint/__main__.py is compiled, then runs that as `python -m tvlint` does: a signal
+# that lands while the interpreter is still starting, or while those load, is no
+# program's to handle (it shows as Python's own traceback from the import machinery,
+# more often where bytecode is not cached yet, as in a fresh virtualenv). runpy would
+# compile __main__.py after the mark, inside that window.
 _READY_THEN_RUN = (
-    "import runpy, sys, tvlint.start; sys.stdout.write('R'); sys.stdout.flush(); "
-    "runpy.run_module('tvlint', run_name='__main__', alter_sys=True)"
+    "import sys, tvlint.start; from importlib.util import find_spec; "
+    "code = find_spec('tvlint.__main__').loader.get_code('tvlint.__main__'); "
+    "sys.stdout.write('R'); sys.stdout.flush(); exec(code, {'__name__': '__main__'})"
 )
 
 
