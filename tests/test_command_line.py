@@ -75,6 +75,54 @@ def test_fix_dash_writes_the_fixed_text_to_stdout_and_nothing_else(tmp_path: Pat
     assert (broken.returncode, broken.stdout) == (1, b"{")  # never "fixed"
 
 
+@pytest.mark.parametrize(
+    ("given", "args"),
+    [
+        ("\ufeff" + CLEAN.replace("\n", "\r\n"), ()),  # a BOM and CRLF, kept
+        ('{"versions": [], "note": "caf\u00e9 \U0001f600"}', ()),  # UTF-8 beyond ASCII
+        (b'{"versions": ["\xff"]}', ()),  # not UTF-8: its bytes as they came
+        (b"\xef\xbb\xbf\xef\xbb\xbf{}", ()),  # decodes, but is not JSON
+        (DIRTY, ("--ignore", "TV004")),  # a duplicate, but nothing fixes it
+    ],
+)
+def test_fix_dash_gives_back_what_it_does_not_fix_byte_for_byte(
+    tmp_path: Path, given: str | bytes, args: tuple[str, ...]
+) -> None:
+    # Its bytes are dropped once decoded and made again from the text.
+    raw = given if isinstance(given, bytes) else given.encode()
+    run = tvlint("--fix", *args, "-", stdin=raw, cwd=tmp_path)
+    assert run.returncode in (0, 1)
+    assert run.stdout == raw
+
+
+@pytest.mark.parametrize("mode", [(), ("--fix",)])
+def test_standard_input_holds_what_the_same_file_holds(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: tuple[str, ...]
+) -> None:
+    import tracemalloc
+
+    path = tmp_path / "training_versions.json"
+    entries = [s3_entry(id=f"e{i}", loraUrl=f"https://b/{i}") for i in range(3000)]
+    path.write_text(dumps({"versions": entries}))
+
+    def peak(*args: str | Path) -> int:
+        for measured in (False, True):  # once first, so that imports are not counted
+            monkeypatch.setattr(sys, "stdin", path.open())
+            if measured:
+                tracemalloc.start()
+            try:
+                assert cli(*mode, *args).code == 0
+                if measured:
+                    return tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+                sys.stdin.close()
+        raise AssertionError("unreachable")
+
+    # Its bytes held beside its text and data would add the file's size.
+    assert peak("-") < peak(path) + path.stat().st_size / 2
+
+
 def test_diff_dash_writes_the_diff(tmp_path: Path) -> None:
     run = tvlint("--diff", "-", stdin=DIRTY, cwd=tmp_path)
     assert run.returncode == 1

@@ -195,7 +195,7 @@ def deliver(result: RunResult, args: Options, stdin: Stdin | None) -> int:
     stdin_fix = stdin is not None and result.mode is Mode.FIX
     patch = result.mode is Mode.DIFF and (args.format == "text" or stdin is not None)
     if stdin_fix and stdin is not None:
-        write_bytes(sys.stdout, stdin.fixed.raw if stdin.fixed is not None else stdin.raw)
+        write_bytes(sys.stdout, stdin.output())
     elif patch:
         # Only the patch, so that it can be piped to `patch -p0`.
         write_patch(

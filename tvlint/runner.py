@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.discover import FileFilter, discover, git_work_tree, tidy
-from tvlint.document import Document, InvalidJSON, Text, parse, parse_text
+from tvlint.document import Document, InvalidJSON, Text, decode, parse_text
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
 from tvlint.reading import describe_os_error, read_stream
@@ -64,16 +64,28 @@ class RunResult:
 
 class Stdin:
     """Standard input as one document (``-`` among the paths): the name it is reported
-    under, its bytes, and with ``--fix`` the fixed text, which goes to stdout."""
+    under, and with ``--fix`` what goes to stdout: the fixed text, or the input as given.
 
-    __slots__ = ("fixed", "name", "raw")
+    Its bytes are held only until they decode: beside its text and data they would add
+    the input's size to the peak. ``--fix`` keeps the text instead, whose bytes are the
+    input's (strict UTF-8 decoding round-trips); input that does not decode keeps its
+    bytes, to be given back as they came.
+    """
+
+    __slots__ = ("fixed", "given", "name", "raw")
 
     def __init__(self, name: str = "-") -> None:
         self.name = tidy(name)
         self.raw = b""
+        self.given: Text | None = None
         # Its bytes are made only to be written: held beside the fixed text while that
         # is parsed and checked, they would add the file's size to the peak.
         self.fixed: Text | None = None
+
+    def output(self) -> bytes:
+        """What ``--fix -`` writes to stdout."""
+        text = self.fixed if self.fixed is not None else self.given
+        return self.raw if text is None else text.raw
 
 
 def run(
@@ -130,7 +142,11 @@ def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None
 
     def load() -> Document | Outcome:
         try:
-            return parse(stdin.raw)
+            text, has_bom = decode(stdin.raw)
+            stdin.raw = b""
+            if mode is Mode.FIX:
+                stdin.given = Text(text, has_bom)
+            return parse_text(text, has_bom)
         except InvalidJSON as exc:
             return linter.invalid(stdin.name, exc)
 
@@ -140,6 +156,7 @@ def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None
 
     def to_stdout(old: Text, new: Text, target: str) -> None:
         stdin.fixed = new
+        stdin.given = None  # the old text is let go before the new one is parsed
         return  # no backup
 
     return _fixed(linter, stdin.name, load, mode, fixer, lambda: stdin.name, to_stdout)
@@ -209,8 +226,7 @@ def _fixed(
     The document is loaded here so that nothing else holds it: once the plan is made,
     its data is let go and only its text kept, to edit, compare and write; the fixed
     text is parsed once the old text is let go too. A large file's data or text is
-    never held twice, and the peak is its check's. (Standard input's bytes are kept for
-    the whole run, to give them back unchanged if nothing is fixed.)
+    never held twice, and the peak is its check's.
     """
     # Imported here: a check run plans no fix and writes nothing.
     from tvlint.fix import SelfCheckFailed
