@@ -276,3 +276,54 @@ def test_members_of_an_object_are_walked_once_however_many_lookups(
         assert doc.text[doc.locate(join_pointer(key))] == "1" or key == "versions"
     assert doc.text[doc.locate("/versions/0/id")] == '"'
     assert calls <= len(keys) + 3
+
+
+class _Members(list[tuple[str, Any]]):
+    """An object as its members in text order, where a key may repeat."""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, _Members):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_text(v)}" for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_text, value)) + "]"
+    return json.dumps(value)
+
+
+def _repeats_a_key(value: Any) -> bool:
+    if isinstance(value, _Members):
+        keys = [key for key, _ in value]
+        return len(set(keys)) < len(keys) or any(_repeats_a_key(v) for _, v in value)
+    return isinstance(value, list) and any(map(_repeats_a_key, value))
+
+
+# Keys that look like indices ("0", "²" is a digit but no number) and repeat.
+_KEYS = st.sampled_from(["a", "b", "0", "1", "²"])
+_VALUES = st.recursive(
+    st.integers(0, 3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.lists(st.tuples(_KEYS, inner), max_size=4).map(_Members)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["versions", "versions", "x"]), st.lists(_VALUES, max_size=4) | _VALUES
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_partial_entries_are_the_kept_entries_that_repeat_a_key(
+    root: list[tuple[str, Any]],
+) -> None:
+    # Whatever the pointers of the repeated keys look like: json keeps the last
+    # "versions", and an entry is partial only if a key repeats inside it.
+    doc = parse(_text(_Members(root)).encode())
+    kept = [value for key, value in root if key == "versions"][-1:]
+    versions = kept[0] if kept and type(kept[0]) is list else []
+    assert doc.partial_entries == {i for i, entry in enumerate(versions) if _repeats_a_key(entry)}

@@ -293,3 +293,21 @@ def test_a_really_unreadable_file(cli: Cli, tmp_path: Path) -> None:
     path.write_text("{}")
     path.chmod(0)
     assert cli(path).code == 2
+
+
+def test_repeated_keys_in_a_versions_that_json_did_not_keep(cli: Cli, tmp_path: Path) -> None:
+    # The first "versions" is an object whose keys look like indices: neither "²" (a
+    # digit, but no number) nor "0" is an entry of the versions that is kept.
+    for key in ("²", "0"):
+        path = tmp_path / "training_versions.json"
+        path.write_text(
+            f'{{"versions": {{"{key}": {{"a": 1, "a": 2}}}},\n "versions": '
+            + json.dumps([s3_entry(id="a"), s3_entry(id="b")])
+            + "}"
+        )
+        run = cli("--format", "json", path)
+        assert run.code == 1
+        problems = run.json()["problems"]
+        assert [p["code"] for p in problems] == ["TV002", "TV002", "TV004"]
+        assert problems[2]["message"].startswith('entry "b" duplicates "a" (line 2): same model')
+        assert "resolve by hand" not in problems[2]["message"]

@@ -171,11 +171,17 @@ class Document(Text):
     def partial_entries(self) -> frozenset[int]:
         """Entries of ``versions`` that repeat a key somewhere (TV002): json kept one of
         the values, so the data of such an entry is not all of it."""
+        if not self.duplicate_keys or not self.versions:
+            return frozenset()
+        # Told by where the repeated keys are, not by their pointers: a pointer's
+        # "/versions/0" may be in an earlier "versions" that json did not keep, an
+        # object whose key is "0" (or "²", which is a digit but no number).
+        spans = self.element_spans("/versions")
         found = set()
-        for pointer, _ in self.duplicate_keys:
-            tokens = split_pointer(pointer)
-            if len(tokens) >= 3 and tokens[0] == "versions" and tokens[1].isdigit():
-                found.add(int(tokens[1]))
+        for _, offset in self.duplicate_keys:
+            index = bisect.bisect_right(spans.starts, offset) - 1
+            if index >= 0 and offset < spans.ends[index]:
+                found.add(index)
         return frozenset(found)
 
     def duplicate_groups(self, protect: Sequence[str]) -> list[DuplicateGroup]:
