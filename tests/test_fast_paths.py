@@ -295,8 +295,18 @@ def test_json_reports_are_written_as_the_strict_walk_writes_them(document: Any) 
             r"https?://[a-z.]{0,8}(/[a-z%0-9._?#-]{0,8}){0,3}[?#]?[a-z=&]{0,5}", fullmatch=True
         ),
         st.text(max_size=30),
+        # What urlsplit strips, refuses or normalises: Unicode spaces, brackets,
+        # characters whose NFKC form is a delimiter.
+        st.builds(
+            str.__add__,
+            st.sampled_from(["https://", "http://"]),
+            st.text(alphabet="ab/?#%.[]:@ \xa0\u3000\u2028\x85\uff0f\uff03\u2100", max_size=12),
+        ),
     )
 )
+@example("https://h/a.safetensors\u3000")
+@example("https://[h/m/a.safetensors")
+@example("https://a\uff0fb/c")
 def test_model_file_fast_path_matches_urlsplit(url: str) -> None:
     from urllib.parse import unquote, urlsplit
 

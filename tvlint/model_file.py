@@ -40,11 +40,14 @@ def model_file(url: object) -> str | None:
 def _plain_url_file(url: str) -> str | None:
     """``model_file`` for a plain lower-case http(s) URL, by string search alone.
 
-    None for anything else, which takes ``urlsplit`` (it also drops tabs and
-    newlines and strips spaces, which this path leaves to it).
+    None for anything else, which takes ``urlsplit``: it also drops tabs and
+    newlines, strips spaces (Unicode's too), and refuses a host with an unmatched or
+    malformed bracket, or with characters that Unicode normalisation changes.
     """
     start = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
-    if not start or url[-1] <= " " or "\t" in url or "\n" in url or "\r" in url:
+    if not start or url[-1] <= " " or not url.isascii():
+        return None
+    if "\t" in url or "\n" in url or "\r" in url or "[" in url or "]" in url:
         return None
     end = len(url)
     for mark in "?#":
