@@ -238,6 +238,30 @@ def test_custom_schema(cli: Cli, write: Write, tmp_path: Path) -> None:
     assert [p["message"] for p in run.json()["problems"]] == ["/: 'owner' is a required property"]
 
 
+def test_a_custom_schema_s_nested_id_is_honoured(cli: Cli, write: Write, tmp_path: Path) -> None:
+    # "#/$defs/count" inside a subschema with an $id of its own is that subschema's.
+    schema = tmp_path / "nested.json"
+    schema.write_text(
+        json.dumps(
+            {
+                "$defs": {"count": {"type": "string"}},
+                "properties": {
+                    "versions": {
+                        "$id": "https://example.com/versions",
+                        "$defs": {"count": {"type": "integer"}},
+                        "$ref": "#/$defs/count",
+                    }
+                },
+            }
+        )
+    )
+    run = cli("--schema", schema, "--format", "json", write({"versions": "many"}))
+    assert run.code == 1
+    assert [p["message"] for p in run.json()["problems"]] == [
+        "/versions: 'many' is not of type 'integer'"
+    ]
+
+
 def test_unreadable_schema_is_a_usage_error(cli: Cli, write: Write, tmp_path: Path) -> None:
     run = cli("--schema", tmp_path / "none.json", write(CLEAN))
     assert run.code == 2

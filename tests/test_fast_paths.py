@@ -288,6 +288,86 @@ def test_json_reports_are_written_as_the_strict_walk_writes_them(document: Any) 
     assert json_text(document) == json.dumps(_strict(document), indent=2, ensure_ascii=True)
 
 
+# A subschema with an $id of its own: "#/$defs/d" inside it is its own $defs/d.
+_OWN_BASE = {
+    "$id": "https://example.com/sub",
+    "$defs": {"d": {"type": "integer"}},
+    "$ref": "#/$defs/d",
+}
+_OWN_BASE_SCHEMAS = [
+    {"$defs": {"d": {"type": "string"}}, "properties": {"a": _OWN_BASE}},
+    {"$defs": {"d": {"type": "string"}, "y": _OWN_BASE}, "properties": {"a": {"$ref": "#/$defs/y"}}},
+    {"$defs": {"d": {"type": "string"}, "y": {"$id": "https://example.com/y", "$defs": {"d": {"type": "integer"}}, "properties": {"b": {"$ref": "#/$defs/d"}}}}, "properties": {"a": {"$ref": "#/$defs/y/properties/b"}}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("schema", _OWN_BASE_SCHEMAS)
+def test_a_subschema_with_its_own_id_is_left_to_jsonschema(schema: dict[str, Any]) -> None:
+    assert compile_schema(schema) is None
+    assert (
+        compile_schema({**schema, "$id": "https://example.com/root"} | {"properties": {}})
+        is not None
+    )
+
+
+_TYPES = ["string", "object", "array", "boolean", "null", "number", "integer"]
+_INSTANCES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3)
+    | st.sampled_from([0.0, 1.0, -0.5, 2.5, 1e300, 10**20])
+    | st.sampled_from(["", "a", "ab", "2025-10-12T08:41:02Z", "2025-02-30T00:00:00Z", "https://h/a", "x y"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner, max_size=3),
+    max_leaves=8,
+)  # fmt: skip
+_LEAF_SCHEMAS = st.booleans() | st.fixed_dictionaries(
+    {},
+    optional={
+        "type": st.sampled_from(_TYPES) | st.lists(st.sampled_from(_TYPES), min_size=1, max_size=3, unique=True),
+        "enum": st.lists(st.sampled_from(["a", "b", ""]), max_size=2),
+        "minLength": st.integers(0, 2), "maxLength": st.integers(0, 2),
+        "minimum": st.sampled_from([0, 1, -0.5, 2.5]), "maximum": st.sampled_from([0, 1, 2.5]),
+        "exclusiveMinimum": st.sampled_from([0, 1.0]), "exclusiveMaximum": st.sampled_from([1, 3]),
+        "pattern": st.sampled_from(["a", "^b$", "^$"]),
+        "format": st.sampled_from(["date-time", "uri"]),
+        "$ref": st.just("#/$defs/d"),
+        "$id": st.just("https://example.com/sub"),
+    },
+)  # fmt: skip
+_USER_SCHEMAS = st.recursive(
+    _LEAF_SCHEMAS,
+    lambda inner: st.builds(
+        lambda base, props, required, items: {
+            **(base if isinstance(base, dict) else {}),
+            **({"properties": props} if props else {}),
+            **({"required": required} if required else {}),
+            **({"items": items} if items is not None else {}),
+        },
+        _LEAF_SCHEMAS,
+        st.dictionaries(st.sampled_from("abc"), inner, max_size=2),
+        st.lists(st.sampled_from("ab"), max_size=2, unique=True),
+        st.none() | inner,
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_USER_SCHEMAS, _LEAF_SCHEMAS, st.lists(_INSTANCES, min_size=1, max_size=6))
+@example({"properties": {"a": _OWN_BASE}}, {"type": "string"}, [{"a": "s"}, {"a": 1}])
+def test_a_user_schema_compiled_says_what_jsonschema_says(
+    schema: Any, definition: Any, instances: list[Any]
+) -> None:
+    # The compiled check of a --schema gives the verdict; jsonschema explains a "no".
+    if isinstance(definition, dict) and "$ref" in definition:
+        return  # a definition that refers to itself, without end
+    root = {**schema, "$defs": {"d": definition}} if isinstance(schema, dict) else schema
+    check = compile_schema(root)
+    if check is None:
+        return
+    reference = make_validator(root)
+    for instance in instances:
+        assert check(instance) == reference.is_valid(instance), (root, instance)
+
+
 @settings(max_examples=1000, deadline=None)
 @given(
     st.one_of(

@@ -70,6 +70,14 @@ class Unsupported(Exception):
     """The schema uses something this compiler does not: leave it to jsonschema."""
 
 
+def _no_base_of_its_own(schema: Any) -> None:
+    # A subschema's $id makes it a resource of its own: a "#/$defs/..." in it, or in
+    # what it holds, means its own $defs, not the root's, which is all this compiler
+    # resolves against.
+    if isinstance(schema, dict) and "$id" in schema:
+        raise Unsupported("$id in a subschema")
+
+
 def module_source(schema: Any, origin: str = "a schema") -> str | None:
     """A Python module defining ``valid(instance) -> bool``, or None if not compilable."""
     try:
@@ -149,6 +157,7 @@ class _Generator:
             if not isinstance(target, dict) or token not in target:
                 raise Unsupported(f"$ref {ref!r}")
             target = target[token]
+            _no_base_of_its_own(target)
         return target
 
     def ref(self, ref: str) -> str:
@@ -170,6 +179,8 @@ class _Generator:
         unknown = set(schema) - _KEYWORDS - _ANNOTATIONS
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
+        if schema is not self.root:
+            _no_base_of_its_own(schema)
         lines: list[str] = []
         if "$ref" in schema:
             target = self.resolve(schema["$ref"])
