@@ -350,7 +350,7 @@ _USER_SCHEMAS = st.recursive(
 )
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_USER_SCHEMAS, _LEAF_SCHEMAS, st.lists(_INSTANCES, min_size=1, max_size=6))
 @example({"properties": {"a": _OWN_BASE}}, {"type": "string"}, [{"a": "s"}, {"a": 1}])
 def test_a_user_schema_compiled_says_what_jsonschema_says(
