@@ -148,7 +148,8 @@ def _line_changes(text: str, edits: Sequence[Edit]) -> list[_Change]:
         old = _split(text[start:end])
         new = _split(replacement)
         # Shared lines become context; those at the end first, which puts a removal as
-        # early as it can go, where difflib puts it too.
+        # early as it can go. (difflib, which matches the longest common block first,
+        # may show the same removal further down: either patch makes the same text.)
         tail = 0
         while tail < min(len(old), len(new)) and old[-1 - tail] == new[-1 - tail]:
             tail += 1
@@ -171,7 +172,8 @@ def _line_changes(text: str, edits: Sequence[Edit]) -> list[_Change]:
 def _slide_up(text: str, change: _Change, floor: int) -> None:
     """Move a pure deletion up while the line above it equals its last line.
 
-    Either place deletes the same text; diff -u and difflib show it as early as it goes.
+    Either place deletes the same text; the earliest is the one a reader finds the
+    same way in every hunk.
     """
     while change.start > floor:
         above_start = text.rfind("\n", 0, change.start - 1) + 1
