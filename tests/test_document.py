@@ -327,3 +327,129 @@ def test_partial_entries_are_the_kept_entries_that_repeat_a_key(
     kept = [value for key, value in root if key == "versions"][-1:]
     versions = kept[0] if kept and type(kept[0]) is list else []
     assert doc.partial_entries == {i for i, entry in enumerate(versions) if _repeats_a_key(entry)}
+
+
+class _Value:
+    """Where a value starts in a text, and its children by pointer token (for a
+    repeated key, the last, as json keeps)."""
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.children: dict[str, _Value] = {}
+
+
+def _read_every_character(text: str) -> _Value:
+    pos = 0
+
+    def skip_space() -> None:
+        nonlocal pos
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+
+    def string() -> str:
+        nonlocal pos
+        end = pos + 1
+        while text[end] != '"':
+            end += 2 if text[end] == "\\" else 1
+        found, pos = json.loads(text[pos : end + 1]), end + 1
+        assert isinstance(found, str)
+        return found
+
+    def value() -> _Value:
+        nonlocal pos
+        skip_space()
+        node = _Value(pos)
+        if text[pos] in "{[":
+            is_object, index = text[pos] == "{", 0
+            pos += 1
+            skip_space()
+            while text[pos] not in "}]":
+                if is_object:
+                    key = string()
+                    skip_space()
+                    pos += 1  # the colon
+                else:
+                    key, index = str(index), index + 1
+                node.children[key] = value()
+                skip_space()
+                pos += text[pos] == ","
+                skip_space()
+            pos += 1
+        elif text[pos] == '"':
+            string()
+        else:
+            while pos < len(text) and text[pos] not in " \t\r\n,]}":
+                pos += 1
+        return node
+
+    return value()
+
+
+def _laid_out(value: Any, indent: int | None, newline: str, depth: int = 0) -> str:
+    inner = newline + " " * (indent * (depth + 1)) if indent else ""
+    outer = newline + " " * (indent * depth) if indent else ""
+    if isinstance(value, _Members):
+        members = (f"{json.dumps(k)}: {_laid_out(v, indent, newline, depth + 1)}" for k, v in value)
+        return "{" + ",".join(inner + m for m in members) + (outer if value else "") + "}"
+    if isinstance(value, list):
+        items = (_laid_out(v, indent, newline, depth + 1) for v in value)
+        return "[" + ",".join(inner + i for i in items) + (outer if value else "") + "]"
+    return json.dumps(value)
+
+
+def _pointers(node: _Value, prefix: str = "") -> list[str]:
+    found = [prefix]
+    for key, child in node.children.items():
+        found += _pointers(child, prefix + join_pointer(key))
+    return found
+
+
+_ANY_KEYS = st.sampled_from(["a", "versions", "~", "/", "\u00e9", "0", ""])
+_ANY_VALUES = st.recursive(
+    st.none() | st.integers(-2, 2) | st.text(alphabet='a"\\\n\u2028', max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(st.tuples(_ANY_KEYS, inner), max_size=4).map(_Members)
+    ),
+    max_leaves=14,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_ANY_KEYS, _ANY_VALUES), max_size=4),
+    st.sampled_from([None, 2]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    st.lists(st.sampled_from(["/zz", "/0/x", "/versions/9", "/a/0/zz"]), max_size=3),
+    st.randoms(use_true_random=False),
+)
+def test_locate_and_position_agree_with_reading_every_character(
+    members: list[tuple[str, Any]],
+    indent: int | None,
+    newline: str,
+    spans_now: bool,
+    missing: list[str],
+    order: Any,
+) -> None:
+    # Member walks cached and stopped early, spans from the parse or found on demand,
+    # positions counted from the nearest mark: at every depth, for missing pointers and
+    # repeated keys, looked up in any order.
+    root = _Members([("versions", [v for _, v in members]), *members])
+    text = _laid_out(root, indent, newline)
+    doc = parse(text.encode(), spans=spans_now)
+    read = _read_every_character(text)
+    wanted = _pointers(read) + missing
+    order.shuffle(wanted)
+    for pointer in wanted:
+        node = read
+        for token in split_pointer(pointer):
+            if token not in node.children:
+                break
+            node = node.children[token]
+        offset = doc.locate(pointer)
+        assert offset == node.start, pointer
+        before = text[:offset]
+        assert doc.position(offset) == (before.count("\n") + 1, offset - before.rfind("\n")), (
+            pointer
+        )

@@ -156,15 +156,26 @@ def test_schemas_beyond_the_subset_are_left_to_jsonschema(schema: dict[str, Any]
     assert compile_schema(schema) is None
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
-    st.from_regex(
-        r"\d{4}-[01]\d-[0-3]\d[Tt ][0-2]\d:[0-6]\d:[0-6]\d(\.\d{1,3})?([Zz]|[+-][0-2]\d:[0-6]\d)?",
-        fullmatch=True,
+    st.lists(
+        st.from_regex(
+            r"\d{4}-[01]\d-[0-3]\d[Tt ][0-2]\d:[0-6]\d:[0-6]\d(\.\d{1,3})?([Zz]|[+-][0-2]\d:[0-6]\d)?",
+            fullmatch=True,
+        )
+        | st.sampled_from(
+            ["", "2025-10-12T08:41:02Z\n", "2025-02-29T00:00:00Z", "2024-02-29T00:00:00Z"]
+        )
+        | st.text(max_size=4),
+        min_size=1,
+        max_size=6,
     )
 )
-def test_date_time_paths_agree(value: str) -> None:
-    assert is_date_time(value) == (rfc3339_instant(value) is not None) == all_date_times([value])
+def test_date_time_paths_agree(values: list[str]) -> None:
+    # One regex call for many values (joined) says what each value's check says.
+    for value in values:
+        assert is_date_time(value) == (rfc3339_instant(value) is not None)
+    assert all_date_times(values) == all(map(is_date_time, values))
 
 
 @settings(max_examples=1000, deadline=None)
@@ -499,10 +510,18 @@ def test_the_walking_parser_gives_json_s_answer_and_true_spans(text: str) -> Non
     # The parse decodes the root's members and each entry of versions by separate calls;
     # together they must be exactly one json.loads, and each span exactly its entry.
     parses, data, repeated = _json_verdict(text)
+    raw = text.encode("utf-8", "surrogatepass")
     try:
-        doc = document.parse(text.encode("utf-8", "surrogatepass"))
-    except document.InvalidJSON:
+        doc = document.parse(raw)
+    except document.InvalidJSON as exc:
         assert not parses
+        with pytest.raises(document.InvalidJSON) as one_call:  # the same error
+            document.parse(raw, spans=False)
+        assert (one_call.value.message, one_call.value.line, one_call.value.column) == (
+            exc.message,
+            exc.line,
+            exc.column,
+        )
         return
     assert parses
     assert doc.data == data
@@ -519,6 +538,28 @@ def test_the_walking_parser_gives_json_s_answer_and_true_spans(text: str) -> Non
             for key, value in entry.items() if isinstance(entry, dict) else ():
                 offset = doc.locate(document.join_pointer("versions", i, key))
                 assert decode_at(doc.text, offset)[0] == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_TEXTS)
+def test_keys_interned_in_a_large_file_change_nothing_but_memory(text: str) -> None:
+    # Above INTERN_KEYS_ABOVE characters each key is interned as it is decoded; forced
+    # here for any text, the parse must say the same of it.
+    try:
+        plain = document.parse_text(text)
+    except document.InvalidJSON as exc:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(document, "INTERN_KEYS_ABOVE", -1)
+            with pytest.raises(document.InvalidJSON) as interned_error:
+                document.parse_text(text)
+        assert interned_error.value.message == exc.message
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document, "INTERN_KEYS_ABOVE", -1)
+        interned = document.parse_text(text)
+    assert interned.data == plain.data
+    assert interned.duplicate_keys == plain.duplicate_keys
+    assert interned.element_spans("/versions") == plain.element_spans("/versions")
 
 
 @settings(max_examples=500, deadline=None)
