@@ -12,6 +12,7 @@ import tracemalloc
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -310,6 +311,18 @@ _OWN_BASE_SCHEMAS = [
     {"$defs": {"d": {"type": "string"}, "y": _OWN_BASE}, "properties": {"a": {"$ref": "#/$defs/y"}}},
     {"$defs": {"d": {"type": "string"}, "y": {"$id": "https://example.com/y", "$defs": {"d": {"type": "integer"}}, "properties": {"b": {"$ref": "#/$defs/d"}}}}, "properties": {"a": {"$ref": "#/$defs/y/properties/b"}}},
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("spelled", ["%41", "a%20b", "a%7E0", "a%25"])
+def test_a_ref_with_percent_escapes_is_left_to_jsonschema(spelled: str) -> None:
+    # jsonschema decodes the escapes before it reads the pointer: "#/$defs/%41" is A.
+    decoded = unquote(spelled).replace("~0", "~")
+    schema = {
+        "$defs": {spelled: {"type": "object"}, decoded: {"type": "array"}},
+        "$ref": f"#/$defs/{spelled}",
+    }
+    assert not make_validator(schema).is_valid({"versions": []})
+    assert compile_schema(schema) is None
 
 
 @pytest.mark.parametrize("schema", _OWN_BASE_SCHEMAS)

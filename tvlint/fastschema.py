@@ -149,7 +149,8 @@ class _Generator:
         return f"v{self.counter}"
 
     def resolve(self, ref: Any) -> Any:
-        if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        # A "%" would be decoded by jsonschema before the pointer is read ("%41" is "A").
+        if not isinstance(ref, str) or not ref.startswith("#/$defs/") or "%" in ref:
             raise Unsupported(f"$ref {ref!r}")
         target = self.root
         for token in ref[2:].split("/"):
