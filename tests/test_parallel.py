@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import signal
 import subprocess
@@ -12,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tvlint.parallel
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
+from tvlint.problem import Problem
 from tvlint.report import FORMATS
 from tvlint.runner import PARALLEL_FROM, can_fork
 
@@ -232,3 +236,22 @@ def test_stopping_a_worker_already_reaped_is_quiet(tmp_path: Path) -> None:
     worker.pid = pid  # as if Ctrl-C came between the wait and forgetting the pid
     worker.stop()
     assert worker.pid == 0
+
+
+# Any character a path or a message can hold, lone surrogates (a file name's bytes that
+# are not UTF-8) included.
+_TEXT = st.text(st.characters(exclude_categories=()), max_size=6)
+_PROBLEMS = st.builds(
+    Problem, _TEXT, st.integers(1, 10**9), st.integers(1, 10**9), _TEXT, _TEXT, _TEXT, _TEXT
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.none() | st.lists(_PROBLEMS, max_size=3).map(tuple), st.none() | _TEXT)
+def test_an_outcome_crosses_the_workers_pipe_whole(
+    path: str, problems: tuple[Problem, ...] | None, error: str | None
+) -> None:
+    # What a worker sends (its fields as plain values, through marshal) is the outcome.
+    sent = Outcome(path, problems, error)
+    got = Outcome.decode(marshal.loads(marshal.dumps([sent.encode()]))[0])
+    assert (got.path, got.problems, got.error) == (path, problems, error)
