@@ -558,18 +558,19 @@ def test_the_walking_parser_gives_json_s_answer_and_true_spans(text: str) -> Non
 def test_keys_interned_in_a_large_file_change_nothing_but_memory(text: str) -> None:
     # Above INTERN_KEYS_ABOVE characters each key is interned as it is decoded; forced
     # here for any text, the parse must say the same of it.
+    def interning(text: str) -> document.Document:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(document, "INTERN_KEYS_ABOVE", -1)
+            return document.parse_text(text)
+
     try:
         plain = document.parse_text(text)
     except document.InvalidJSON as exc:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(document, "INTERN_KEYS_ABOVE", -1)
-            with pytest.raises(document.InvalidJSON) as interned_error:
-                document.parse_text(text)
-        assert interned_error.value.message == exc.message
+        with pytest.raises(document.InvalidJSON) as error:
+            interning(text)
+        assert (error.value.message, error.value.line) == (exc.message, exc.line)
         return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(document, "INTERN_KEYS_ABOVE", -1)
-        interned = document.parse_text(text)
+    interned = interning(text)
     assert interned.data == plain.data
     assert interned.duplicate_keys == plain.duplicate_keys
     assert interned.element_spans("/versions") == plain.element_spans("/versions")
