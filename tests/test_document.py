@@ -12,6 +12,7 @@ from tvlint.document import (
     MAX_NESTING,
     Document,
     InvalidJSON,
+    Text,
     join_pointer,
     parse,
     split_pointer,
@@ -453,3 +454,11 @@ def test_locate_and_position_agree_with_reading_every_character(
         assert doc.position(offset) == (before.count("\n") + 1, offset - before.rfind("\n")), (
             pointer
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.booleans(), st.integers(1, 8))  # no lone surrogate, as decoded text
+def test_a_text_in_blocks_is_its_bytes(text: str, has_bom: bool, size: int) -> None:
+    # --fix writes and compares a large file a block at a time: together, its bytes.
+    whole = Text(text, has_bom)
+    assert b"".join(whole.blocks(size)) == whole.raw
