@@ -106,18 +106,18 @@ def test_standard_input_holds_what_the_same_file_holds(
     path.write_text(dumps({"versions": entries}))
 
     def peak(*args: str | Path) -> int:
-        for measured in (False, True):  # once first, so that imports are not counted
-            monkeypatch.setattr(sys, "stdin", path.open())
-            if measured:
-                tracemalloc.start()
-            try:
+        def run() -> None:
+            with path.open() as given:
+                monkeypatch.setattr(sys, "stdin", given)
                 assert cli(*mode, *args).code == 0
-                if measured:
-                    return tracemalloc.get_traced_memory()[1]
-            finally:
-                tracemalloc.stop()
-                sys.stdin.close()
-        raise AssertionError("unreachable")
+
+        run()  # once first, so that imports are not counted
+        tracemalloc.start()
+        try:
+            run()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
 
     # Its bytes held beside its text and data would add the file's size.
     assert peak("-") < peak(path) + path.stat().st_size / 2

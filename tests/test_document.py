@@ -283,11 +283,15 @@ class _Members(list[tuple[str, Any]]):
     """An object as its members in text order, where a key may repeat."""
 
 
-def _text(value: Any) -> str:
+def _laid_out(value: Any, indent: int | None, newline: str, depth: int = 0) -> str:
+    inner = newline + " " * (indent * (depth + 1)) if indent else ""
+    outer = newline + " " * (indent * depth) if indent else ""
     if isinstance(value, _Members):
-        return "{" + ", ".join(f"{json.dumps(k)}: {_text(v)}" for k, v in value) + "}"
+        members = (f"{json.dumps(k)}: {_laid_out(v, indent, newline, depth + 1)}" for k, v in value)
+        return "{" + ",".join(inner + m for m in members) + (outer if value else "") + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(map(_text, value)) + "]"
+        items = (_laid_out(v, indent, newline, depth + 1) for v in value)
+        return "[" + ",".join(inner + i for i in items) + (outer if value else "") + "]"
     return json.dumps(value)
 
 
@@ -324,7 +328,7 @@ def test_partial_entries_are_the_kept_entries_that_repeat_a_key(
 ) -> None:
     # Whatever the pointers of the repeated keys look like: json keeps the last
     # "versions", and an entry is partial only if a key repeats inside it.
-    doc = parse(_text(_Members(root)).encode())
+    doc = parse(_laid_out(_Members(root), None, "\n").encode())
     kept = [value for key, value in root if key == "versions"][-1:]
     versions = kept[0] if kept and type(kept[0]) is list else []
     assert doc.partial_entries == {i for i, entry in enumerate(versions) if _repeats_a_key(entry)}
@@ -384,18 +388,6 @@ def _read_every_character(text: str) -> _Value:
         return node
 
     return value()
-
-
-def _laid_out(value: Any, indent: int | None, newline: str, depth: int = 0) -> str:
-    inner = newline + " " * (indent * (depth + 1)) if indent else ""
-    outer = newline + " " * (indent * depth) if indent else ""
-    if isinstance(value, _Members):
-        members = (f"{json.dumps(k)}: {_laid_out(v, indent, newline, depth + 1)}" for k, v in value)
-        return "{" + ",".join(inner + m for m in members) + (outer if value else "") + "}"
-    if isinstance(value, list):
-        items = (_laid_out(v, indent, newline, depth + 1) for v in value)
-        return "[" + ",".join(inner + i for i in items) + (outer if value else "") + "]"
-    return json.dumps(value)
 
 
 def _pointers(node: _Value, prefix: str = "") -> list[str]:
