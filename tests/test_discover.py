@@ -15,7 +15,7 @@ def touch(path: Path) -> None:
 
 def found(*paths: str | Path) -> tuple[list[str], list[OSError]]:
     found = discover([str(p) for p in paths])
-    return found.files, found.unlistable
+    return [target.path for target in found.files], found.unlistable
 
 
 def test_directories_are_searched_for_the_file_name_only(tmp_path: Path) -> None:
@@ -32,12 +32,16 @@ def test_directories_are_searched_for_the_file_name_only(tmp_path: Path) -> None
     assert errors == []
 
 
-def test_skips_vcs_node_modules_and_virtualenvs(tmp_path: Path) -> None:
+def test_skips_vcs_node_modules_and_virtualenvs_by_name_only(tmp_path: Path) -> None:
     for folder in [".git", "node_modules/x", ".venv", "venv", "envs/custom"]:
         touch(tmp_path / folder / "training_versions.json")
+    # What a directory holds is the repository's: a marker file hides nothing.
     (tmp_path / "envs/custom/pyvenv.cfg").write_text("home = /usr\n")
     touch(tmp_path / "kept/training_versions.json")
-    assert found(tmp_path)[0] == [str(tmp_path / "kept/training_versions.json")]
+    assert found(tmp_path)[0] == [
+        str(tmp_path / "envs/custom/training_versions.json"),
+        str(tmp_path / "kept/training_versions.json"),
+    ]
 
 
 def test_a_file_is_taken_whatever_its_name_and_paths_keep_their_spelling(

@@ -17,11 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tvlint.parallel
+from tvlint.discover import Target
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
 from tvlint.problem import Problem
 from tvlint.report import FORMATS
 from tvlint.runner import PARALLEL_FROM, can_fork
+from tvlint.tree import Tree
 
 from .factories import Run, dumps, run_process, s3_entry, webhook_entry
 
@@ -132,7 +134,7 @@ def _running_with(argument: str) -> list[str]:
     return found
 
 
-def _outcomes(linter: Linter, paths: list[str], jobs: int) -> list[tuple[str, object]]:
+def _outcomes(linter: Linter, paths: list[Target], jobs: int) -> list[tuple[str, object]]:
     """What check_files gives, as comparable values."""
     found: list[tuple[str, object]] = []
     for outcome in tvlint.parallel.check_files(linter, paths, jobs):
@@ -140,12 +142,13 @@ def _outcomes(linter: Linter, paths: list[str], jobs: int) -> list[tuple[str, ob
     return found
 
 
-def _paths(root: Path) -> list[str]:
+def _paths(root: Path) -> list[Target]:
     found = sorted(str(p) for p in root.rglob("training_versions.json"))
-    return [*found, str(root / "not-there.json")]
+    tree = Tree(str(root))
+    return [Target(path, tree) for path in [*found, str(root / "not-there.json")]]
 
 
-def _checked_tree(root: Path) -> tuple[Linter, list[str]]:
+def _checked_tree(root: Path) -> tuple[Linter, list[Target]]:
     """A linter, and the paths of a tree of 30 files of every kind to give check_files."""
     _tree(root, 30)
     return Linter(), _paths(root)
@@ -163,7 +166,7 @@ def test_a_failed_worker_costs_only_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
     linter, paths = _checked_tree(tmp_path)
-    expected = [(p, linter.check_file(p)) for p in paths]
+    expected = [(p, linter.check_file(*p)) for p in paths]
     assert any(o.error for _, o in expected)
     assert any(o.problems for _, o in expected)
     real_work = tvlint.parallel._work
@@ -180,7 +183,7 @@ def test_a_failed_worker_costs_only_time(
     monkeypatch.setattr(tvlint.parallel, "_work", failing_work)
     parallel = _outcomes(linter, paths, 3)
     assert parallel == _outcomes(linter, paths, 1)
-    assert [path for path, _ in parallel] == paths
+    assert [path for path, _ in parallel] == [target.path for target in paths]
 
 
 @pytest.mark.parametrize("call", ["fork", "pipe"])
@@ -202,12 +205,13 @@ def test_no_worker_can_start_and_this_process_checks_everything(
 def test_workers_send_back_every_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     linter, paths = _checked_tree(tmp_path)
     serial = _outcomes(linter, paths, 1)
-    here: list[str] = []  # the files this process checked: a worker's own calls are not seen
+    here: list[Target] = []  # the files this process checked: a worker's own calls are not seen
     check_file = linter.check_file
 
-    def counted(path: str) -> Any:
-        here.append(path)
-        return check_file(path)
+    def counted(path: str, tree: Tree | None = None) -> Any:
+        assert tree is not None
+        here.append(Target(path, tree))
+        return check_file(path, tree)
 
     monkeypatch.setattr(linter, "check_file", counted)
     for jobs in (2, 3, 7, len(paths) + 5):

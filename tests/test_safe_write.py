@@ -40,9 +40,8 @@ def test_replace_keeps_permission_bits(write: Write) -> None:
 
 
 def test_symlink_is_written_through_and_kept(cli: Cli, write: Write, tmp_path: Path) -> None:
-    target = write(DUPLICATED, "store/real.json")
+    target = write(DUPLICATED, "repo/store/real.json")  # inside the link's tree
     link = tmp_path / "repo" / "training_versions.json"
-    link.parent.mkdir()
     link.symlink_to(target)
     original = target.read_bytes()
     assert cli("--fix", link).code == 1

@@ -26,6 +26,8 @@ from .factories import Run, dumps, s3_entry, webhook_entry
 DATA = Path(__file__).parent / "data"
 DIRTY = dumps({"versions": [webhook_entry(), s3_entry()]})
 CLEAN = dumps({"versions": [webhook_entry()]})
+# A file elsewhere on the machine: a report that quoted it would show the secret.
+OUTSIDE = dumps({"versions": [{"private_key_id": "SECRET-1"}, s3_entry(), s3_entry()]})
 MiB = 1024 * 1024
 
 
@@ -80,12 +82,15 @@ def special_tree(tmp_path: Path) -> Path:
 def test_special_files_are_per_file_errors_and_the_others_are_checked(special_tree: Path) -> None:
     run = tvlint(special_tree, cwd=special_tree)
     assert run.returncode == 2
+    # The devices are out of the tree: refused before anything else is asked of them.
     assert run.stderr.splitlines() == [
         f"tvlint: error: {special_tree / 'fifo/training_versions.json'}: not a regular file",
         f"tvlint: error: {special_tree / 'sparse/training_versions.json'}: "
         "larger than the size limit of 256 MiB (--max-file-size)",
-        f"tvlint: error: {special_tree / 'urandom/training_versions.json'}: not a regular file",
-        f"tvlint: error: {special_tree / 'zero/training_versions.json'}: not a regular file",
+        f"tvlint: error: {special_tree / 'urandom/training_versions.json'}: "
+        "it points outside the tree, to /dev/urandom",
+        f"tvlint: error: {special_tree / 'zero/training_versions.json'}: "
+        "it points outside the tree, to /dev/zero",
     ]
     assert "good/training_versions.json:" in run.stdout  # its duplicate is reported
     assert "1 file checked, 1 with problems, 4 with errors" in run.stdout
@@ -99,10 +104,18 @@ def test_special_files_use_no_memory(special_tree: Path, mode: list[str]) -> Non
 
 
 def test_special_files_named_directly(special_tree: Path) -> None:
-    for name in ("zero", "fifo", "urandom"):
+    for name, why in (
+        ("zero", "it points outside the tree, to /dev/zero"),
+        ("fifo", "not a regular file"),
+        ("urandom", "it points outside the tree, to /dev/urandom"),
+    ):
         run = tvlint(special_tree / name / "training_versions.json", cwd=special_tree)
         assert run.returncode == 2
-        assert run.stderr.endswith(": not a regular file\n")
+        assert run.stderr.endswith(f": {why}\n")
+    # A device inside the tree (a person's own, named by hand) is refused unopened too.
+    run = tvlint("/dev/zero", cwd=special_tree)
+    assert run.returncode == 2
+    assert run.stderr.endswith(": not a regular file\n")
 
 
 def test_the_size_limit_is_set_by_flag_and_config(tmp_path: Path) -> None:
@@ -418,7 +431,7 @@ def test_a_schema_that_is_a_device_is_refused(tmp_path: Path) -> None:
     assert run.stderr == "tvlint: error: cannot read schema /dev/zero: not a regular file\n"
 
 
-# --fix writes inside the tree only
+# Nothing is read or written outside the tree
 
 
 @pytest.fixture
@@ -427,7 +440,7 @@ def link_out(tmp_path: Path) -> tuple[Path, Path]:
     tree, outside = tmp_path / "tree", tmp_path / "outside"
     (tree / "data").mkdir(parents=True)
     outside.mkdir()
-    (outside / "target.json").write_text(DIRTY)
+    (outside / "target.json").write_text(OUTSIDE)
     (tree / "data" / "training_versions.json").symlink_to(outside / "target.json")
     (tree / "data" / "inside.json").write_text(DIRTY)
     (tree / "data" / "b").mkdir()
@@ -435,27 +448,29 @@ def link_out(tmp_path: Path) -> tuple[Path, Path]:
     return tree, outside
 
 
-@pytest.mark.parametrize("mode", ["--fix", "--diff"])
-def test_a_symlink_out_of_the_tree_is_not_written(link_out: tuple[Path, Path], mode: str) -> None:
+@pytest.mark.parametrize("mode", [[], ["--fix"], ["--diff"], ["-j", "2"]])
+def test_a_symlink_out_of_the_tree_is_neither_read_nor_written(
+    link_out: tuple[Path, Path], mode: list[str]
+) -> None:
     tree, outside = link_out
-    run = tvlint(mode, "data", cwd=tree)
-    assert run.returncode == 2
-    target = outside / "target.json"
-    assert (
-        f"tvlint: error: data/training_versions.json: not {'fixed' if mode == '--fix' else 'diffed'}: "
-        f"it points outside the tree, to {target}\n" in run.stderr
-    )
-    assert target.read_text() == DIRTY
+    for fmt in ("text", "json", "sarif", "github"):
+        run = tvlint(*mode, "--format", fmt, "data", cwd=tree)
+        assert run.returncode == 2
+        target = outside / "target.json"
+        assert (
+            "tvlint: error: data/training_versions.json: "
+            f"it points outside the tree, to {target}\n" in run.stderr
+        )
+        # Not read: nothing of its content reaches the report.
+        assert "SECRET" not in run.stdout + run.stderr
+        if not mode:
+            assert "data/b/training_versions.json" in run.stdout  # checked
+    assert target.read_text() == OUTSIDE
     assert sorted(p.name for p in outside.iterdir()) == ["target.json"]  # no temp file
     assert not (tree / "data" / "training_versions.json.backup").exists()
-    # Still checked: its duplicate is reported.
-    assert "data/training_versions.json:" in (run.stdout + run.stderr).replace("\\", "/")
-    # A symlink that stays inside the tree is written through, as before.
+    # A symlink that stays inside the tree is read and written through, as before.
     inside = json.loads((tree / "data" / "inside.json").read_text())
-    assert len(inside["versions"]) == (1 if mode == "--fix" else 2)
-    if mode == "--diff":
-        assert "--- data/b/training_versions.json" in run.stdout
-        assert "target" not in run.stdout
+    assert len(inside["versions"]) == (1 if mode == ["--fix"] else 2)
 
 
 def test_a_symlinked_directory_into_another_repository_is_not_written(tmp_path: Path) -> None:
@@ -484,14 +499,20 @@ def test_the_tree_is_the_git_work_tree_when_there_is_one(tmp_path: Path) -> None
     run = tvlint("--fix", repo / "data" / "training_versions.json", cwd=elsewhere)
     assert run.returncode == 1, run.stderr
     assert len(json.loads((repo / "data" / "training_versions.json").read_text())["versions"]) == 1
-    # Outside any git work tree, the tree is where tvlint started.
+    # Outside any git work tree, a file named by hand is in its own directory's tree:
+    # a path a person names is theirs to fix, wherever they stand.
     loose = tmp_path / "loose"
     loose.mkdir()
     (loose / "training_versions.json").write_text(DIRTY)
     run = tvlint("--fix", loose / "training_versions.json", cwd=elsewhere)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr == ""
+    assert len(json.loads((loose / "training_versions.json").read_text())["versions"]) == 1
+    # But a link there, to a file out of that directory, is its own directory's too.
+    (loose / "link.json").symlink_to(tmp_path / "repo" / "data" / "training_versions.json")
+    run = tvlint("--fix", loose / "link.json", cwd=elsewhere)
     assert run.returncode == 2
     assert "it points outside the tree" in run.stderr
-    assert (loose / "training_versions.json").read_text() == DIRTY
 
 
 # Discovery hides nothing silently
@@ -527,20 +548,23 @@ def test_a_tracked_directory_is_searched_whatever_it_holds(repo: Path) -> None:
 
 
 def test_ignored_and_untracked_environments(repo: Path) -> None:
-    venv = repo / "env"  # untracked, not ignored, a virtualenv
+    venv = repo / ".venv"  # untracked, not ignored, an environment by its name
     (venv / "lib").mkdir(parents=True)
-    (venv / "pyvenv.cfg").write_text("home = /usr\n")
     (venv / "lib" / "training_versions.json").write_text(DIRTY)
+    marked = repo / "env"  # untracked, with a virtualenv's marker: hides nothing
+    (marked / "lib").mkdir(parents=True)
+    (marked / "pyvenv.cfg").write_text("home = /usr\n")
+    (marked / "lib" / "training_versions.json").write_text(DIRTY)
     (repo / "new").mkdir()
     (repo / "new" / "training_versions.json").write_text(DIRTY)  # untracked: checked
     run = tvlint("--format", "json", ".", cwd=repo)
     result = json.loads(run.stdout)
     paths = {p["path"].replace("\\", "/") for p in result["problems"]}
-    assert "new/training_versions.json" in paths
-    assert not any(p.startswith(("build/", "env/")) for p in paths)  # ignored; skipped
+    assert {"new/training_versions.json", "env/lib/training_versions.json"} <= paths
+    assert not any(p.startswith(("build/", ".venv/")) for p in paths)  # ignored; skipped
     assert result["summary"]["skipped"] == 1
     text = tvlint(".", cwd=repo)
-    assert "4 files checked, 4 with problems, 1 directory skipped (virtualenvs)" in text.stdout
+    assert "5 files checked, 5 with problems, 1 directory skipped (virtualenvs)" in text.stdout
 
 
 def test_repositories_inside_the_repository_are_searched(repo: Path) -> None:
@@ -557,13 +581,14 @@ def test_outside_git_skipped_environments_are_counted(tmp_path: Path) -> None:
     for folder in ("data/a", "data/venv", "data/custom", "data/.git"):
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "training_versions.json").write_text(CLEAN)
+    # Outside git a directory is skipped by its name only: a marker file inside one
+    # (which a pull request can add) hides nothing.
     (tmp_path / "data" / "custom" / "pyvenv.cfg").write_text("")
+    (tmp_path / "data" / "custom" / "training_versions.json").write_text(DIRTY)
     run = tvlint("data", cwd=tmp_path)
-    assert run.returncode == 0
-    assert (
-        run.stdout.splitlines()[0]
-        == "1 file checked, 0 with problems, 2 directories skipped (virtualenvs)"
-    )
+    assert run.returncode == 1
+    assert "data/custom/training_versions.json:" in run.stdout
+    assert "2 files checked, 1 with problems, 1 directory skipped (virtualenvs)" in run.stdout
 
 
 # File names that are not UTF-8

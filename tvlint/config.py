@@ -10,6 +10,7 @@ from tvlint import TYPE_CHECKING
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
 from tvlint.rules.duplicates import DEFAULT_PROTECT
+from tvlint.tree import tree_of
 from tvlint.untrusted import cut
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def load_settings(start: str = ".") -> Settings:
     if path is None:
         return Settings()
     try:
-        raw = read_file(path)
+        raw = read_file(tree_of(path).resolve(path))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {describe_os_error(exc)}") from None
     # Without the word (even escaped) there is no [tool.tvlint], and no need to pay for
@@ -108,7 +109,15 @@ def load_settings(start: str = ".") -> Settings:
         document = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    table = document.get("tool", {}).get("tvlint")
+    except ValueError:
+        # int()'s limit on digits (CVE-2020-10735), which tomllib does not catch.
+        raise ConfigError(f"{path}: not valid TOML: an integer with too many digits") from None
+    except RecursionError:  # tomllib parses arrays and inline tables by recursion
+        raise ConfigError(f"{path}: not valid TOML: values nested too deeply") from None
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool must be a table ([tool.tvlint])")
+    table = tool.get("tvlint")
     root = os.path.dirname(path)
     if table is None:
         return Settings(root=root)
@@ -130,7 +139,12 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
         schema = table["schema"]
         if not isinstance(schema, str) or not schema:
             raise ConfigError(f"{where}: schema must be a path (a non-empty string)")
-        values["schema"] = os.path.join(root, schema)
+        try:
+            # The configuration's own tree: a pull request that sets the schema must
+            # not make tvlint read (and quote) any other file on the machine.
+            values["schema"] = tree_of(source).resolve(os.path.join(root, schema))
+        except OSError as exc:
+            raise ConfigError(f"{where}: schema: {describe_os_error(exc)}") from None
     for key in ("select", "ignore"):
         if key in table:
             values[key] = rule_codes(_strings(table[key], f"{where}: {key}"), f"{where}: {key}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
+from typing import NamedTuple
+
+from tvlint.tree import OutsideTree, Tree, tree_of
 
 FILE_NAME = "training_versions.json"
 # Never searched, never counted: version control and tools' caches hold no data.
@@ -12,7 +15,8 @@ SILENTLY_SKIPPED = frozenset(
     {".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 )
 # Environments: skipped outside git (and inside it when git tracks nothing in them),
-# and counted, so that a skip is never invisible.
+# and counted, so that a skip is never invisible. By name only: what a directory holds
+# is the repository's, and a pull request could add a marker file to hide any of them.
 ENVIRONMENTS = frozenset({"node_modules", ".venv", "venv", ".tox", ".nox"})
 
 
@@ -73,23 +77,28 @@ def tidy(path: str) -> str:
     return os.path.normpath(path)
 
 
+class Target(NamedTuple):
+    """A file to check, as the user would name it, and the tree it must stay inside."""
+
+    path: str
+    tree: Tree
+
+
 class Discovery:
     """The files to check, and what the search could not list or chose to skip."""
 
     __slots__ = ("empty", "files", "skipped", "unlistable")
 
     def __init__(self) -> None:
-        self.files: list[str] = []
+        self.files: list[Target] = []
         self.skipped: list[str] = []  # directories not searched (virtualenvs and such)
+        # Directories that could not be listed, or that lead out of their tree.
         self.unlistable: list[OSError] = []
         self.empty: list[str] = []  # directories searched that hold no file to check
 
 
 def _is_environment(path: str) -> bool:
-    # A virtualenv can have any name; its pyvenv.cfg gives it away.
-    return os.path.basename(path) in ENVIRONMENTS or os.path.isfile(
-        os.path.join(path, "pyvenv.cfg")
-    )
+    return os.path.basename(path) in ENVIRONMENTS
 
 
 def _order(relative: str) -> list[tuple[int, str]]:
@@ -211,23 +220,36 @@ def _git_walk(top: str, file_filter: FileFilter, found: Discovery) -> Iterator[s
 
 
 def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Discovery:
-    """Each file to check, once, in a stable order, as the user would name it.
+    """Each file to check, once, in a stable order, as the user would name it, with
+    the tree it must stay inside (``tree.tree_of`` the path named).
 
     A file path is checked whatever its name (unless excluded); a directory is searched
     recursively for ``training_versions.json`` and the ``include`` globs: inside a git
     work tree, among the files git lists (what it ignores is skipped, what it tracks
-    never is); elsewhere, by walking it. A path that does not exist is kept as it is,
-    so the reader reports it. A directory that cannot be listed is noted and the
-    search goes on.
+    never is, and a directory named that git ignores is walked); elsewhere, by walking
+    it. Links to directories are never followed; a named directory that leads out of
+    its tree is not searched (an OutsideTree among ``unlistable``). A path that does
+    not exist is kept as it is, so the reader reports it. A directory that cannot be
+    listed is noted and the search goes on.
     """
     file_filter = file_filter or FileFilter()
     found = Discovery()
     seen: set[str] = set()
     for path in paths:
+        tree = tree_of(path)
         is_dir = os.path.isdir(path)
         if is_dir:
-            in_git = git_work_tree(path) is not None
-            listed = _git_walk(path, file_filter, found) if in_git else None
+            try:
+                tree.resolve(path)
+            except OutsideTree as exc:
+                exc.filename = tidy(path)
+                found.unlistable.append(exc)
+                continue
+            listed = (
+                _git_walk(path, file_filter, found)
+                if git_work_tree(path) is not None and not _git_ignores(path)
+                else None
+            )
             files = listed if listed is not None else _walk(path, file_filter, found)
         else:
             files = iter(() if file_filter.is_excluded(path) else (path,))
@@ -238,7 +260,23 @@ def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Dis
             key = os.path.normpath(file)
             if key not in seen:
                 seen.add(key)
-                found.files.append(file)
+                found.files.append(Target(file, tree))
         if is_dir and not count:
             found.empty.append(tidy(path))
     return found
+
+
+def _git_ignores(directory: str) -> bool:
+    """Whether git ignores ``directory`` itself: then it lists nothing in it, but a
+    directory a person names is checked all the same (as ruff and black do)."""
+    import subprocess
+
+    top = os.path.abspath(directory)
+    if git_work_tree(top) == top:
+        return False  # git never ignores the top of a work tree
+    command = ["git", "-c", "core.fsmonitor=false", "-C", os.path.dirname(top)]
+    command += ["check-ignore", "-q", "--", os.path.basename(top)]
+    try:
+        return subprocess.run(command, capture_output=True).returncode == 0
+    except OSError:
+        return False

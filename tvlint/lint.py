@@ -14,6 +14,7 @@ from tvlint.untrusted import VALUE_LIMIT, cut
 if TYPE_CHECKING:
     from tvlint.config import Settings
     from tvlint.problem import Finding, Problem
+    from tvlint.tree import Tree
 
 
 class Linter:
@@ -36,28 +37,29 @@ class Linter:
         a rule cannot be set up)."""
         return cls(configured_rules(settings), settings.enabled, settings.max_file_size)
 
-    def parse_file(self, path: str) -> Document:
+    def parse_file(self, path: str, tree: Tree | None = None) -> Document:
         """The file's document; OSError if it cannot be read (or is not a regular file,
-        or is over the size limit), InvalidJSON if it is not JSON."""
-        raw = read_file(path, self.max_file_size)
+        is over the size limit, or leads out of ``tree``), InvalidJSON if it is not
+        JSON."""
+        raw = read_file(path if tree is None else tree.resolve(path), self.max_file_size)
         text, has_bom = decode(raw)
         # The text is the file from here: holding its bytes as well would add the
         # file's whole size to the peak memory.
         del raw
         return parse_text(text, has_bom)
 
-    def load(self, path: str) -> Document | Outcome:
+    def load(self, path: str, tree: Tree | None = None) -> Document | Outcome:
         """The file's document, or its outcome if it cannot be read or is not JSON."""
         try:
-            return self.parse_file(path)
+            return self.parse_file(path, tree)
         except OSError as exc:
             return Outcome(path, error=describe_os_error(exc))
         except InvalidJSON as exc:
             return self.invalid(path, exc)
 
-    def check_file(self, path: str) -> Outcome:
+    def check_file(self, path: str, tree: Tree | None = None) -> Outcome:
         """One file's outcome: its problems, or why it could not be read."""
-        loaded = self.load(path)
+        loaded = self.load(path, tree)
         return loaded if isinstance(loaded, Outcome) else self.lint_document(path, loaded)
 
     def invalid(self, path: str, exc: InvalidJSON) -> Outcome:

@@ -17,6 +17,7 @@ import marshal
 import os
 import signal
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 from tvlint import TYPE_CHECKING
 from tvlint.lint import Linter
@@ -25,8 +26,12 @@ from tvlint.outcome import Outcome
 if TYPE_CHECKING:
     from typing import NoReturn
 
+    from tvlint.discover import Target
 
-def check_files(linter: Linter, paths: Sequence[str], jobs: int) -> Iterator[Outcome]:
+T = TypeVar("T")
+
+
+def check_files(linter: Linter, paths: Sequence[Target], jobs: int) -> Iterator[Outcome]:
     """``linter.check_file`` of each path, by ``jobs`` processes (this one too), in order."""
     shares = _shares(paths, jobs)
     # Ctrl-C reaches the whole process group; this process alone stops the run and says
@@ -40,8 +45,8 @@ def check_files(linter: Linter, paths: Sequence[str], jobs: int) -> Iterator[Out
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        for path in shares[0]:
-            yield linter.check_file(path)
+        for path, tree in shares[0]:
+            yield linter.check_file(path, tree)
         for worker in workers:
             yield from worker.outcomes(linter)
     finally:
@@ -49,7 +54,7 @@ def check_files(linter: Linter, paths: Sequence[str], jobs: int) -> Iterator[Out
             worker.stop()
 
 
-def _shares(paths: Sequence[str], jobs: int) -> list[Sequence[str]]:
+def _shares(paths: Sequence[T], jobs: int) -> list[Sequence[T]]:
     """``jobs`` contiguous runs of paths, as even as can be, none empty."""
     jobs = max(1, min(jobs, len(paths)))
     size, extra = divmod(len(paths), jobs)
@@ -64,7 +69,7 @@ class _Worker:
     worker, and ``outcomes`` checks the paths in this process.
     """
 
-    def __init__(self, linter: Linter, paths: Sequence[str]) -> None:
+    def __init__(self, linter: Linter, paths: Sequence[Target]) -> None:
         self.paths = paths
         self.pid = 0
         self.read_end: int | None = None
@@ -93,7 +98,7 @@ class _Worker:
             if len(decoded) != len(self.paths):
                 raise ValueError("outcomes missing")
         except (ValueError, EOFError, TypeError):
-            decoded = [linter.check_file(path) for path in self.paths]
+            decoded = [linter.check_file(path, tree) for path, tree in self.paths]
         yield from decoded
 
     def _receive(self) -> bytes | None:
@@ -120,14 +125,14 @@ class _Worker:
                 pass  # reaped already: Ctrl-C came just after _receive's waitpid
 
 
-def _work(linter: Linter, paths: Sequence[str], read_end: int, write_end: int) -> NoReturn:
+def _work(linter: Linter, paths: Sequence[Target], read_end: int, write_end: int) -> NoReturn:
     """The worker's whole life; it leaves with os._exit, never through the caller."""
     status = 1
     try:
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        sent = marshal.dumps([linter.check_file(path).encode() for path in paths])
+        sent = marshal.dumps([linter.check_file(path, tree).encode() for path, tree in paths])
         with open(write_end, "wb") as pipe:
             pipe.write(sent)
         status = 0

@@ -6,12 +6,11 @@ Nothing here prints; the reporters and the CLI decide what a result looks like.
 from __future__ import annotations
 
 import enum
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.discover import FileFilter, discover, git_work_tree, tidy
+from tvlint.discover import FileFilter, Target, discover, tidy
 from tvlint.document import Document, InvalidJSON, Text, decode, parse_text
 from tvlint.lint import Linter
 from tvlint.outcome import Outcome
@@ -116,6 +115,8 @@ def run(
     if stdin is not None:
         # Read even if excluded: --fix - gives back what it was given, changed or not.
         try:
+            if sys.stdin is None:  # started with it closed (`tvlint - <&-`)
+                raise OSError("standard input is closed")
             stdin.raw = read_stream(sys.stdin.buffer, linter.max_file_size)
         except OSError as exc:
             unlistable.append(Outcome(stdin.name, error=describe_os_error(exc)))
@@ -124,15 +125,14 @@ def run(
                 unlistable.append(_standard_input(linter, stdin, mode, fixer))
     outcomes: Iterable[Outcome]
     if fixer is not None:
-        start = os.getcwd()
-        outcomes = (_fix(linter, path, mode, backup, start, fixer) for path in files)
+        outcomes = (_fix(linter, target, mode, backup, fixer) for target in files)
     elif mode is Mode.CHECK and jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
         from tvlint.parallel import check_files
 
         outcomes = check_files(linter, files, jobs)
     else:
         # Each document is dropped once checked: a run holds only the problems.
-        outcomes = (linter.check_file(path) for path in files)
+        outcomes = (linter.check_file(path, tree) for path, tree in files)
     return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty)
 
 
@@ -173,33 +173,24 @@ def can_fork() -> bool:
     return sys.platform == "linux"
 
 
-def inside_tree(path: str, real: str, start: str) -> bool:
-    """Whether ``real`` (where ``path`` leads) lies inside the path's tree.
-
-    The tree is the git work tree that holds the path as given or, outside any,
-    ``start`` (the directory tvlint was started in). ``--fix`` writes inside it only:
-    a symlink in a pull request must not send a write anywhere else.
-    """
-    tree = os.path.realpath(git_work_tree(path) or start)
-    return real == tree or real.startswith(tree.rstrip(os.sep) + os.sep)
-
-
-def _fix(linter: Linter, path: str, mode: Mode, backup: bool, start: str, fixer: Rule) -> Outcome:
+def _fix(linter: Linter, target: Target, mode: Mode, backup: bool, fixer: Rule) -> Outcome:
     """The file's outcome: what remains once its duplicates are gone (or would be)."""
+    path, tree = target
 
     def place() -> str:
-        real = os.path.realpath(path)  # resolved once: checked here, written there
-        if not inside_tree(path, real, start):
+        # Resolved again, not taken from the read: checked here, written there.
+        try:
+            return tree.resolve(path)
+        except OSError as exc:
             verb = "fixed" if mode is Mode.FIX else "diffed"
-            raise _Refused(f"not {verb}: it points outside the tree, to {real}")
-        return real
+            raise _Refused(f"not {verb}: {describe_os_error(exc)}") from None
 
     def replace(old: Text, new: Text, real: str) -> str | None:
         from tvlint.safe_write import replace_file
 
         return replace_file(path, old, new, backup, real)
 
-    return _fixed(linter, path, lambda: linter.load(path), mode, fixer, place, replace)
+    return _fixed(linter, path, lambda: linter.load(path, tree), mode, fixer, place, replace)
 
 
 class _Refused(Exception):

@@ -22,6 +22,7 @@ from types import FrameType
 
 from tvlint import TYPE_CHECKING
 from tvlint.reading import ReadRefused, describe_os_error, open_file
+from tvlint.tree import new_file_directory
 
 if TYPE_CHECKING:
     from typing import BinaryIO, Protocol
@@ -254,16 +255,16 @@ def _deferred_interrupts() -> Iterator[None]:
 def write_new_file(path: str, content: bytes) -> None:
     """``content`` as the file at ``path``, which appears whole or not at all (a report
     for ``-o``: a temporary file beside it, then renamed over it). WriteFailed if not."""
-    directory = os.path.dirname(os.path.abspath(path))
     with _deferred_interrupts():
         try:
+            directory = new_file_directory(path)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tvlint-report.", suffix=TEMP_SUFFIX)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(content)
                     handle.flush()
                     os.fchmod(handle.fileno(), 0o666 & ~_umask())
-                os.replace(tmp, path)
+                os.replace(tmp, os.path.join(directory, os.path.basename(path)))
             except BaseException:
                 _remove_quietly(tmp)
                 raise
