@@ -411,13 +411,19 @@ def test_a_user_schema_compiled_says_what_jsonschema_says(
 @example("https://h/a.safetensors\u3000")
 @example("https://[h/m/a.safetensors")
 @example("https://a\uff0fb/c")
+@example("https://h/m/model%FE.safetensors")
+@example("https://h/m/model\udcfe.safetensors")
 def test_model_file_fast_path_matches_urlsplit(url: str) -> None:
-    from urllib.parse import unquote, urlsplit
+    from urllib.parse import unquote_to_bytes, urlsplit
 
     try:
-        expected: str | None = unquote(urlsplit(url.strip()).path.rsplit("/", 1)[-1]) or None
+        segment = urlsplit(url.strip()).path.rsplit("/", 1)[-1]
     except ValueError:
         expected = None
+    else:
+        # The segment's bytes, percent-escapes decoded, as text that gives them back.
+        raw = unquote_to_bytes(segment.encode("utf-8", "surrogatepass"))
+        expected = raw.decode("utf-8", "surrogateescape") or None
     assert model_file(url) == expected
 
 

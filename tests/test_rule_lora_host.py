@@ -59,12 +59,23 @@ def test_with_no_allowed_hosts_the_rule_reports_nothing(cli: Cli, project: Path)
     assert cli("training_versions.json").code == 0
 
 
-def test_hosts_match_in_lower_case_and_globs_cross_dots(cli: Cli, tmp_path: Path) -> None:
+def test_hosts_match_in_lower_case_and_a_star_stays_in_one_label(cli: Cli, tmp_path: Path) -> None:
+    # The host has four labels before "amazonaws.com": one "*" stands for one of them.
     (tmp_path / "pyproject.toml").write_text(
         '[tool.tvlint.rules.lora-host]\nallowed-hosts = ["*.AMAZONAWS.com"]\n'
     )
     entry = s3_entry(loraUrl=REGIONAL.replace("storyboard", "STORYBOARD") + "m.safetensors")
     (tmp_path / "training_versions.json").write_text(dumps({"versions": [entry]}))
+    run = cli("--format", "json", "training_versions.json")
+    assert run.code == 1
+    [problem] = run.json()["problems"]
+    assert problem["message"] == (
+        'model file on host "storyboard-user-files.s3.us-west-1.amazonaws.com", '
+        "which allowed-hosts does not allow"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tvlint.rules.lora-host]\nallowed-hosts = ["Storyboard-User-Files.S3.*.AMAZONAWS.com"]\n'
+    )
     assert cli("training_versions.json").code == 0
 
 

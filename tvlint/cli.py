@@ -7,6 +7,7 @@ import gc
 import io
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
@@ -18,7 +19,7 @@ from tvlint.report import ReportOptions, emit, render
 from tvlint.rules import RULES, rule_named
 from tvlint.runner import Mode, RunResult, Stdin, run
 from tvlint.schema import SchemaLoadError
-from tvlint.untrusted import Own, cut, write_bytes, write_lines, write_patch
+from tvlint.untrusted import Own, cut, flush, write_all, write_bytes, write_lines, write_patch
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -84,10 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        status = _main(argv)
+        with warnings.catch_warnings():
+            # A library's warning (a schema's regex that re finds odd, say) would print
+            # its own source file and line, and text from a schema, raw on stderr: each
+            # one that the filters let through is one diagnostic line instead.
+            warnings.showwarning = _show_warning
+            status = _main(argv)
         # Flushed here, not at exit, so that a failed write is reported like any other.
         if sys.stdout is not None:
-            sys.stdout.flush()
+            flush(sys.stdout)
         return status
     except KeyboardInterrupt:
         # Every file is whole at this point: the writer holds Ctrl-C while it works.
@@ -96,15 +102,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (`| head`) went away. Nothing is left to say to it.
         _drop_stdout()
         return EXIT_BROKEN_PIPE
+    except Warning as exc:
+        # Warnings made errors (-W error, PYTHONWARNINGS=error): the user's choice,
+        # said as an error, not as a traceback.
+        diagnose(f"{exc} ({type(exc).__name__}, a warning made an error)")
+        return EXIT_ERROR
     except OSError as exc:
         # A full disk or a device error behind stdout. Every file was finished (or
         # not started) before the report was written.
         _drop_stdout()
-        diagnose(f"cannot write the output: {exc.strerror or exc}")
+        if not _cwd_exists():
+            diagnose(_NO_CWD)
+        else:
+            diagnose(f"cannot write the output: {exc.strerror or exc}")
         return EXIT_ERROR
     finally:
         if collecting:  # main() can be called in a longer-lived process
             gc.enable()
+
+
+_NO_CWD = "the current directory no longer exists"
+
+
+def _cwd_exists() -> bool:
+    try:
+        os.getcwd()
+    except FileNotFoundError:  # removed after tvlint was started in it
+        return False
+    return True
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """``warnings.showwarning`` for a run: the message through the output policy, without
+    the library's file name and source line, which say nothing about the input."""
+    warn(f"{message} ({category.__name__})")
 
 
 def _drop_stdout() -> None:
@@ -160,6 +198,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     if args.explain:
         return _explain(args.explain)
+    if not _cwd_exists():
+        # Every relative path, the configuration's search included, starts from it.
+        diagnose(f"{_NO_CWD}; nothing was checked")
+        return EXIT_ERROR
     try:
         settings = settings_for(args)
         linter = Linter.for_settings(settings)
@@ -236,7 +278,9 @@ def _explain(name: str) -> int:
     except KeyError:
         diagnose(f"no rule {name!r}")
         return EXIT_ERROR
-    print("\n".join(explain(rule) for rule in rules), end="")
+    # Not print(): a non-blocking stdout can take part of a buffered write and lose the
+    # rest; write_all waits for the reader.
+    write_all(sys.stdout, "\n".join(explain(rule) for rule in rules))
     return EXIT_OK
 
 

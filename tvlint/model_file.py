@@ -20,21 +20,39 @@ def model_file(url: object) -> str | None:
     Scheme, host, query string and fragment are ignored, so the accelerated and the
     regional S3 host, and presigned URLs, name the same file. None when there is no
     file name (not a string, no path, or a path ending in ``/``).
+
+    Decoded exactly (``exact_name``): two segments are one model file only if they
+    are one byte string, so ``model%FE`` and ``model%FF`` stay two.
     """
     if not isinstance(url, str):
         return None
     name = _plain_url_file(url)
-    if name is None or "%" in name:
-        # Imported here, like everything a plain URL does not need at start-up.
-        from urllib.parse import unquote, urlsplit
     if name is None:
+        # Imported here, like everything a plain URL does not need at start-up.
+        from urllib.parse import urlsplit
+
         try:
             name = urlsplit(url.strip()).path.rsplit("/", 1)[-1]
         except ValueError:
             return None
-    if "%" in name:
-        name = unquote(name)
+    if "%" in name or not name.isascii():
+        name = exact_name(name)
     return name or None
+
+
+def exact_name(segment: str) -> str:
+    """The byte string a path segment names, as text: its percent-escapes decoded and
+    its other characters in UTF-8 (a lone surrogate, which has none, as its
+    surrogatepass bytes), then decoded from UTF-8 with ``surrogateescape``.
+
+    ``unquote`` would decode with replacement, so ``%FE`` and ``%FF`` would both be
+    U+FFFD: a byte that is not UTF-8 stays itself here (U+DCFE, U+DCFF), and the
+    decoding gives back its bytes, so two byte strings are never one name.
+    """
+    from urllib.parse import unquote_to_bytes
+
+    raw = unquote_to_bytes(segment.encode("utf-8", "surrogatepass"))
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def _plain_url_file(url: str) -> str | None:

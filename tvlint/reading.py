@@ -23,8 +23,9 @@ _UNITS = {
     "kib": 1024, "mib": 1024**2, "gib": 1024**3,
 }  # fmt: skip
 _BLOCK = 1 << 20
-# Compiled (and cached by re) on first use: most runs are given no size.
-_SIZE = r"\s*(\d+)\s*([a-z]*)\s*"
+# Compiled (and cached by re) on first use: most runs are given no size. Anchored, and
+# followed by nothing, so it cannot backtrack.
+_DIGITS = r"\d*"
 # Never block on opening (a FIFO swapped in after the check), never become the
 # controlling terminal (a terminal device swapped in).
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -46,12 +47,22 @@ def describe_os_error(error: OSError) -> str:
 
 
 def parse_size(text: str) -> int:
-    """Bytes for ``"256MiB"``, ``"10 MB"``, ``"4096"``; ValueError if it is none."""
-    match = re.fullmatch(_SIZE, text, re.IGNORECASE)
-    unit = _UNITS.get(match.group(2).lower()) if match else None
-    if match is None or unit is None or int(match.group(1)) == 0:
+    """Bytes for ``"256MiB"``, ``"10 MB"``, ``"4096"``; ValueError if it is none.
+
+    White space around the number and the unit, digits, then a unit: each part is
+    taken in one pass, never by a pattern that could try the white space two ways.
+    """
+    stripped = text.strip()  # what \s is to re: str.isspace
+    digits = re.match(_DIGITS, stripped)
+    number = digits.group() if digits else ""
+    unit = _UNITS.get(stripped[len(number) :].lstrip().lower())
+    try:
+        bytes_ = int(number) if number else 0
+    except ValueError:  # more digits than int() converts: no size is that large
+        bytes_ = 0
+    if unit is None or bytes_ == 0:
         raise ValueError(f"not a size: {text!r} (e.g. 4096, 512KiB, 256MiB, 1GB)")
-    return int(match.group(1)) * unit
+    return bytes_ * unit
 
 
 def format_size(size: int) -> str:

@@ -5,13 +5,15 @@ the schema accepts is always ranked by its instant, and one it rejects always ra
 below every valid one. ``uri`` is an absolute RFC 3986 URI, the strings
 ``rfc3986-validator`` accepts (the check ``jsonschema`` uses, and this one's oracle in
 the tests), found in time and memory linear in the string's length, with a fast path
-for the plain URLs the writers produce.
+for the plain URLs the writers produce. A user schema's ``pattern`` is an ECMA-262
+regex, as JSON Schema says, searched by ``regress`` (``ecma_search``).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from tvlint import TYPE_CHECKING
 
@@ -240,3 +242,30 @@ def is_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
     return _PLAIN_URL.fullmatch(value) is not None or _is_absolute_uri(value)
+
+
+@lru_cache(maxsize=512)
+def ecma_search(pattern: str) -> Callable[[str], object | None]:
+    """A search for ``pattern`` as JSON Schema means it: ECMA-262 with the ``u`` flag
+    (``$`` at the very end only, ASCII ``\\d`` and ``\\w``, ``\\p{L}`` classes), returning
+    None where it finds nothing; ValueError if ``pattern`` is not such a regex."""
+    import regress  # only a user schema's patterns need it
+
+    try:
+        regex = regress.Regex(pattern, flags="u")
+    except regress.RegressError as exc:
+        raise ValueError(f"{pattern!r} is not an ECMA-262 regex ({exc})") from None
+    except UnicodeEncodeError:
+        raise ValueError(f"{pattern!r} holds a lone surrogate, which regress cannot take") from None
+
+    def search(value: str) -> object | None:
+        try:
+            return regex.find(value)
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON allows "\\ud800") cannot cross to Rust as UTF-8.
+            # ECMA-262 strings are UTF-16: a pair is the character it encodes, and a
+            # lone one is searched as U+FFFD.
+            text = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+            return regex.find(text)
+
+    return search

@@ -13,7 +13,8 @@ and name are written by whoever opened it.
   become ``\\xNN``; in JSON output too, which stays strict UTF-8.
 - No line that carries a value starts with ``::`` (after any white space), and no
   value holds ``##[``, so none is a GitHub workflow command unless tvlint wrote it as
-  one (``Own`` text).
+  one (``Own`` text). JSON keeps every value exact: its ``##[`` is written
+  ``##\\u005b``, which a JSON reader decodes back to ``##[``.
 - Values quoted in messages are cut to ``VALUE_LIMIT`` characters, so output grows
   with the number of problems, not with the size of the values.
 """
@@ -87,20 +88,102 @@ def cut(text: str, limit: int = VALUE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def json_prefix(value: Any, size: int) -> str:
+    """The first ``size`` characters of ``json.dumps(value, ensure_ascii=False)`` (all
+    of it if it is shorter), without writing the rest.
+
+    A report quotes the values of every entry it names, and one value can be most of
+    a file: writing it whole for each quote would make a report's work the values'
+    size times the entries'. Here the work is bounded by ``size`` (a number is written
+    whole, and Python's digit limit bounds an integer): each step writes at least one
+    character, a string is written only as far as it can be shown, a container's
+    members are taken one at a time, and nesting is a list, not recursion.
+    tests/test_bounded_reports.py holds it to ``json.dumps``.
+    """
+    pieces: list[str] = []
+    length = 0
+    # For each open container: its members still to write, its closing bracket, and
+    # whether a member was written (the next one needs a separator).
+    levels: list[list[Any]] = []
+    pending: Any = value
+    has_pending = True
+    while length < size:
+        if has_pending:
+            has_pending = False
+            if isinstance(pending, str):
+                piece = _json_string_prefix(pending, size - length)
+            elif isinstance(pending, (list, tuple, dict)):
+                opening, closing = ("{", "}") if isinstance(pending, dict) else ("[", "]")
+                if pending:
+                    members = iter(pending.items() if isinstance(pending, dict) else pending)
+                    levels.append([members, closing, False])
+                    piece = opening
+                else:
+                    piece = opening + closing
+            else:  # None, a bool or a number (a TypeError for anything else, as json says)
+                piece = json.dumps(pending)
+        elif not levels:
+            break
+        else:
+            level = levels[-1]
+            member: Any = next(level[0], _NO_MEMBER)
+            if member is _NO_MEMBER:
+                levels.pop()
+                piece = level[1]
+            else:
+                piece = ", " if level[2] else ""
+                level[2] = True
+                if level[1] == "}":
+                    key, pending = member
+                    piece += _json_string_prefix(_json_key(key), size - length) + ": "
+                else:
+                    pending = member
+                has_pending = True
+        pieces.append(piece)
+        length += len(piece)
+    return "".join(pieces)[:size]
+
+
+_NO_MEMBER = object()
+
+
+def _json_string_prefix(text: str, room: int) -> str:
+    """``json.dumps(text, ensure_ascii=False)``, or, if ``text`` is longer than
+    ``room``, a start of it longer than ``room``: every character is written as one
+    or more, so ``room`` characters of the text fill the room."""
+    if len(text) <= room:
+        return json.dumps(text, ensure_ascii=False)
+    return json.dumps(text[:room], ensure_ascii=False)[:-1]  # not closed: it goes on
+
+
+def _json_key(key: Any) -> str:
+    """An object's key as json writes it: a string, or the JSON of a scalar."""
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, (bool, int, float)):
+        return json.dumps(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
 def quoted(value: Any, limit: int = VALUE_LIMIT) -> str:
-    """A value from a file as a message shows it: JSON, cut to ``limit`` characters."""
-    if isinstance(value, str) and len(value) > limit:
-        value = value[:limit]  # the text is cut anyway; do not serialise a megabyte
-    return cut(json.dumps(value, ensure_ascii=False), limit)
+    """A value from a file as a message shows it: JSON, cut to ``limit`` characters
+    (at least 1); ``cut(json.dumps(value, ensure_ascii=False), limit)``, at a cost
+    bounded by ``limit`` however large the value."""
+    if limit < 1:
+        raise ValueError("a value is cut to at least one character")
+    return cut(json_prefix(value, limit + 1), limit)
 
 
 def clipped(value: Any, limit: int = VALUE_LIMIT) -> Any:
     """A value from a file for JSON output: a long string cut, a large container
-    replaced by its cut JSON text, anything else as it is."""
+    replaced by its cut JSON text, anything else as it is. The container's JSON is
+    written only as far as the cut shows it."""
     if isinstance(value, str):
         return cut(value, limit)
     if isinstance(value, (dict, list)):
-        shown = json.dumps(value, ensure_ascii=False)
+        if limit < 1:
+            raise ValueError("a value is cut to at least one character")
+        shown = json_prefix(value, limit + 1)
         return value if len(shown) <= limit else cut(shown, limit)
     return value
 
@@ -158,12 +241,24 @@ def _strict(value: Any) -> Any:
 
 def write_json(stream: TextIO, document: Any) -> None:
     """``document`` as JSON: ASCII only (every control and bidi character escaped the
-    JSON way), strict UTF-8 (no lone surrogates)."""
-    write_all(stream, json_text(document) + "\n")
+    JSON way), strict UTF-8 (no lone surrogates), and no ``##[`` on any line."""
+    write_all(stream, no_commands(json_text(document)) + "\n")
+
+
+def no_commands(text: str) -> str:
+    """JSON ``text`` with the ``[`` of every ``##[`` written as the escape ``\\u005b``.
+
+    GitHub's runner takes ``##[command]`` anywhere in a line of a log. In JSON a ``#``
+    is only ever inside a string (no token starts with one, and no escape holds one),
+    so the ``[`` that follows two of them is a character of that string, a key's or a
+    value's, and its escape decodes to the very same value.
+    """
+    return text.replace("##[", "##\\u005b")
 
 
 def json_text(document: Any) -> str:
-    """The text ``write_json`` writes: ``json.dumps(_strict(document), …)``.
+    """The JSON ``write_json`` writes (before ``no_commands``):
+    ``json.dumps(_strict(document), …)``.
 
     Most reports hold no lone surrogate and no non-finite number, and walking every
     string of one with many problems costs more than writing it: the document is
@@ -194,7 +289,7 @@ def write_all(stream: TextIO, text: str) -> None:
     if fd < 0:
         stream.write(text)
         return
-    stream.flush()
+    flush(stream)
     _write_out(fd, text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
 
 
@@ -206,7 +301,7 @@ def write_bytes(stream: TextIO, data: bytes) -> None:
         stream.buffer.write(data)
         stream.buffer.flush()
         return
-    stream.flush()
+    flush(stream)
     _write_out(fd, data)
 
 
@@ -219,7 +314,40 @@ def _descriptor(stream: TextIO) -> int:
         return -1
 
 
+def flush(stream: TextIO) -> None:
+    """``stream.flush()``, waiting for a non-blocking descriptor as ``write_all`` does."""
+    while True:
+        try:
+            stream.flush()
+            return
+        except BlockingIOError:
+            fd = _descriptor(stream)
+            if fd < 0:
+                raise
+            # What the buffer could not write stays in it for the next flush.
+            _wait_until_writable(fd)
+
+
 def _write_out(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view) :]
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            # A descriptor left non-blocking (O_NONBLOCK belongs to the open file, which
+            # an earlier program in the same CI step shares) and a reader slower than
+            # tvlint: wait for room in the pipe, as a blocking write would, and go on.
+            _wait_until_writable(fd)
+
+
+def _wait_until_writable(fd: int) -> None:
+    """Until ``fd`` can take a write, or says why it cannot (a reader that went away
+    is a BrokenPipeError at the next write)."""
+    import select
+
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        poller.poll()
+    else:  # pragma: no cover - systems without poll
+        select.select([], [fd], [])

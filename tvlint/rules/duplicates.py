@@ -29,7 +29,8 @@ def describe_id(entry: Any) -> str:
 class DuplicateLoraUrl(Rule):
     """Two or more entries name the same model file in ``loraUrl``.
 
-    The model file is the URL's last path segment, percent-decoded; scheme, host,
+    The model file is the URL's last path segment, percent-decoded byte for byte
+    (``model%FE`` and ``model%FF`` are two files, not one); scheme, host,
     query string and fragment are ignored, so the transfer-accelerated and the
     regional S3 host match, and so do presigned URLs. Entries without ``loraUrl``
     never collide. One problem for each entry beyond the one ``--fix`` keeps (the
@@ -43,7 +44,9 @@ class DuplicateLoraUrl(Rule):
     ones), the group is a conflict that ``--fix`` leaves as it is, and the message says
     which entry holds which value. A group with an entry that repeats a key (TV002) is
     left as it is too: such an entry cannot be read whole. Either way the problem stays
-    until a person resolves it.
+    until a person resolves it. The entries are named in the group's first problem;
+    its others point to that one's line, so a report grows with the entries, not with
+    their square.
 
     Passing (other keys left out)::
 
@@ -81,15 +84,23 @@ class DuplicateLoraUrl(Rule):
         versions = doc.versions
         for group in doc.duplicate_groups(self.protect):
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
-            why = "" if group.hold is None else "; " + describe_hold(group, versions)
             # Said once for the group: a model file can be listed thousands of times.
             duplicates = (
                 f"duplicates {describe_id(versions[group.kept])} (line {kept_line}): "
-                f"same model file {cut(group.model_file)}{why}"
+                f"same model file {cut(group.model_file)}"
             )
-            for removal in group.removed:
+            # Why a group is held names its holders, as many as the group's entries: in
+            # one problem of the group, which the others point to, so that a report
+            # grows with the entries and not with their square.
+            why = again = ""
+            if group.hold is not None:
+                first = join_pointer("versions", group.removed[0].index, "loraUrl")
+                why = "; " + describe_hold(group, versions)
+                again = "; " + refer_to_hold(group, doc.position(doc.locate(first))[0])
+            for position, removal in enumerate(group.removed):
                 yield self.finding(
-                    f"entry {describe_id(versions[removal.index])} {duplicates}",
+                    f"entry {describe_id(versions[removal.index])} {duplicates}"
+                    f"{again if position else why}",
                     join_pointer("versions", removal.index, "loraUrl"),
                 )
 
@@ -108,6 +119,16 @@ def describe_hold(group: DuplicateGroup, versions: Sequence[Any]) -> str:
         for i in hold.entries
     )
     return f"conflicting {cut(hold.key)}: {holders}; resolve by hand"
+
+
+def refer_to_hold(group: DuplicateGroup, line: int) -> str:
+    """Why ``--fix`` leaves ``group`` for a person, for every problem of the group but
+    the one that names the entries (at ``line``): ``conflicting isGood: see line 7;
+    resolve by hand``."""
+    hold = group.hold
+    assert hold is not None
+    what = "an entry repeats a key" if hold.key is None else f"conflicting {cut(hold.key)}"
+    return f"{what}: see line {line}; resolve by hand"
 
 
 class DuplicateId(Rule):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from fnmatch import fnmatchcase
+import re
+from collections.abc import Iterator, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
 from tvlint.rules.base import Option, Rule
-from tvlint.untrusted import quoted
+from tvlint.untrusted import cut, quoted
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from tvlint.problem import Finding
 
 
@@ -18,11 +20,21 @@ class LoraHost(Rule):
     """A ``loraUrl`` names a host that ``allowed-hosts`` does not allow.
 
     A pull request that points a model at someone else's server should not pass. Each
-    host in ``allowed-hosts`` is a glob (``*`` matches any part of a name, ``.``
-    included), matched against the URL's host in lower case, without port or user.
-    With no ``allowed-hosts`` (the default) the rule reports nothing: set the list in
-    ``[tool.tvlint.rules.lora-host]`` to turn it on. Reported at the ``loraUrl``; a
-    ``loraUrl`` that is not a URL with a host is TV003's to report.
+    host in ``allowed-hosts`` is a host name in which ``*`` stands for any run of
+    characters within one label: never a dot, so ``*.amazonaws.com`` allows
+    ``b.amazonaws.com`` but not ``a.b.amazonaws.com``, and a pattern cannot be
+    widened by a host with more labels. It is matched against the URL's host without
+    port or user, both written alike: percent-escapes decoded, IDNA's ASCII form of
+    each label (``exämple.com`` is ``xn--exmple-cua.com``), lower case, no final dot,
+    an IPv6 address in brackets (``[2001:db8::1]``, which only that address matches).
+    A ``loraUrl`` string whose host cannot be read so (no ``//host`` after the
+    scheme, an empty host, a port that is not a number, characters no host name
+    holds, a label over 63 characters, an IPv4 address written other than as four decimal numbers, an IP literal
+    that is not an IPv6 address) is reported too: what the rule cannot read, it
+    cannot allow. With no ``allowed-hosts`` (the default) the rule reports nothing:
+    set the list in ``[tool.tvlint.rules.lora-host]`` to turn it on (a pattern that
+    is not a host is a configuration error). Reported at the ``loraUrl``; one that
+    is not a string is TV003's to report.
 
     Passing, with ``allowed-hosts = ["storyboard-user-files.s3.*.amazonaws.com"]``::
 
@@ -42,27 +54,196 @@ class LoraHost(Rule):
             "allowed-hosts",
             "list[str]",
             [],
-            "host globs a loraUrl may name (e.g. storyboard-user-files.s3.*.amazonaws.com); "
-            "empty: the rule is off",
+            "hosts a loraUrl may name, * within one label "
+            "(e.g. storyboard-user-files.s3.*.amazonaws.com); empty: the rule is off",
         ),
     )
 
-    def check(self, doc: Document) -> Iterator[Finding]:
-        allowed = [glob.lower() for glob in self.values["allowed-hosts"]]
-        if not allowed:
-            return
-        from urllib.parse import urlsplit  # only when the rule is turned on
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.allowed = AllowedHosts(self.values["allowed-hosts"])
 
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if not self.allowed:
+            return
         for index, entry in enumerate(doc.versions):
             url = entry.get("loraUrl") if isinstance(entry, dict) else None
             if not isinstance(url, str):
                 continue
+            pointer = join_pointer("versions", index, "loraUrl")
             try:
-                host = urlsplit(url.strip()).hostname
-            except ValueError:
+                host = url_host(url)
+            except UnreadableHost as exc:
+                yield self.finding(
+                    f"cannot tell which host this loraUrl names ({exc}), "
+                    "so allowed-hosts cannot allow it",
+                    pointer,
+                )
                 continue
-            if host and not any(fnmatchcase(host, glob) for glob in allowed):
+            if not self.allowed.allows(host):
                 yield self.finding(
                     f"model file on host {quoted(host)}, which allowed-hosts does not allow",
-                    join_pointer("versions", index, "loraUrl"),
+                    pointer,
                 )
+
+
+class UnreadableHost(ValueError):
+    """A URL, or a pattern, whose host cannot be read as one host name or address."""
+
+
+class AllowedHosts:
+    """The hosts ``allowed-hosts`` allows: IPv6 addresses, each itself, and host names
+    whose ``*`` stand for characters within one label."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.addresses: set[str] = set()
+        names = []
+        for pattern in patterns:
+            try:
+                host = normal_host(pattern, pattern=True)
+            except UnreadableHost as exc:
+                from tvlint.config import ConfigError
+
+                raise ConfigError(
+                    f"[tool.tvlint.rules.lora-host]: allowed-hosts: {cut(pattern)!r} "
+                    f"is not a host pattern ({exc})"
+                ) from None
+            if host.startswith("["):
+                self.addresses.add(host)
+            else:
+                labels = host.split(".")
+                names.append(
+                    r"\.".join(re.escape(label).replace(r"\*", "[^.]*") for label in labels)
+                )
+        self.names = re.compile("|".join(names)) if names else None
+
+    def __bool__(self) -> bool:
+        return bool(self.addresses) or self.names is not None
+
+    def allows(self, host: str) -> bool:
+        """Whether ``host``, as ``normal_host`` writes it, is allowed."""
+        if host.startswith("["):
+            return host in self.addresses
+        return self.names is not None and self.names.fullmatch(host) is not None
+
+
+# Compiled by re on first use, and cached there: a run with the rule off needs none.
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*:"
+_USERINFO = r"[A-Za-z0-9._~!$&'()*+,;=:%-]*"
+# A label as DNS names hold it once IDNA has made it ASCII ("_" too, which some do).
+_LABEL = r"[a-z0-9_-]+"
+_PATTERN_LABEL = r"[a-z0-9_*-]+"
+# A label that makes a URL parser read the host as an IPv4 address (WHATWG's "ends in
+# a number"), and the one form of it read here.
+_NUMBER = r"[0-9]+|0x[0-9a-f]*"
+_OCTET = r"25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]"
+# The full stops IDNA separates labels with, as URL parsers do.
+_DOTS = "[.\u3002\uff0e\uff61]"
+# What URL parsers strip from both ends of a URL: C0 controls and the space.
+_ENDS = "".join(map(chr, range(0x21)))
+
+
+def url_host(url: str) -> str:
+    """The host ``url`` names, as ``normal_host`` writes it; UnreadableHost if none.
+
+    Split as RFC 3986 (and the schema's ``uri`` check) splits: the authority follows
+    ``//`` after the scheme and ends at the first ``/``, ``?`` or ``#``; any user
+    comes before its last ``@``; the host ends at a ``:`` (after the ``]`` of an IP
+    literal), and a port is digits.
+    """
+    url = url.strip(_ENDS)
+    scheme = re.match(_SCHEME, url)
+    if scheme is None or not url.startswith("//", scheme.end()):
+        raise UnreadableHost("no //host after its scheme")
+    start = scheme.end() + 2
+    end = len(url)
+    for mark in "/?#":
+        found = url.find(mark, start, end)
+        if found >= 0:
+            end = found
+    userinfo, at_sign, host = url[start:end].rpartition("@")
+    if at_sign and re.fullmatch(_USERINFO, userinfo) is None:
+        raise UnreadableHost("a user name with characters no URL's holds")
+    if host.startswith("["):
+        close = host.find("]") + 1 or len(host)
+        host, port = host[:close], host[close:]
+    else:
+        host, colon, port = host.partition(":")
+        port = colon + port
+    digits = port[1:]
+    if port and (port[0] != ":" or (digits and not (digits.isascii() and digits.isdigit()))):
+        raise UnreadableHost("a port that is not a number")
+    return normal_host(host)
+
+
+def normal_host(host: str, pattern: bool = False) -> str:
+    """``host`` as TV006 compares it: an IPv6 address in brackets, compressed; a name
+    with its percent-escapes decoded (not in a pattern), the IDNA ASCII form of each
+    label, in lower case, without a final dot. UnreadableHost if it is neither.
+
+    In a ``pattern``, ``*`` may stand in an ASCII label, and an IPv6 address may go
+    without its brackets.
+    """
+    if not host:
+        raise UnreadableHost("an empty host")
+    if host.startswith("[") or (pattern and ":" in host):
+        return _ipv6(host, pattern)
+    if "%" in host and not pattern:
+        from urllib.parse import unquote_to_bytes
+
+        try:
+            host = unquote_to_bytes(host).decode("utf-8")
+        except UnicodeError:
+            raise UnreadableHost("percent-escapes that are not UTF-8") from None
+    labels = re.split(_DOTS, host)
+    if len(labels) > 1 and not labels[-1]:
+        labels.pop()  # the root's empty label: "example.com." is "example.com"
+    shape = _PATTERN_LABEL if pattern else _LABEL
+    for position, label in enumerate(labels):
+        if not label.isascii():
+            if "*" in label:
+                raise UnreadableHost("a * in a label that is not ASCII")
+            label = _idna(label)
+        label = labels[position] = label.lower()
+        if re.fullmatch(shape, label) is None:
+            raise UnreadableHost(
+                "an empty label" if not label else "a character no host name holds"
+            )
+        if len(label) > 63 and not pattern:  # DNS's limit, which also bounds a match
+            raise UnreadableHost("a label longer than 63 characters")
+    quad = len(labels) == 4 and all(re.fullmatch(_OCTET, label) for label in labels)
+    if not pattern and not quad and re.fullmatch(_NUMBER, labels[-1]):
+        raise UnreadableHost("an IPv4 address not written as four decimal numbers")
+    return ".".join(labels)
+
+
+def _idna(label: str) -> str:
+    """The ASCII form of a label that is not ASCII; UnreadableHost unless IDNA gives it
+    back as it is but for case (IDNA 2003 would map ``ß`` to ``ss``, which another
+    parser would not)."""
+    from encodings import idna
+
+    try:
+        ascii_label = idna.ToASCII(label).decode("ascii")
+        back = idna.ToUnicode(ascii_label)
+    except UnicodeError:
+        raise UnreadableHost("a name IDNA cannot write in ASCII") from None
+    if back != label.lower():
+        raise UnreadableHost("a name IDNA would change")
+    return ascii_label
+
+
+def _ipv6(host: str, pattern: bool) -> str:
+    bracketed = host.startswith("[") and host.endswith("]") and len(host) > 1
+    if not bracketed and not pattern:
+        raise UnreadableHost("a [ without its ]")
+    literal = host[1:-1] if bracketed else host
+    if "%" in literal:
+        raise UnreadableHost("an IPv6 address with a zone")
+    import ipaddress
+
+    try:
+        address = ipaddress.IPv6Address(literal)
+    except ValueError:
+        raise UnreadableHost("an IP literal that is not an IPv6 address") from None
+    return f"[{address.compressed}]"
