@@ -15,6 +15,7 @@ import pytest
 from tvlint.document import Document, Text, parse
 from tvlint.fix import SelfCheckFailed, plan_fix
 from tvlint.patch import Edit, apply_edits, unified_diff
+from tvlint.tree import Tree
 
 from .factories import Run, dumps, s3_entry, webhook_entry
 
@@ -354,8 +355,8 @@ def test_the_old_data_is_let_go_before_the_fixed_text_is_made(
 
     real_parse_file = Linter.parse_file
 
-    def parse_file(self: Linter, path: str) -> Document:
-        doc = real_parse_file(self, path)
+    def parse_file(self: Linter, path: str, tree: Tree | None = None) -> Document:
+        doc = real_parse_file(self, path, tree)
         loaded.append(weakref.ref(doc))
         return doc
 

@@ -166,7 +166,7 @@ def test_a_failed_worker_costs_only_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
     linter, paths = _checked_tree(tmp_path)
-    expected = [(p, linter.check_file(*p)) for p in paths]
+    expected = [(p, linter.check_file(p.path, p.tree)) for p in paths]
     assert any(o.error for _, o in expected)
     assert any(o.problems for _, o in expected)
     real_work = tvlint.parallel._work

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
-from typing import NamedTuple
 
 from tvlint.tree import OutsideTree, Tree, tree_of
 
@@ -77,11 +76,23 @@ def tidy(path: str) -> str:
     return os.path.normpath(path)
 
 
-class Target(NamedTuple):
+class Target:
     """A file to check, as the user would name it, and the tree it must stay inside."""
 
-    path: str
-    tree: Tree
+    __slots__ = ("path", "tree")
+
+    def __init__(self, path: str, tree: Tree) -> None:
+        self.path = path
+        self.tree = tree
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Target) and (other.path, other.tree) == (self.path, self.tree)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.tree))
+
+    def __repr__(self) -> str:
+        return f"Target({self.path!r}, {self.tree!r})"
 
 
 class Discovery:

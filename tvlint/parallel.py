@@ -45,8 +45,8 @@ def check_files(linter: Linter, paths: Sequence[Target], jobs: int) -> Iterator[
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        for path, tree in shares[0]:
-            yield linter.check_file(path, tree)
+        for target in shares[0]:
+            yield linter.check_file(target.path, target.tree)
         for worker in workers:
             yield from worker.outcomes(linter)
     finally:
@@ -98,7 +98,7 @@ class _Worker:
             if len(decoded) != len(self.paths):
                 raise ValueError("outcomes missing")
         except (ValueError, EOFError, TypeError):
-            decoded = [linter.check_file(path, tree) for path, tree in self.paths]
+            decoded = [linter.check_file(t.path, t.tree) for t in self.paths]
         yield from decoded
 
     def _receive(self) -> bytes | None:
@@ -132,7 +132,7 @@ def _work(linter: Linter, paths: Sequence[Target], read_end: int, write_end: int
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        sent = marshal.dumps([linter.check_file(path, tree).encode() for path, tree in paths])
+        sent = marshal.dumps([linter.check_file(t.path, t.tree).encode() for t in paths])
         with open(write_end, "wb") as pipe:
             pipe.write(sent)
         status = 0

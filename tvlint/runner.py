@@ -132,7 +132,7 @@ def run(
         outcomes = check_files(linter, files, jobs)
     else:
         # Each document is dropped once checked: a run holds only the problems.
-        outcomes = (linter.check_file(path, tree) for path, tree in files)
+        outcomes = (linter.check_file(target.path, target.tree) for target in files)
     return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty)
 
 
@@ -175,7 +175,7 @@ def can_fork() -> bool:
 
 def _fix(linter: Linter, target: Target, mode: Mode, backup: bool, fixer: Rule) -> Outcome:
     """The file's outcome: what remains once its duplicates are gone (or would be)."""
-    path, tree = target
+    path, tree = target.path, target.tree
 
     def place() -> str:
         # Resolved again, not taken from the read: checked here, written there.
