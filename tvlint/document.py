@@ -21,6 +21,8 @@ from functools import cache, cached_property
 
 from tvlint import TYPE_CHECKING
 from tvlint.model_file import shared_model_files
+from tvlint.untrusted import VALUE_LIMIT as _POINTER_SHOWN
+from tvlint.untrusted import cut as _cut
 
 if TYPE_CHECKING:
     from typing import Any
@@ -150,15 +152,24 @@ class Document(Text):
     ``partial_entries`` and ``duplicate_groups`` are the training-versions model of the
     data, each worked out once however many stages ask. Positions and spans are found
     on demand and remembered (the caches below), so a document is not immutable; the
-    text and data never change.
+    text and data never change. A pointer in ``duplicate_keys`` is as a report shows
+    it: longer than ``VALUE_LIMIT``, each of its tokens is cut.
     """
 
     def __init__(
-        self, text: str, data: Any, has_bom: bool, duplicate_keys: tuple[tuple[str, int], ...]
+        self,
+        text: str,
+        data: Any,
+        has_bom: bool,
+        duplicate_keys: tuple[tuple[str, int], ...],
+        last_keys: dict[int, dict[str, int]] | None = None,
     ) -> None:
         super().__init__(text, has_bom)
         self.data = data
         self.duplicate_keys = duplicate_keys
+        # For each object that repeats a key: where each repeated key last appears.
+        # None when not known, and then a lookup in an object walks all its members.
+        self._last_keys = last_keys if last_keys is not None or duplicate_keys else {}
         self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
 
     @cached_property
@@ -284,14 +295,22 @@ class Document(Text):
             if token.isdigit() and int(token) < len(spans):
                 return spans[int(token)][0]
             return None
+        last_keys = self._last_keys
+        if last_keys is not None:
+            repeated = last_keys.get(pos)
+            if repeated is not None and token in repeated:
+                # The last occurrence counts, as for json; found without walking.
+                _, after_key = scanstring(text, repeated[token] + 1)
+                return _colon()(text, after_key).end()  # type: ignore[union-attr]
         seen, walk = self._members_seen.setdefault(pos, ({}, _members(text, pos)))
-        # Values are decoded only to step over them, and the walk stops at the key
-        # unless keys repeat somewhere (then the last one counts, as for json).
-        if token in seen and not self.duplicate_keys:
+        # Values are decoded only to step over them, and the walk stops at the key: it
+        # appears once in this object (where repeats are not known, at its last one).
+        whole = last_keys is None
+        if token in seen and not whole:
             return seen[token]
         for key, _, start in walk:
             seen[key] = start
-            if key == token and not self.duplicate_keys:
+            if key == token and not whole:
                 break
         return seen.get(token)
 
@@ -398,10 +417,15 @@ def _parse_paused(text: str, has_bom: bool, spans_now: bool, keep_entries: bool)
         raise _too_deep(text, exc.offset) from None
     except ValueError as exc:
         # Integers longer than the interpreter's digit limit end up here.
-        offset = _long_number_offset(text)
+        start = exc.start if isinstance(exc, _LongNumber) else 0
+        offset = _long_number_offset(text, start)
         raise _invalid_at(text, offset, _first_line(str(exc))) from None
-    duplicates = tuple(_duplicate_keys(text)) if repeated else ()
-    doc = Document(text=text, data=data, has_bom=has_bom, duplicate_keys=duplicates)
+    duplicates: tuple[tuple[str, int], ...] = ()
+    last_keys: dict[int, dict[str, int]] = {}
+    if repeated:
+        found, last_keys = _repeated_keys(text)
+        duplicates = tuple(found)
+    doc = Document(text, data, has_bom, duplicates, last_keys)
     doc._spans_cache.update(spans)
     return doc
 
@@ -415,6 +439,19 @@ def _decode_whole(decoder: json.JSONDecoder, text: str) -> Any:
 
 class _NotWalkable(Exception):
     """The text is not an object the walk below understands; json.decode decides."""
+
+
+class _LongNumber(ValueError):
+    """int() refused a number of the value that starts at ``start`` (its message)."""
+
+    def __init__(self, message: str, start: int) -> None:
+        super().__init__(message)
+        self.start = start
+
+
+def _refused_number(exc: ValueError, start: int) -> ValueError:
+    # json's own errors (and a refused constant) are subclasses; int()'s is not.
+    return _LongNumber(str(exc), start) if type(exc) is ValueError else exc
 
 
 class _TooDeep(Exception):
@@ -525,7 +562,10 @@ def _decode_with_spans(
             # The root is one level and the array another; its entries one at a time.
             nesting.append((spans_at[start], MAX_NESTING - 2))
         else:
-            value, pos = raw_decode(text, pos)
+            try:
+                value, pos = raw_decode(text, pos)
+            except ValueError as exc:
+                raise _refused_number(exc, start) from None
             nesting.append(([(start, pos)], MAX_NESTING - 1))
         pairs.append((key, value))
         pos = _skip_ws(text, pos)
@@ -641,6 +681,8 @@ def _elements(
             value, end = scan(text, pos)
         except StopIteration:
             raise _NotWalkable from None
+        except ValueError as exc:
+            raise _refused_number(exc, pos) from None
         yield value, pos, end
         found = separator(text, end)
         if found is None:
@@ -660,24 +702,97 @@ def _colon() -> Callable[[str, int], re.Match[str] | None]:
     return re.compile(f"{_WHITESPACE}:{_WHITESPACE}").match
 
 
-def _duplicate_keys(text: str) -> Iterator[tuple[str, int]]:
-    # An explicit stack: a document can be nested nearly as deep as the C parser allows.
-    stack = [("", _skip_ws(text, 0))]
+# What the repeated-key search stops at, besides a string: a bracket, or a comma and
+# all up to the next string or bracket (an array of numbers is one match). One
+# character class repeated: the regex keeps no state for each comma.
+_STRUCTURE = r'[{}\[\]]|,[^"{}\[\]]*'
+
+
+class _Open:
+    """A container the repeated-key search is in, and the token of its current child."""
+
+    __slots__ = ("expect_key", "prefix", "seen", "shown", "start", "token")
+
+    def __init__(self, start: int, seen: set[str] | None) -> None:
+        self.start = start
+        self.seen = seen  # the keys met so far; None for an array
+        self.expect_key = seen is not None
+        self.token: str | int = 0  # the current key, or the current element's index
+        self.shown: tuple[str, str] | None = None  # the token escaped, whole and cut
+        self.prefix: tuple[str | None, str, int] | None = None  # see _prefix
+
+
+def _repeated_keys(text: str) -> tuple[list[tuple[str, int]], dict[int, dict[str, int]]]:
+    """Each key that appears again in its object, in text order: its pointer as a
+    report shows it and the offset of the repeat; and, for each object that repeats a
+    key, where each such key last appears.
+
+    One pass: each string is decoded once, by json's C scanner, and nothing else is
+    decoded. A path is written out only for a key that is reported, and then each of
+    its tokens cut (``_placed``'s cut) if the whole is longer than a report shows: a
+    key of a megabyte is not copied into the pointer of everything under it.
+    """
+    find = _token_or_quote(_STRUCTURE)
     found: list[tuple[str, int]] = []
-    while stack:
-        pointer, pos = stack.pop()
-        if text.startswith("{", pos):
-            seen: set[str] = set()
-            for key, key_offset, value_start in _members(text, pos):
-                child = pointer + join_pointer(key)
-                if key in seen:
-                    found.append((child, key_offset))
-                seen.add(key)
-                stack.append((child, value_start))
-        elif text.startswith("[", pos):
-            for i, (_, start, _) in enumerate(_elements(text, pos)):
-                stack.append((pointer + join_pointer(i), start))
-    yield from sorted(found, key=lambda item: item[1])
+    last_keys: dict[int, dict[str, int]] = {}
+    stack: list[_Open] = []
+    pos, end = 0, len(text)
+    while (match := find(text, pos, end)) is not None:
+        at = match.start()
+        char, pos = text[at], at + 1
+        if char == '"':
+            string, pos = scanstring(text, pos)
+            top = stack[-1] if stack else None
+            if top is None or not top.expect_key:
+                continue
+            top.expect_key = False
+            seen = top.seen
+            assert seen is not None
+            if string in seen:
+                found.append((_reported_pointer(stack, string), at))
+                last_keys.setdefault(top.start, {})[string] = at
+            else:
+                seen.add(string)
+            top.token, top.shown = string, None
+        elif char == ",":
+            top, pos = stack[-1], match.end()
+            if top.seen is None:
+                top.token = int(top.token) + text.count(",", at, pos)
+                top.shown = None
+            else:
+                top.expect_key = True
+        elif char in "{[":
+            stack.append(_Open(at, set() if char == "{" else None))
+        else:
+            stack.pop()
+    return found, last_keys
+
+
+def _escaped(frame: _Open) -> tuple[str, str]:
+    if frame.shown is None:
+        whole = str(frame.token).replace("~", "~0").replace("/", "~1")
+        frame.shown = whole, _cut(whole)
+    return frame.shown
+
+
+def _prefix(stack: list[_Open]) -> tuple[str | None, str, int]:
+    # The pointer of the innermost object: whole (only if short), with each token cut,
+    # and the whole one's length. Its parents' tokens stay while it is open.
+    top = stack[-1]
+    if top.prefix is None:
+        shown = [_escaped(frame) for frame in stack[:-1]]
+        length = sum(len(whole) + 1 for whole, _ in shown)
+        whole = "".join("/" + w for w, _ in shown) if length <= _POINTER_SHOWN else None
+        top.prefix = whole, "".join("/" + c for _, c in shown), length
+    return top.prefix
+
+
+def _reported_pointer(stack: list[_Open], key: str) -> str:
+    whole, cut_prefix, length = _prefix(stack)
+    escaped = key.replace("~", "~0").replace("/", "~1")
+    if whole is not None and length + 1 + len(escaped) <= _POINTER_SHOWN:
+        return whole + "/" + escaped
+    return cut_prefix + "/" + _cut(escaped)
 
 
 # What json says since Python 3.13 (earlier: "Expecting value" or "Expecting property
@@ -719,10 +834,19 @@ def _first_outside_strings(tokens: str, text: str) -> int:
     return 0 if match is None else match.start()
 
 
-def _long_number_offset(text: str) -> int:
+def _long_number_offset(text: str, start: int = 0) -> int:
+    """Where the first integer past the interpreter's digit limit starts, from ``start``
+    (where the value the parser refused starts), outside strings.
+
+    A run of digits is tried only where it starts (not after a digit, a point or an
+    exponent's letter or sign), so each digit is looked at about once.
+    """
     limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
-    match = re.search(rf"\d{{{limit + 1},}}", text) if limit else None
-    return match.start() if match else 0
+    if not limit:
+        return start
+    number = rf"(?<![\d.eE])(?<![eE][-+])-?[1-9]\d{{{limit}}}"
+    match = next(_outside_strings(text, number, start, len(text)), None)
+    return start if match is None else match.start()
 
 
 def _first_line(message: str) -> str:

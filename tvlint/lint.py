@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON, decode, parse_text
-from tvlint.outcome import Outcome
+from tvlint.outcome import Outcome, Problems
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.rules import BY_CODE, Rule, configured_rules
+from tvlint.rules.schema import MAX_SCHEMA_PROBLEMS, SchemaRule
 from tvlint.untrusted import VALUE_LIMIT, cut
 
 if TYPE_CHECKING:
@@ -70,17 +71,33 @@ class Linter:
         )
 
     def lint_document(self, path: str, doc: Document) -> Outcome:
-        findings = [finding for rule in self.rules for finding in rule.check(doc)]
+        findings = (finding for rule in self.rules for finding in rule.check(doc))
         return Outcome(path, locate(path, doc, findings))
 
 
-def locate(path: str, doc: Document, findings: Iterable[Finding]) -> tuple[Problem, ...]:
-    placed = sorted(
-        ((doc.locate(f.pointer) if f.offset is None else f.offset, f.code, f) for f in findings),
-        key=lambda item: (item[0], item[1]),
-    )
+# Problems of these rules shown for one file, at most (the rest are counted).
+_CAPPED = {SchemaRule.code: MAX_SCHEMA_PROBLEMS}
+
+
+def locate(path: str, doc: Document, findings: Iterable[Finding]) -> Problems:
+    """The findings placed in the text, in text order; each placed as it comes, so
+    that no more than the problems kept are held at once."""
+    placed: list[tuple[int, str, Finding]] = []
+    shown: dict[str, int] = {}
+    omitted: dict[str, int] = {}
+    for f in findings:
+        cap = _CAPPED.get(f.code)
+        if cap is not None:
+            if shown.get(f.code, 0) >= cap:
+                omitted[f.code] = omitted.get(f.code, 0) + 1
+                continue
+            shown[f.code] = shown.get(f.code, 0) + 1
+        placed.append((doc.locate(f.pointer) if f.offset is None else f.offset, f.code, f))
+    placed.sort(key=lambda item: (item[0], item[1]))
     # In text order, so positions cost one pass.
-    return tuple(_placed(path, finding, doc.position(offset)) for offset, _, finding in placed)
+    return Problems(
+        (_placed(path, finding, doc.position(offset)) for offset, _, finding in placed), omitted
+    )
 
 
 def _placed(path: str, finding: Finding, position: tuple[int, int] | None) -> Problem:

@@ -41,6 +41,7 @@ class Summary:
         "errors",
         "files",
         "files_with_problems",
+        "omitted",
         "problems",
         "removed",
         "skipped",
@@ -60,6 +61,10 @@ class Summary:
         self.removed = sum(len(f.removed) for f in result.fixes)
         self.backups = sum(f.backup is not None for f in result.fixes)
         self.skipped = len(result.skipped)  # directories not searched (virtualenvs)
+        # (path, rule code, count) of the problems found but not shown, in path order.
+        self.omitted = [
+            (o.path, code, count) for o in result.outcomes for code, count in o.omitted.items()
+        ]
 
 
 class LineReport:
@@ -138,12 +143,19 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
     if s.problems:
         counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
         lines.append(f"{plural(s.problems, 'problem')} ({counts})")
+    lines += [omitted_line(path, code, count) for path, code, count in s.omitted]
     for noun, count in s.counted.items():
         if mode is Mode.CHECK or count:
             lines.append(f"{plural(count, noun)} found")
     if options.statistics:
         lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
     return lines
+
+
+def omitted_line(path: str, code: str, count: int) -> str:
+    """What a report says of the problems of one rule in one file it does not show."""
+    noun = "problem" if count == 1 else "problems"
+    return f"… and {count:,} more {code} {noun} in {path} not shown"
 
 
 def plural(count: int, word: str) -> str:

@@ -45,4 +45,12 @@ def render(result: RunResult, summary: Summary, options: ReportOptions) -> LineR
         )
     for path, why in result.errors:
         lines.append((Own("::error file="), _property(path), Own(",title=tvlint::"), _data(why)))
+    for path, code, count in summary.omitted:
+        lines.append(
+            (
+                Own("::warning file="),
+                _property(path),
+                Own(f",title=tvlint::{count:,} more {code} problems not shown"),
+            )
+        )
     return LineReport(notices, lines)

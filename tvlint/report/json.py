@@ -72,6 +72,11 @@ def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[
         "problems": [dict(vars(p)) for p in result.problems],
         "errors": [{"path": path, "message": why} for path, why in result.errors],
     }
+    if s.omitted:  # problems found and not listed; the report's shape is otherwise as ever
+        counts["omitted"] = sum(count for _, _, count in s.omitted)
+        document["omitted"] = [
+            {"path": path, "code": code, "count": count} for path, code, count in s.omitted
+        ]
     if result.mode is not Mode.CHECK:
         counts.update(changed=s.changed, removed=s.removed, backups=s.backups)
         document["fixes"] = [_fix(f) for f in result.fixes]

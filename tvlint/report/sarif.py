@@ -6,7 +6,7 @@ import os
 from urllib.parse import quote
 
 from tvlint import TYPE_CHECKING, __version__
-from tvlint.report import ReportOptions, Summary
+from tvlint.report import ReportOptions, Summary, omitted_line
 from tvlint.rules import RULES
 from tvlint.runner import RunResult
 
@@ -66,6 +66,18 @@ def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[
     notifications = [
         {"level": "error", "message": {"text": why}, "locations": [_location(path)]}
         for path, why in result.errors
+    ]
+    # Problems found but not listed as results: each file's count, said where a viewer
+    # shows the run's own messages.
+    notifications += [
+        {
+            "level": "warning",
+            "message": {"text": omitted_line(path, code, count)},
+            "locations": [_location(path)],
+            "associatedRule": {"id": code, "index": RULE_INDEX[code]},
+            "properties": {"omitted": count},
+        }
+        for path, code, count in summary.omitted
     ]
     return {
         "$schema": SARIF_SCHEMA,

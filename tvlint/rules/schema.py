@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 _MAX_MESSAGE = 200
 _MAX_VALUE = 60
+# Schema problems shown for one file, at most: a small file can break the schema
+# hundreds of thousands of times. The rest are counted, and every report says how
+# many were left out.
+MAX_SCHEMA_PROBLEMS = 1000
 
 
 class SchemaRule(Rule):
@@ -61,21 +65,27 @@ class SchemaRule(Rule):
         return cls(checker_for(settings.schema, settings.max_file_size))
 
     def check(self, doc: Document) -> Iterator[Finding]:
+        # Each error is made into a finding as it comes, and let go. Past the problems
+        # shown, one finding stands for each error: counted, never shown.
         try:
             if self.schema.fast_verdict(doc.data, len(doc.text)):
                 return
-            errors = list(self.schema.errors(doc.data))
+            left = MAX_SCHEMA_PROBLEMS
+            more = self.finding("")
+            for error in self.schema.errors(doc.data):
+                if left <= 0:
+                    yield more
+                    continue
+                left -= 1
+                pointer = join_pointer(*error.absolute_path)
+                yield self.finding(
+                    f"{cut(pointer) or '/'}: {_shorten(error.message, error.instance)}", pointer
+                )
         except (RecursionError, OverflowError) as exc:
             # A schema that refers to itself without end, or data the schema's numbers
             # cannot be compared with: said, not a traceback.
             reason = "too deep" if isinstance(exc, RecursionError) else str(exc)
             yield self.finding(f"/: the schema cannot check this file ({cut(reason)})")
-            return
-        for error in errors:
-            pointer = join_pointer(*error.absolute_path)
-            yield self.finding(
-                f"{cut(pointer) or '/'}: {_shorten(error.message, error.instance)}", pointer
-            )
 
 
 def _shorten(message: str, instance: object) -> str:

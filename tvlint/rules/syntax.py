@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tvlint import TYPE_CHECKING
-from tvlint.document import Document, InvalidJSON, split_pointer
+from tvlint.document import Document, InvalidJSON, scanstring
 from tvlint.rules.base import Rule
 from tvlint.untrusted import quoted
 
@@ -63,7 +63,8 @@ class DuplicateKey(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         for pointer, offset in doc.duplicate_keys:
-            key = split_pointer(pointer)[-1]
+            # From the text: a long pointer's tokens are cut (see Document.duplicate_keys).
+            key = scanstring(doc.text, offset + 1)[0]
             yield self.finding(
                 f"key {quoted(key)} appears again in the same object", pointer, offset
             )
