@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import tracemalloc
 from collections.abc import Callable
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tvlint.rules.hosts import _glob
 from tvlint.untrusted import clipped, cut, quoted
 
 from .factories import REGIONAL, Run, dumps, s3_entry, webhook_entry
@@ -370,3 +372,24 @@ def test_a_pattern_that_is_not_a_host_is_a_configuration_error(
     assert f"[tool.tvlint.rules.lora-host]: allowed-hosts: {pattern!r} is not a host pattern (" in (
         run.err
     )
+
+
+def test_a_pattern_of_many_stars_matches_with_work_bounded_by_the_host(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # As a regex, each * within the others backtracks: 8 of them over a 63-character
+    # label did not finish in minutes. Each label has its own linear walk.
+    pattern = "*a" * 8 + "*b.example"
+    config = f'[tool.tvlint.rules.lora-host]\nallowed-hosts = ["{pattern}"]\n'
+    url = "https://" + "a" * 63 + ".example/m/a.safetensors"
+    problems = _hosts_run(cli, tmp_path, config, url)
+    assert [p["pointer"] for p in problems] == ["/versions/0/loraUrl"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    pattern=st.text(alphabet="ab*-", max_size=12),
+    label=st.text(alphabet="ab-", max_size=12),
+)
+def test_a_label_glob_is_fnmatch_within_one_label(pattern: str, label: str) -> None:
+    assert _glob(pattern, label) == fnmatchcase(label, pattern)

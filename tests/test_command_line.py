@@ -318,10 +318,10 @@ def test_output_file_that_cannot_be_written(cli: Cli, tmp_path: Path) -> None:
     assert "cannot write the report" in run.err
 
 
-# The help, and the README's copy of it
+# The help, and its copy in docs/configuration.md
 
 
-def test_help_shows_the_options_and_the_readme_has_it_verbatim() -> None:
+def test_help_shows_the_options_and_the_docs_have_it_verbatim() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "tvlint", "--help"],
         capture_output=True,
@@ -331,11 +331,12 @@ def test_help_shows_the_options_and_the_readme_has_it_verbatim() -> None:
     )
     for flag in ("--stdin-filename", "-o FILE, --output-file FILE", "--protect", "--max-file-size"):
         assert flag in proc.stdout
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"<!-- help:start -->\n```\n(.*?)```\n<!-- help:end -->", readme, re.S)
-    assert block is not None, "the README's usage block is missing"
+    reference = (ROOT / "docs" / "configuration.md").read_text()
+    block = re.search(r"<!-- help:start -->\n```\n(.*?)```\n<!-- help:end -->", reference, re.S)
+    assert block is not None, "docs/configuration.md's usage block is missing"
     assert block.group(1) == proc.stdout, (
-        "README usage is stale: paste `COLUMNS=100 tvlint --help` between the help markers"
+        "docs/configuration.md usage is stale: paste `COLUMNS=100 tvlint --help` between "
+        "the help markers"
     )
 
 

@@ -96,7 +96,7 @@ def test_every_format_reports_it(cli: Cli, project: Path, fmt: str) -> None:
 def test_explain(cli: Cli) -> None:
     run = cli("--explain", "TV006")
     assert run.code == 0
-    assert run.out.startswith("TV006 lora-host\n\nA ``loraUrl`` names a host")
+    assert run.out.startswith("TV006 lora-host\n\nA loraUrl names a host")
     assert "Option allowed-hosts (list[str], default []):" in run.out
     assert cli("--explain", "lora-host").out == run.out
 

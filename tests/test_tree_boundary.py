@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tvlint.tree import OutsideTree, Tree, tree_of
+from tvlint.tree import OutsideTree, Tree, TreeFinder, tree_of
 
 from .factories import dumps, s3_entry, webhook_entry
 
@@ -232,3 +234,109 @@ def test_a_tree_holds_its_own_paths_only(tmp_path: Path) -> None:
     assert tree.holds(str(tmp_path / "a" / "x"))
     assert not tree.holds(str(tmp_path / "ab"))  # a prefix of the name is not a parent
     assert not tree.holds(os.path.dirname(str(tmp_path)))
+
+
+NAMES = st.sampled_from(["a", "b", ".git", "link", "up", "x.json"])
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    layout=st.lists(
+        st.tuples(
+            st.lists(NAMES, min_size=1, max_size=3), st.sampled_from(["dir", "file", "link"])
+        ),
+        max_size=12,
+    ),
+    paths=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["a", "b", "link", "up", "..", ".", "x.json"]), max_size=4),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_the_finder_finds_what_tree_of_finds(
+    tmp_path_factory: pytest.TempPathFactory,
+    layout: list[tuple[list[str], str]],
+    paths: list[tuple[list[str], bool]],
+) -> None:
+    root = tmp_path_factory.mktemp("finder")
+    (root / "repo").mkdir()
+    targets = [root, root / "repo", Path("/"), root / "missing"]
+    for i, (parts, kind) in enumerate(layout):
+        place = root / "repo" / Path(*parts)
+        if place.exists() or place.is_symlink():
+            continue
+        try:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "dir":
+                place.mkdir()
+            elif kind == "file":
+                place.write_text("{}")
+            else:
+                place.symlink_to(targets[i % len(targets)])
+        except OSError:  # a parent is a file or a link
+            continue
+    cwd = os.getcwd()
+    os.chdir(root / "repo")
+    try:
+        finder = TreeFinder()
+        for parts, absolute in paths:
+            path = os.path.join(*parts) if parts else "."
+            if absolute:
+                path = str(root / "repo" / path)
+            assert finder.tree_of(path) == tree_of(path), path
+    finally:
+        os.chdir(cwd)
+
+
+def test_dot_dot_and_absolute_paths_pass_no_committed_link(checkout: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "runner" / "d"
+    outside.mkdir()
+    (outside / "training_versions.json").write_text(DIRTY)
+    (checkout / "linkd").symlink_to(outside)
+    (checkout / "sub").mkdir()
+    commit(checkout)
+    sub = checkout / "sub"
+    for named in (
+        "../linkd/training_versions.json",
+        str(checkout / "linkd/training_versions.json"),
+    ):
+        for mode in ([], ["--fix"], ["--diff"]):
+            run = tvlint(*mode, named, cwd=sub)
+            assert run.returncode == 2, (named, mode, run.stdout + run.stderr)
+            assert "it points outside the tree" in run.stderr
+    run = tvlint("--format", "json", "-o", "../linkd/report.json", "../data", cwd=sub)
+    assert run.returncode == 2
+    assert "linkd is a symlink" in run.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["training_versions.json"]
+    assert (outside / "training_versions.json").read_text() == DIRTY
+
+
+def test_a_nul_in_the_configured_schema_is_one_line(checkout: Path) -> None:
+    (checkout / "pyproject.toml").write_text('[tool.tvlint]\nschema = "a\\u0000b"\n')
+    run = tvlint("data", cwd=checkout)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "schema: not a path" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["github", "json", "sarif"])
+def test_a_diff_of_standard_input_follows_the_format(tmp_path: Path, fmt: str) -> None:
+    text = dumps({"versions": [webhook_entry(name="##[error]forged"), s3_entry()]})
+    run = subprocess.run(
+        [sys.executable, "-m", "tvlint", "--diff", "--format", fmt, "-"],
+        input=text,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,  # a guard against a hang, not a measurement
+    )
+    assert run.returncode == 1, run.stderr
+    assert "##[" not in run.stdout + run.stderr
+    assert not run.stdout.startswith("---")  # a report, not the patch
+    if fmt != "github":
+        assert json.loads(run.stdout)

@@ -390,3 +390,27 @@ def test_any_schema_is_checked_as_jsonschema_checks_it_or_refused(
         except RecursionError:
             continue  # a schema that refers to itself without end: "cannot check"
         assert run.code == (0 if expected else 1), (schema, document, run)
+
+
+def test_a_file_failing_a_user_schema_everywhere_is_checked_in_memory_bounded_by_it(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # Every entry fails both branches: jsonschema makes an error with context for each,
+    # and those errors hold cycles the run's collector (off) would not free.
+    schema = {
+        "properties": {"versions": {"items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}}
+    }
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    text = json.dumps({"versions": ["x"] * 20_000})
+    (tmp_path / "training_versions.json").write_text(text)
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        run = cli("--schema", tmp_path / "schema.json", tmp_path / "training_versions.json")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert run.code == 1
+    assert "19,000 more TV003 problems" in run.out
+    assert peak < 200 * len(text), peak  # all the errors held at once took 2,000 times

@@ -235,7 +235,9 @@ def deliver(result: RunResult, args: Options, stdin: Stdin | None) -> int:
         [(Own("tvlint: error: "), path, Own(": "), why) for path, why in result.errors],
     )
     stdin_fix = stdin is not None and result.mode is Mode.FIX
-    patch = result.mode is Mode.DIFF and (args.format == "text" or stdin is not None)
+    # The patch is the file's own text (``##[`` and all): only the text format gives it;
+    # the others carry the diff inside the report, through the output policy.
+    patch = result.mode is Mode.DIFF and args.format == "text"
     if stdin_fix and stdin is not None:
         write_bytes(sys.stdout, stdin.output())
     elif patch:

@@ -145,6 +145,8 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
             values["schema"] = tree_of(source).resolve(os.path.join(root, schema))
         except OSError as exc:
             raise ConfigError(f"{where}: schema: {describe_os_error(exc)}") from None
+        except ValueError:  # a NUL, which no path holds
+            raise ConfigError(f"{where}: schema: not a path: {cut(schema)!r}") from None
     for key in ("select", "ignore"):
         if key in table:
             values[key] = rule_codes(_strings(table[key], f"{where}: {key}"), f"{where}: {key}")

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
 
-from tvlint.tree import OutsideTree, Tree, tree_of
+from tvlint.tree import OutsideTree, Tree, TreeFinder
 
 FILE_NAME = "training_versions.json"
 # Never searched, never counted: version control and tools' caches hold no data.
@@ -246,8 +246,9 @@ def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Dis
     file_filter = file_filter or FileFilter()
     found = Discovery()
     seen: set[str] = set()
+    finder = TreeFinder()
     for path in paths:
-        tree = tree_of(path)
+        tree = finder.tree_of(path)
         is_dir = os.path.isdir(path)
         if is_dir:
             try:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-from tvlint.rules import RULES, Rule
+from tvlint.rule_docs import plain_text
+from tvlint.rules import Rule
 
 _OPTION = re.compile(r"``([a-z][a-z-]*) = (.+?)``")
 
@@ -60,7 +61,7 @@ def examples(rule: type[Rule]) -> list[Example]:
 
 def explain(rule: type[Rule]) -> str:
     """Plain text for ``tvlint --explain``."""
-    text = f"{rule.code} {rule.name}\n\n{rule.doc()}\n"
+    text = f"{rule.code} {rule.name}\n\n{plain_text(rule.doc())}\n"
     if rule.options:
         text += "".join(
             f"\nOption {o.name} ({o.kind}, default {json.dumps(o.default)}): {o.help}"
@@ -68,26 +69,3 @@ def explain(rule: type[Rule]) -> str:
         )
         text += f"\n(in [tool.tvlint.rules.{rule.name}])\n"
     return text
-
-
-def rule_markdown(rule: type[Rule]) -> str:
-    # Literal blocks become fenced JSON, for Markdown.
-    out = [f"### {rule.code} {rule.name}", ""]
-    for block in blocks(rule):
-        if isinstance(block, tuple):
-            introduction, text = block
-            out += [f"{introduction}:", "", "```json", text, "```", ""]
-        else:
-            out.append(block)
-    if rule.options:
-        out += ["", f"Options, in `[tool.tvlint.rules.{rule.name}]`:", ""]
-        out += [
-            f"- `{o.name}` ({o.kind}, default `{json.dumps(o.default)}`): {o.help}"
-            for o in rule.options
-        ]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
-
-
-def rules_markdown() -> str:
-    """The README's rule reference, generated from the docstrings."""
-    return "\n".join(rule_markdown(rule) for rule in RULES)

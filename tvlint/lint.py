@@ -42,7 +42,7 @@ class Linter:
         """The file's document; OSError if it cannot be read (or is not a regular file,
         is over the size limit, or leads out of ``tree``), InvalidJSON if it is not
         JSON."""
-        raw = read_file(path if tree is None else tree.resolve(path), self.max_file_size)
+        raw = read_file(path, self.max_file_size, tree)
         text, has_bom = decode(raw)
         # The text is the file from here: holding its bytes as well would add the
         # file's whole size to the peak memory.

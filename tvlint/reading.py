@@ -16,6 +16,8 @@ from tvlint import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import BinaryIO
 
+    from tvlint.tree import Tree
+
 DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024
 _UNITS = {
     "": 1, "b": 1,
@@ -83,27 +85,34 @@ def _too_large(limit: int) -> ReadRefused:
     return ReadRefused(f"larger than the size limit of {format_size(limit)} (--max-file-size)")
 
 
-def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE, tree: Tree | None = None) -> bytes:
     """The bytes of the regular file at ``path`` (symlinks followed), at most ``limit``.
 
-    Raises OSError: ReadRefused for a device, FIFO or socket (never opened) or a file
-    over the limit (never read past it, even if it grows meanwhile).
+    Raises OSError: ReadRefused for a device, FIFO or socket (never opened), a file
+    over the limit (never read past it, even if it grows meanwhile), or a file whose
+    real path lies outside ``tree`` (OutsideTree: never read).
     """
-    handle, size = open_file(path, limit)
+    handle, size = open_file(path, limit, tree)
     with handle:
         return _read_to_limit(handle, limit, size)
 
 
-def open_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> tuple[BinaryIO, int]:
+def open_file(
+    path: str, limit: int = DEFAULT_MAX_FILE_SIZE, tree: Tree | None = None
+) -> tuple[BinaryIO, int]:
     """The regular file at ``path``, open for reading, and its size; raises as
     ``read_file`` does. The caller reads it, never past a bound of its own."""
     info = os.stat(path)
+    if tree is not None and (not stat.S_ISREG(info.st_mode) or info.st_size > limit):
+        tree.resolve(path)  # refused either way: say so by where it leads, if outside
     _check_kind(info.st_mode)
     if info.st_size > limit:
         raise _too_large(limit)
     fd = os.open(path, _OPEN_FLAGS)
     try:
         _check_kind(os.fstat(fd).st_mode)  # what was opened, if the path changed since
+        if tree is not None:  # and where it lies: never read from outside its tree
+            tree.check_open(fd, path)
     except BaseException:
         os.close(fd)
         raise

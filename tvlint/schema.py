@@ -324,6 +324,9 @@ def _additional_properties(
             yield ValidationError(error % extras_msg(sorted(extras, key=str)))
 
 
+_COLLECT_EVERY = 1_000
+
+
 class SchemaChecker:
     """Validity from the compiled fast path when the schema allows one; the reasons,
     and the verdict for any other schema, from jsonschema (imported only then)."""
@@ -360,16 +363,26 @@ class SchemaChecker:
     def errors(self, instance: Any) -> Iterator[ValidationError]:
         if self.memo is None:
             return self.validator.iter_errors(instance)
+        return self._memoised_errors(instance, self.memo)
+
+    def _memoised_errors(self, instance: Any, memo: RefMemo) -> Iterator[ValidationError]:
+        """The errors one at a time, as the rule places them (never all held at once).
+
+        jsonschema's errors hold cycles (an error and its context point at each other),
+        and the run keeps the collector off: the errors dropped since are collected
+        every ``_COLLECT_EVERY`` errors and before the next file. Only the youngest
+        generation, which holds what was made since: a cost in proportion to the
+        errors made, not to the run.
+        """
         if self._made_errors:
-            # jsonschema's errors hold cycles (an error and its context point at each
-            # other), and the run keeps the collector off: the last file's errors,
-            # dropped since, go now. Only the youngest generation, which holds what
-            # was made since: a cost in proportion to that file, not to the run.
             gc.collect(0)
-        with self.memo.validation():
-            errors = list(self.validator.iter_errors(instance))
-        self._made_errors = bool(errors)
-        return iter(errors)
+            self._made_errors = False
+        with memo.validation():
+            for count, error in enumerate(self.validator.iter_errors(instance), 1):
+                self._made_errors = True
+                yield error
+                if count % _COLLECT_EVERY == 0:
+                    gc.collect(0)
 
 
 def checker_for(path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> SchemaChecker:

@@ -5,15 +5,18 @@ person named (a named file's own directory). Nothing is read, listed or written 
 real path lies outside its tree: a committed symlink, or a directory replaced by one,
 can name any file on the machine, and its content would then reach the report.
 
-The tree is found from the path as given, without following the links in it: a path's
-components below the working directory come from the repository (a pull request can
-make any of them a link), while the working directory and the directory part of a path
-typed elsewhere (absolute, or with ``..``) are the person's own choice.
+The tree is found from the path as given, without following the links the repository
+holds: the names of a relative path, and of an absolute one below the working directory
+or inside a git work tree, come from the repository (a pull request can make any of them
+a link); the working directory, and an absolute path's directories above both, are the
+person's own choice. ``..`` goes to the real parent.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Callable
 
 from tvlint.reading import ReadRefused
 
@@ -31,8 +34,9 @@ class Tree:
 
     __slots__ = ("root",)
 
-    def __init__(self, root: str) -> None:
-        self.root = os.path.realpath(root)
+    def __init__(self, root: str, real: bool = False) -> None:
+        # ``real``: the caller has seen every component of ``root`` is no link.
+        self.root = root if real else os.path.realpath(root)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Tree) and other.root == self.root
@@ -46,6 +50,17 @@ class Tree:
     def holds(self, real: str) -> bool:
         return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
 
+    def check_open(self, fd: int, path: str) -> None:
+        """OutsideTree unless the file open as ``fd`` (opened from ``path``) lies in this
+        tree: the kernel's name for what was opened, so no link can be swapped in
+        between the check and the read (Linux); elsewhere ``path``'s real path."""
+        try:
+            real = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            real = os.path.realpath(path)
+        if not self.holds(real):
+            raise OutsideTree(real)
+
     def resolve(self, path: str) -> str:
         """Where ``path`` leads (all links followed), or OutsideTree if that is not in
         this tree. The caller opens what this returns, not ``path``: checked here,
@@ -56,60 +71,132 @@ class Tree:
         return real
 
 
-def _trusted_and_rest(path: str) -> tuple[str, list[str]]:
-    """The real directory a person chose, and the components under it that came from
-    the tree (each of which may be a link)."""
-    cwd = os.getcwd()  # real: the kernel resolves it
-    absolute = os.path.normpath(os.path.join(cwd, path))
-    if ".." not in path.replace(os.sep, "/").split("/") and (
-        absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep)
-    ):
-        return cwd, [p for p in os.path.relpath(absolute, cwd).split(os.sep) if p != "."]
-    # Typed by a person: its directory is theirs; the last name may still be a link.
-    head, name = os.path.split(absolute)
-    return os.path.realpath(head), [name] if name else []
+def _reach(
+    path: str, cwd: str, kind: Callable[[str], str], holds_git: Callable[[str], bool]
+) -> tuple[str, str | None, bool]:
+    """The real directory ``path``'s directories lead to, the first link on the way
+    that is not followed (or None), and whether every name of ``path`` was a directory
+    passed.
+
+    Links are followed only in what a person chose: an absolute path's directories
+    above the working directory and above any git work tree it enters. Below those, and
+    in every relative path, the names come from the repository, and a link stops the
+    walk. ``..`` goes to the real parent, as the kernel does.
+    """
+    absolute = os.path.isabs(path)
+    current = os.path.abspath(os.sep) if absolute else cwd
+    follow = absolute and not _inside(current, cwd)
+    names = [name for name in path.split(os.sep) if name not in ("", ".")]
+    for name in names:
+        if name == "..":
+            current = os.path.dirname(current)
+            continue
+        below = os.path.join(current, name)
+        found = kind(below)
+        if found == "link":
+            if not follow:
+                return current, below, False
+            below = os.path.realpath(below)
+            found = "dir" if os.path.isdir(below) else "other"
+        if found != "dir":
+            return current, None, False
+        current = below
+        if follow and (_inside(current, cwd) or holds_git(current)):
+            follow = False
+    return current, None, True
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _kind(path: str) -> str:
+    """ "dir", "link" or "other" (a file, or nothing), without following a link."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return "other"
+    return "dir" if stat.S_ISDIR(mode) else "link" if stat.S_ISLNK(mode) else "other"
+
+
+def _holds_git(directory: str) -> bool:
+    return os.path.lexists(os.path.join(directory, ".git"))
+
+
+def _git_root(directory: str, holds_git: Callable[[str], bool]) -> str | None:
+    """The nearest of ``directory`` and its parents that holds ``.git``."""
+    while not holds_git(directory):
+        up = os.path.dirname(directory)
+        if up == directory:
+            return None
+        directory = up
+    return directory
 
 
 def tree_of(path: str) -> Tree:
     """The tree of a path named on the command line (or of a configuration file).
 
-    The nearest directory that holds ``.git``, among the path's directories up to the
-    first that is a link (a link is never a tree, nor is anything seen through it: a
-    link to another repository is not that repository's tree), and then the chosen
-    directory's parents; outside git, the named directory itself or, for a file or a
-    link, the directory that holds it.
+    The nearest directory that holds ``.git`` among the directory the path's
+    directories lead to (``_reach``: a link the repository holds is never followed, so
+    a link to another repository is not that repository's tree) and its parents;
+    outside git, the named directory itself or, for a file or a link, the directory
+    that holds it.
     """
-    base, rest = _trusted_and_rest(path)
-    chain = [base]
-    for name in rest:
-        directory = os.path.join(chain[-1], name)
-        if os.path.islink(directory) or not os.path.isdir(directory):
-            break
-        chain.append(directory)
-    directory = os.path.dirname(base)
-    while True:
-        chain.insert(0, directory)
-        up = os.path.dirname(directory)
-        if up == directory:
-            break
-        directory = up
-    for directory in reversed(chain):
-        if os.path.lexists(os.path.join(directory, ".git")):
-            return Tree(directory)
-    return Tree(chain[-1])
+    reached, _, _ = _reach(path, os.getcwd(), _kind, _holds_git)
+    return Tree(_git_root(reached, _holds_git) or reached)
+
+
+class TreeFinder:
+    """``tree_of`` for many paths of one run (pre-commit passes every staged file):
+    each name is looked at once (one lstat) and each directory searched for ``.git``
+    once, and each tree is made once; a reached directory is real, so a tree's root
+    needs no realpath. Held to ``tree_of`` by
+    tests/test_tree_boundary.py::test_the_finder_finds_what_tree_of_finds."""
+
+    def __init__(self) -> None:
+        self.cwd = os.getcwd()
+        self._kinds: dict[str, str] = {}
+        self._git: dict[str, bool] = {}
+        self._roots: dict[str, str | None] = {}
+        self._trees: dict[str, Tree] = {}
+
+    def _kind(self, path: str) -> str:
+        known = self._kinds.get(path)
+        if known is None:
+            known = self._kinds[path] = _kind(path)
+        return known
+
+    def _holds_git(self, directory: str) -> bool:
+        known = self._git.get(directory)
+        if known is None:
+            known = self._git[directory] = _holds_git(directory)
+        return known
+
+    def tree_of(self, path: str) -> Tree:
+        reached, _, _ = _reach(path, self.cwd, self._kind, self._holds_git)
+        if reached not in self._roots:
+            self._roots[reached] = _git_root(reached, self._holds_git)
+        root = self._roots[reached] or reached
+        tree = self._trees.get(root)
+        if tree is None:
+            tree = self._trees[root] = Tree(root, real=True)
+        return tree
 
 
 def new_file_directory(path: str) -> str:
     """The real directory a new file at ``path`` goes in (a report for ``-o``), or
-    OutsideTree if a directory on the way is a link: the repository can hold links,
-    and a report must not be sent out of the checkout through one."""
-    base, rest = _trusted_and_rest(path)
-    directory = base
-    for name in rest[:-1]:
-        directory = os.path.join(directory, name)
-        if os.path.islink(directory):
-            raise ReadRefused(
-                f"{os.path.relpath(directory, base)} is a symlink (to "
-                f"{os.path.realpath(directory)}); nothing is written through one"
-            )
-    return directory
+    ReadRefused if a directory on the way is a link the repository holds: a report
+    must not be sent out of the checkout through one."""
+    head, name = os.path.split(path)
+    if not name:
+        raise IsADirectoryError(f"{path}: is a directory")
+    cwd = os.getcwd()
+    reached, link, complete = _reach(head or os.curdir, cwd, _kind, _holds_git)
+    if link is not None:
+        raise ReadRefused(
+            f"{os.path.relpath(link, cwd)} is a symlink (to {os.path.realpath(link)}); "
+            "nothing is written through one"
+        )
+    if not complete or not os.path.isdir(reached):
+        raise FileNotFoundError(f"{head}: no such directory")
+    return reached

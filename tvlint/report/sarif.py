@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from tvlint import TYPE_CHECKING, __version__
 from tvlint.report import ReportOptions, Summary, omitted_line
+from tvlint.rule_docs import markdown, plain_text
 from tvlint.rules import RULES
 from tvlint.runner import RunResult
 
@@ -42,9 +43,9 @@ def _rules() -> list[dict[str, Any]]:
         {
             "id": rule.code,
             "name": rule.name,
-            "shortDescription": {"text": rule.summary()},
-            "fullDescription": {"text": rule.doc()},
-            "help": {"text": rule.doc()},
+            "shortDescription": {"text": plain_text(rule.summary())},
+            "fullDescription": {"text": plain_text(rule.doc())},
+            "help": {"text": plain_text(rule.doc()), "markdown": markdown(rule.doc())},
             "defaultConfiguration": {"level": "error"},
         }
         for rule in RULES

@@ -97,7 +97,7 @@ class AllowedHosts:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.addresses: set[str] = set()
-        names = []
+        self.names: list[list[str]] = []  # each pattern's labels
         for pattern in patterns:
             try:
                 host = normal_host(pattern, pattern=True)
@@ -111,20 +111,44 @@ class AllowedHosts:
             if host.startswith("["):
                 self.addresses.add(host)
             else:
-                labels = host.split(".")
-                names.append(
-                    r"\.".join(re.escape(label).replace(r"\*", "[^.]*") for label in labels)
-                )
-        self.names = re.compile("|".join(names)) if names else None
+                self.names.append(host.split("."))
 
     def __bool__(self) -> bool:
-        return bool(self.addresses) or self.names is not None
+        return bool(self.addresses) or bool(self.names)
 
     def allows(self, host: str) -> bool:
         """Whether ``host``, as ``normal_host`` writes it, is allowed."""
         if host.startswith("["):
             return host in self.addresses
-        return self.names is not None and self.names.fullmatch(host) is not None
+        labels = host.split(".")
+        return any(
+            len(pattern) == len(labels) and all(map(_glob, pattern, labels))
+            for pattern in self.names
+        )
+
+
+def _glob(pattern: str, label: str) -> bool:
+    """Whether ``label`` matches ``pattern``, whose ``*`` stand for any characters.
+
+    A regex of the same pattern backtracks once for each ``*`` within each other (a
+    pattern from a pull request: ``*a*a*a*a*b``), for a time that grows with the label's
+    length to the power of the stars; this walk goes back only to the last ``*``, in at
+    most the product of the two lengths.
+    """
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(label):
+        if p < len(pattern) and pattern[p] == label[t]:
+            p, t = p + 1, t + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark = p, t
+            p += 1
+        elif star >= 0:
+            p, mark = star + 1, mark + 1
+            t = mark
+        else:
+            return False
+    return pattern[p:].strip("*") == ""
 
 
 # Compiled by re on first use, and cached there: a run with the rule off needs none.
