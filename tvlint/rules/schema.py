@@ -86,6 +86,11 @@ class SchemaRule(Rule):
             # cannot be compared with: said, not a traceback.
             reason = "too deep" if isinstance(exc, RecursionError) else str(exc)
             yield self.finding(f"/: the schema cannot check this file ({cut(reason)})")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # jsonschema's own keywords fail on some schemas its meta-schema accepts
+            # (draft 6 "items": false beside "additionalItems"): said, not a traceback.
+            reason = f"jsonschema failed: {type(exc).__name__}"
+            yield self.finding(f"/: the schema cannot check this file ({reason})")
 
 
 def _shorten(message: str, instance: object) -> str:
