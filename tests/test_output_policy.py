@@ -265,6 +265,31 @@ def test_a_non_blocking_stdout_and_a_slow_reader_get_the_whole_report(tmp_path: 
     assert len(results) >= len(entries)
 
 
+def test_a_non_blocking_stdin_and_a_slow_writer_give_the_whole_document(tmp_path: Path) -> None:
+    # The duplicate is in the second half: read only up to the first pause, the
+    # document would be cut short (invalid JSON), or taken for clean if cut elsewhere.
+    text = dumps({"versions": [webhook_entry(), s3_entry()]}).encode()
+    read_end, write_end = os.pipe()
+    # O_NONBLOCK belongs to the open pipe, which tvlint's stdin then shares.
+    os.set_blocking(read_end, False)
+    with subprocess.Popen(
+        [sys.executable, "-m", "tvlint", "--format", "json", "-"],
+        stdin=read_end,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    ) as proc:
+        os.close(read_end)
+        half = len(text) // 2
+        os.write(write_end, text[:half])
+        time.sleep(0.3)  # tvlint finds the pipe empty, not closed
+        os.write(write_end, text[half:])
+        os.close(write_end)
+        out, err = proc.communicate()
+    assert proc.returncode == 1, err
+    assert [p["code"] for p in json.loads(out)["problems"]] == ["TV004"]
+
+
 # 4. Malformed input: one line, exit 2.
 
 

@@ -253,6 +253,8 @@ NAMES = st.sampled_from(["a", "b", ".git", "link", "up", "x.json"])
         st.tuples(
             st.lists(st.sampled_from(["a", "b", "link", "up", "..", ".", "x.json"]), max_size=4),
             st.booleans(),
+            st.sampled_from(["/", "//"]),
+            st.sampled_from(["", "/"]),
         ),
         min_size=1,
         max_size=8,
@@ -261,7 +263,7 @@ NAMES = st.sampled_from(["a", "b", ".git", "link", "up", "x.json"])
 def test_the_finder_finds_what_tree_of_finds(
     tmp_path_factory: pytest.TempPathFactory,
     layout: list[tuple[list[str], str]],
-    paths: list[tuple[list[str], bool]],
+    paths: list[tuple[list[str], bool, str, str]],
 ) -> None:
     root = tmp_path_factory.mktemp("finder")
     (root / "repo").mkdir()
@@ -284,10 +286,12 @@ def test_the_finder_finds_what_tree_of_finds(
     os.chdir(root / "repo")
     try:
         finder = TreeFinder()
-        for parts, absolute in paths:
-            path = os.path.join(*parts) if parts else "."
+        # Paths that share their directories, spelt with doubled and trailing
+        # separators: the finder goes on from a parent it walked before.
+        for parts, absolute, separator, trailing in paths:
+            path = (separator.join(parts) if parts else ".") + trailing
             if absolute:
-                path = str(root / "repo" / path)
+                path = f"{root}/repo{separator}{path}"
             assert finder.tree_of(path) == tree_of(path), path
     finally:
         os.chdir(cwd)

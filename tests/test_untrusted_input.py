@@ -165,6 +165,19 @@ def test_a_file_that_says_it_is_empty_is_read_to_the_limit() -> None:
         read_file(status, 16)
 
 
+def test_a_file_read_in_short_pieces_is_read_whole(tmp_path: Path) -> None:
+    # A read may return less than asked (a signal, some file systems): only an empty
+    # one is the end.
+    path = tmp_path / "training_versions.json"
+    path.write_bytes(b"0123456789" * 10)
+    real_read = os.read
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+        assert read_file(str(path), 100) == b"0123456789" * 10
+        with pytest.raises(ReadRefused, match="larger than the size limit"):
+            read_file(str(path), 99)
+
+
 def test_standard_input_is_read_to_the_limit_whatever_the_limit(tmp_path: Path) -> None:
     # A huge limit (a pull request's pyproject.toml can set one) sizes no buffer.
     for limit, status in (("9999999999999GiB", 0), ("10", 2)):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
 from tvlint.model_file import shared_model_files
@@ -123,29 +123,29 @@ def rank_groups(
             for i in indices
             if i != kept
         )
-        group = DuplicateGroup(name, kept, removed)
-        groups.append(_protected(group, versions, protect, partial))
+        carried, hold = _protected((kept, *(r.index for r in removed)), versions, protect, partial)
+        groups.append(DuplicateGroup(name, kept, removed, carried, hold))
     return groups
 
 
 def _protected(
-    group: DuplicateGroup, versions: Sequence[Any], protect: Sequence[str], partial: Set[int]
-) -> DuplicateGroup:
-    """``group`` with the members to carry over, or held if a person must decide."""
-    members = (group.kept, *(r.index for r in group.removed))
+    members: tuple[int, ...], versions: Sequence[Any], protect: Sequence[str], partial: Set[int]
+) -> tuple[tuple[tuple[str, int], ...], Hold | None]:
+    """The protected members to carry into the kept entry (``members[0]``), or why a
+    person must decide."""
     repeating = tuple(i for i in members if i in partial)
     if repeating:
-        return replace(group, hold=Hold(None, repeating))
-    kept_entry = versions[group.kept]
+        return (), Hold(None, repeating)
+    kept_entry = versions[members[0]]
     carried = []
     for key in dict.fromkeys(protect):  # each key once, in the order given
         holders = [i for i in members if key in versions[i]]
         values = {canonical(versions[i][key]) for i in holders}
         if len(values) > 1:
-            return replace(group, hold=Hold(key, tuple(holders)))
+            return (), Hold(key, tuple(holders))
         if holders and key not in kept_entry:
             carried.append((key, holders[0]))
-    return replace(group, carried=tuple(carried))
+    return tuple(carried), None
 
 
 def canonical(value: Any) -> str:

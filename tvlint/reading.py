@@ -14,6 +14,7 @@ import stat
 from tvlint import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import BinaryIO
 
     from tvlint.tree import Tree
@@ -92,9 +93,13 @@ def read_file(path: str, limit: int = DEFAULT_MAX_FILE_SIZE, tree: Tree | None =
     over the limit (never read past it, even if it grows meanwhile), or a file whose
     real path lies outside ``tree`` (OutsideTree: never read).
     """
-    handle, size = open_file(path, limit, tree)
-    with handle:
-        return _read_to_limit(handle, limit, size)
+    fd, size = _open(path, limit, tree)
+    try:
+        # os.read on the descriptor: a buffered file object around it would cost
+        # about as much as the read itself, for a file read whole in one call.
+        return _read_to_limit(lambda n: os.read(fd, n), limit, size)
+    finally:
+        os.close(fd)
 
 
 def open_file(
@@ -102,6 +107,11 @@ def open_file(
 ) -> tuple[BinaryIO, int]:
     """The regular file at ``path``, open for reading, and its size; raises as
     ``read_file`` does. The caller reads it, never past a bound of its own."""
+    fd, size = _open(path, limit, tree)
+    return os.fdopen(fd, "rb"), size
+
+
+def _open(path: str, limit: int, tree: Tree | None) -> tuple[int, int]:
     info = os.stat(path)
     if tree is not None and (not stat.S_ISREG(info.st_mode) or info.st_size > limit):
         tree.resolve(path)  # refused either way: say so by where it leads, if outside
@@ -116,32 +126,55 @@ def open_file(
     except BaseException:
         os.close(fd)
         raise
-    return os.fdopen(fd, "rb"), info.st_size
+    return fd, info.st_size
 
 
 def read_stream(stream: BinaryIO, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
     """All of ``stream`` (standard input), at most ``limit`` bytes."""
-    return _read_to_limit(stream, limit, _BLOCK)
+
+    def read(size: int) -> bytes:
+        block = stream.read(size)
+        while block is None:
+            # A descriptor left non-blocking (O_NONBLOCK belongs to the open pipe, which
+            # the program before tvlint may have set) with nothing in it yet: wait for
+            # input, as a blocking read would, rather than take it for the end.
+            _wait_until_readable(stream.fileno())
+            block = stream.read(size)
+        return block
+
+    return _read_to_limit(read, limit, _BLOCK)
 
 
-def _read_to_limit(handle: BinaryIO, limit: int, expected: int) -> bytes:
-    """All of ``handle``, or ReadRefused once it holds more than ``limit`` bytes.
+def _wait_until_readable(fd: int) -> None:
+    import select
+
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        poller.poll()
+    else:  # pragma: no cover - systems without poll
+        select.select([fd], [], [])
+
+
+def _read_to_limit(read: Callable[[int], bytes], limit: int, expected: int) -> bytes:
+    """All that ``read`` gives until it gives nothing, or ReadRefused once that is more
+    than ``limit`` bytes.
 
     The first read asks for ``expected`` bytes and one more, which for a file of that
-    size is the only read; a file that grew, or said it was empty (as those of /proc
+    size is all there is; a file that grew, or said it was empty (as those of /proc
     do), and a stream are read on a block at a time. No read asks for more than is
     left to the limit, so no buffer is ever sized by the limit itself.
     """
     want = min(expected, limit) + 1
     parts, size = [], 0
     while True:
-        block = handle.read(want)
+        block = read(want)
+        if not block:  # the end
+            break
         parts.append(block)
         size += len(block)
-        if len(block) < want or size > limit:  # the end, or past the limit
-            break
+        if size > limit:
+            raise _too_large(limit)
         want = min(_BLOCK, limit + 1 - size)
-    if size > limit:
-        raise _too_large(limit)
     # One part is the common case: joining would copy the whole file once more.
     return parts[0] if len(parts) == 1 else b"".join(parts)

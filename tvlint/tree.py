@@ -71,6 +71,44 @@ class Tree:
         return real
 
 
+class _Walk:
+    """Where a walk of a path's names stands: the real directory reached, whether links
+    are still followed, the link it stopped at (if any), and whether it stopped."""
+
+    __slots__ = ("current", "follow", "link", "stopped")
+
+    def __init__(self, current: str, follow: bool, link: str | None, stopped: bool) -> None:
+        self.current, self.follow, self.link, self.stopped = current, follow, link, stopped
+
+
+def _start(absolute: bool, cwd: str) -> _Walk:
+    current = os.path.abspath(os.sep) if absolute else cwd
+    return _Walk(current, absolute and not _inside(current, cwd), None, False)
+
+
+def _step(
+    walk: _Walk, name: str, cwd: str, kind: Callable[[str], str], holds_git: Callable[[str], bool]
+) -> _Walk:
+    """The walk once past ``name`` (neither empty nor ``.``)."""
+    if walk.stopped:
+        return walk
+    current, follow = walk.current, walk.follow
+    if name == "..":
+        return _Walk(os.path.dirname(current), follow, None, False)
+    below = os.path.join(current, name)
+    found = kind(below)
+    if found == "link":
+        if not follow:
+            return _Walk(current, follow, below, True)
+        below = os.path.realpath(below)
+        found = "dir" if os.path.isdir(below) else "other"
+    if found != "dir":
+        return _Walk(current, follow, None, True)
+    if follow and (_inside(below, cwd) or holds_git(below)):
+        follow = False
+    return _Walk(below, follow, None, False)
+
+
 def _reach(
     path: str, cwd: str, kind: Callable[[str], str], holds_git: Callable[[str], bool]
 ) -> tuple[str, str | None, bool]:
@@ -83,27 +121,11 @@ def _reach(
     in every relative path, the names come from the repository, and a link stops the
     walk. ``..`` goes to the real parent, as the kernel does.
     """
-    absolute = os.path.isabs(path)
-    current = os.path.abspath(os.sep) if absolute else cwd
-    follow = absolute and not _inside(current, cwd)
-    names = [name for name in path.split(os.sep) if name not in ("", ".")]
-    for name in names:
-        if name == "..":
-            current = os.path.dirname(current)
-            continue
-        below = os.path.join(current, name)
-        found = kind(below)
-        if found == "link":
-            if not follow:
-                return current, below, False
-            below = os.path.realpath(below)
-            found = "dir" if os.path.isdir(below) else "other"
-        if found != "dir":
-            return current, None, False
-        current = below
-        if follow and (_inside(current, cwd) or holds_git(current)):
-            follow = False
-    return current, None, True
+    walk = _start(os.path.isabs(path), cwd)
+    for name in path.split(os.sep):
+        if name not in ("", "."):
+            walk = _step(walk, name, cwd, kind, holds_git)
+    return walk.current, walk.link, not walk.stopped
 
 
 def _inside(path: str, directory: str) -> bool:
@@ -147,24 +169,22 @@ def tree_of(path: str) -> Tree:
 
 
 class TreeFinder:
-    """``tree_of`` for many paths of one run (pre-commit passes every staged file):
-    each name is looked at once (one lstat) and each directory searched for ``.git``
-    once, and each tree is made once; a reached directory is real, so a tree's root
-    needs no realpath. Held to ``tree_of`` by
-    tests/test_tree_boundary.py::test_the_finder_finds_what_tree_of_finds."""
+    """``tree_of`` for many paths of one run (pre-commit passes every staged file).
+
+    Each directory named is walked once: a path's walk goes on from its parent's,
+    remembered by the parent's name, so 2,000 files in 2,000 directories cost one
+    step each, not one per name. Each directory is searched for ``.git`` once, and a
+    search up from a directory stops at the first one already searched. A reached
+    directory is real, so a tree's root needs no realpath. Held to ``tree_of`` by
+    tests/test_tree_boundary.py::test_the_finder_finds_what_tree_of_finds.
+    """
 
     def __init__(self) -> None:
         self.cwd = os.getcwd()
-        self._kinds: dict[str, str] = {}
+        self._walks: dict[str, _Walk] = {}
         self._git: dict[str, bool] = {}
         self._roots: dict[str, str | None] = {}
         self._trees: dict[str, Tree] = {}
-
-    def _kind(self, path: str) -> str:
-        known = self._kinds.get(path)
-        if known is None:
-            known = self._kinds[path] = _kind(path)
-        return known
 
     def _holds_git(self, directory: str) -> bool:
         known = self._git.get(directory)
@@ -172,11 +192,46 @@ class TreeFinder:
             known = self._git[directory] = _holds_git(directory)
         return known
 
+    def _walk(self, path: str) -> _Walk:
+        # Up by os.path.split to a path walked before (or to the start), then down:
+        # a loop, not recursion, since a path may have thousands of names.
+        walks = self._walks
+        pending: list[tuple[str, str]] = []
+        while path not in walks:
+            head, name = os.path.split(path)
+            if head == path:  # "", or only separators
+                walks[path] = _start(bool(path), self.cwd)
+                break
+            pending.append((path, name))
+            path = head
+        walk = walks[path]
+        for prefix, name in reversed(pending):
+            if name not in ("", "."):
+                walk = _step(walk, name, self.cwd, _kind, self._holds_git)
+            walks[prefix] = walk
+        return walk
+
+    def _git_root(self, directory: str) -> str | None:
+        roots = self._roots
+        passed: list[str] = []
+        while directory not in roots:
+            if self._holds_git(directory):
+                roots[directory] = directory
+                break
+            up = os.path.dirname(directory)
+            if up == directory:
+                roots[directory] = None
+                break
+            passed.append(directory)
+            directory = up
+        found = roots[directory]
+        for below in passed:
+            roots[below] = found
+        return found
+
     def tree_of(self, path: str) -> Tree:
-        reached, _, _ = _reach(path, self.cwd, self._kind, self._holds_git)
-        if reached not in self._roots:
-            self._roots[reached] = _git_root(reached, self._holds_git)
-        root = self._roots[reached] or reached
+        reached = self._walk(path).current
+        root = self._git_root(reached) or reached
         tree = self._trees.get(root)
         if tree is None:
             tree = self._trees[root] = Tree(root, real=True)
