@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tvlint import __version__
 from tvlint.option_parser import _HelpFormatter, build_parser
-from tvlint.options import Options, UsageError, paths_only
+from tvlint.options import Options, UsageError, paths_only, plain_options
 
 from .factories import Run, dumps, run_process, s3_entry, webhook_entry
 
@@ -110,21 +111,24 @@ def test_help_is_wrapped_as_argparse_would(columns: str, monkeypatch: pytest.Mon
 
 # Paths, and what argparse reads as something else: options, their values, "-", "--".
 ARGUMENTS = st.sampled_from(
-    ["a.json", "-", "--", "-x", "--fix", "--format", "json", "-j2", "", " ", "@a", "--=", "-1"]
+    [
+        *("a.json", "-", "--", "-x", "--fix", "--filter-files", "--diff", "--format", "json"),
+        *("-j2", "", " ", "@a", "--=", "-1"),
+    ]
 ) | st.text(max_size=4)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(ARGUMENTS, max_size=5))
 def test_paths_alone_are_read_as_argparse_reads_them(argv: list[str]) -> None:
-    paths = paths_only(argv)
+    plain = plain_options(argv)
     try:
         parsed: Options | None = build_parser().parse_args(argv, namespace=Options())
     except (UsageError, SystemExit):
         parsed = None
-    if paths is not None:  # the fast path took it: argparse must read the same
+    if plain is not None:  # the fast path took it: argparse must read the same
         assert parsed is not None, argv
-        assert vars(Options(paths)) == vars(parsed), argv
+        assert vars(plain) == vars(parsed), argv
 
 
 def test_every_option_has_its_documented_default() -> None:
@@ -152,7 +156,21 @@ def test_every_option_has_its_documented_default() -> None:
         "protect": None,  # [tool.tvlint] protect, or isGood
         "max_file_size": None,  # [tool.tvlint], or 256MiB
         "jobs": 0,  # --help: "default 0: one per CPU"
+        "filter_files": False,
     }
+
+
+def test_the_hooks_command_lines_are_read_without_the_parser() -> None:
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    for hook in hooks:
+        *_, flags = hook["entry"].partition(" ")
+        plain = plain_options([*flags.split(), "a/training_versions.json", "-b"])
+        assert plain is not None, hook["entry"]
+        assert plain.paths == ["a/training_versions.json", "-b"]
+        assert plain.filter_files
+    assert plain_options(["--fix", "--", "a"]) is not None
+    for other in (["--fix", "--diff", "--", "a"], ["--filter-files", "--", "a", "--"]):
+        assert plain_options(other) is None, other
 
 
 def test_pre_commit_s_command_line_is_paths_alone() -> None:

@@ -401,3 +401,46 @@ def test_a_named_directory_whose_files_are_all_excluded(cli: Cli, tmp_path: Path
     run = cli("--exclude", "data/*", "data")
     assert run.code == 2
     assert run.err == "tvlint: error: data: no file to check found under it\n"
+
+
+def test_a_named_file_that_exclude_matches_gets_a_note(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.tvlint]\nexclude = ["archive"]\n')
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "training_versions.json").write_text("{")
+    run = tvlint("archive/training_versions.json", cwd=tmp_path)
+    assert run.returncode == 0
+    assert run.stderr.decode().splitlines() == [
+        "tvlint: warning: archive/training_versions.json is not checked: it matches exclude"
+    ]
+
+
+def test_filter_files_keeps_what_a_search_would_pick_without_a_word(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tvlint]\ninclude = ["*.versions.json"]\nexclude = ["archive"]\n'
+    )
+    duplicated = dumps({"versions": [webhook_entry(), s3_entry()]})
+    for name in ("legacy.versions.json", "archive/training_versions.json", "package.json"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(duplicated)
+    names = ["legacy.versions.json", "archive/training_versions.json", "package.json"]
+    run = tvlint("--filter-files", "--format", "json", "--", *names, cwd=tmp_path)
+    assert run.returncode == 1 and run.stderr == b""
+    report = json.loads(run.stdout)
+    assert {p["path"] for p in report["problems"]} == {"legacy.versions.json"}
+    assert report["summary"]["files"] == 1
+    # Without the flag, a file a person names is checked whatever its name.
+    plain = json.loads(tvlint("--format", "json", "--", "package.json", cwd=tmp_path).stdout)
+    assert plain["summary"]["files"] == 1
+    # A path that is no file is still an error, never dropped.
+    missing = tvlint("--filter-files", "--", "gone/training_versions.json", cwd=tmp_path)
+    assert missing.returncode == 2
+
+
+def test_an_option_after_the_double_dash_is_a_path_that_says_where_options_go(
+    tmp_path: Path,
+) -> None:
+    run = tvlint("--", "--fix", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.decode().startswith(
+        "tvlint: error: --fix: no such file; an option after -- is a path"
+    )

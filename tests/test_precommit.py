@@ -28,25 +28,23 @@ def test_hook_definitions_match_the_hook_file() -> None:
     assert set(by_id) == {"tvlint", "tvlint-fix"}
     for hook in HOOKS:
         assert hook["language"] == "python"
+        # Every staged JSON file: tvlint picks those the configuration selects.
         assert hook["types"] == ["json"]
+        assert "files" not in hook and "exclude" not in hook
         assert hook["name"] and hook["description"]
-        files = re.compile(hook["files"])
-        for path in ["training_versions.json", "data/actors/6_x/training_versions.json"]:
-            assert files.search(path), path
-        for path in [
-            "training_versions.json.backup",
-            "my_training_versions.json",
-            "x/manifest.json",
-        ]:
-            assert not files.search(path), path
-        # The entry is this package's console script with arguments the CLI accepts.
+        # One run for all the files: one report, and tvlint shares out the CPUs itself.
+        assert hook["require_serial"] is True
+        # The entry is this package's console script with arguments the CLI accepts,
+        # ending with "--" where a user's args: cannot remove it: the staged paths come
+        # after it, and none may read as an option.
         program, *args = hook["entry"].split()
         assert program == "tvlint"
-        build_parser().parse_args([*args, *hook["args"], "training_versions.json"])
-        # pre-commit puts the staged paths after the args: none may read as an option.
-        assert hook["args"][-1:] == ["--"]
-    assert by_id["tvlint"]["entry"] == "tvlint"
-    assert by_id["tvlint-fix"]["entry"] == "tvlint --fix"
+        assert args[-1] == "--" and "--filter-files" in args
+        assert "args" not in hook
+        parsed = build_parser().parse_args([*args, "--fix", "training_versions.json"])
+        assert parsed.paths == ["--fix", "training_versions.json"]
+    assert by_id["tvlint"]["entry"] == "tvlint --filter-files --"
+    assert by_id["tvlint-fix"]["entry"] == "tvlint --fix --filter-files --"
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -120,7 +118,6 @@ def consumer(
     (consumer.path / ".pre-commit-config.yaml").write_text(
         f"repos:\n- repo: {repo}\n  rev: {rev}\n  hooks:\n  - id: tvlint\n  - id: tvlint-fix\n"
     )
-    (consumer.path / ".gitignore").write_text("*.backup*\n")
     consumer.git("add", "-A")
     consumer.git("commit", "-qm", "config")
     yield consumer
@@ -163,9 +160,13 @@ def test_fix_hook_fixes_backs_up_fails_once_then_passes(consumer: Consumer) -> N
     assert first.returncode == 1
     assert "files were modified by this hook" in first.stdout
     assert path.read_text() == FIXED
-    assert Path(str(path) + ".backup").read_text() == dumps(DUPLICATED)
+    # The backup is under .git, where `git add -A` never looks (no .gitignore line).
+    relative = "resources/style_images/1_a/training_versions.json"
+    backup = consumer.path / ".git" / "tvlint" / "backups" / (relative + ".backup")
+    assert backup.read_text() == dumps(DUPLICATED)
+    assert f"backup .git/tvlint/backups/{relative}.backup" in first.stdout
     consumer.git("add", "-A")
-    assert "backup" not in consumer.git("status", "--porcelain")  # kept out by .gitignore
+    assert consumer.git("status", "--porcelain").split() == ["A", relative]
     second = consumer.run("run", "tvlint-fix")
     assert second.returncode == 0, second.stdout
     assert consumer.run("run", "tvlint").returncode == 0
@@ -199,7 +200,7 @@ def test_git_commit_runs_the_hooks(consumer: Consumer) -> None:
 
 
 @pytest.mark.network  # pre-commit installs the hooks from the package index
-def test_many_files_are_split_into_batches_and_all_reported(consumer: Consumer) -> None:
+def test_many_files_are_checked_in_one_run_and_each_reported_once(consumer: Consumer) -> None:
     duplicated = set()
     for i in range(240):
         folder = "resources/style_images" if i % 2 else "data/actors"
@@ -210,9 +211,39 @@ def test_many_files_are_split_into_batches_and_all_reported(consumer: Consumer) 
     consumer.git("add", "-A")
     result = consumer.run("run", "tvlint", "--verbose")
     assert result.returncode == 1
-    reported = set(re.findall(r"^(\S+training_versions\.json):\d+:\d+: TV004", result.stdout, re.M))
-    assert reported == duplicated
-    batches = re.findall(r"^(\d+) files? checked", result.stdout, re.M)
-    assert sum(map(int, batches)) == 240
-    if (os.cpu_count() or 1) > 1:
-        assert len(batches) > 1, "pre-commit ran one batch; the test did not test batching"
+    reported = re.findall(r"^(\S+training_versions\.json):\d+:\d+: TV004", result.stdout, re.M)
+    assert sorted(reported) == sorted(duplicated)  # each once
+    # Without require_serial, pre-commit would cut the 240 paths into a batch per CPU,
+    # each with its own report and summary.
+    assert re.findall(r"^(\d+) files? checked", result.stdout, re.M) == ["240"]
+
+
+@pytest.mark.network  # pre-commit installs the hooks from the package index
+def test_the_hooks_pick_what_the_configuration_selects(consumer: Consumer) -> None:
+    (consumer.path / "pyproject.toml").write_text(
+        '[tool.tvlint]\ninclude = ["*.versions.json"]\nexclude = ["archive"]\n'
+    )
+    consumer.write("legacy.versions.json", DUPLICATED)  # selected by include
+    consumer.write("archive/training_versions.json", DUPLICATED)  # excluded
+    consumer.write("package.json", {"name": "x"})  # a JSON file of another kind
+    consumer.git("add", "-A")
+    result = consumer.run("run", "tvlint")
+    assert result.returncode == 1, result.stdout
+    assert re.search(r"^legacy\.versions\.json:\d+:\d+: TV004", result.stdout, re.M)
+    assert "archive" not in result.stdout and "package.json" not in result.stdout
+    assert "1 file checked" in result.stdout
+
+
+@pytest.mark.network  # pre-commit installs the hooks from the package index
+def test_options_in_a_hook_s_args_are_refused_not_dropped(consumer: Consumer) -> None:
+    (consumer.path / ".pre-commit-config.yaml").write_text(
+        (consumer.path / ".pre-commit-config.yaml")
+        .read_text()
+        .replace("- id: tvlint\n", "- id: tvlint\n    args: [--ignore=TV004]\n")
+    )
+    consumer.write("training_versions.json", DUPLICATED)
+    consumer.git("add", "-A")
+    result = consumer.run("run", "tvlint")
+    assert "- exit code: 2" in result.stdout, result.stdout
+    assert "--ignore=TV004: no such file; an option after -- is a path" in result.stdout
+    assert re.search(r"^training_versions\.json:\d+:\d+: TV004", result.stdout, re.M)

@@ -287,3 +287,67 @@ def test_killed_fix_leaves_every_file_whole(
     # Whatever was interrupted, a last run completes the job.
     _fix_process(tmp_path).communicate()
     assert _assert_every_file_whole(originals) == len(originals)
+
+
+# Where a backup goes: never where `git add -A` would take it.
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def test_in_a_work_tree_the_backup_is_under_the_git_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "studio"
+    (repo / "data" / "a").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    path = repo / "data" / "a" / "training_versions.json"
+    path.write_text(dumps(DUPLICATED))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "x")
+    monkeypatch.chdir(repo / "data")
+    run = subprocess.run(
+        [sys.executable, "-m", "tvlint", "--fix", "a"], capture_output=True, text=True
+    )
+    assert run.returncode == 1, run.stderr
+    backup = repo / ".git" / "tvlint" / "backups" / "data" / "a" / "training_versions.json.backup"
+    assert backup.read_text() == dumps(DUPLICATED)
+    # Named as the file was: relative to the working directory.
+    assert "(backup ../.git/tvlint/backups/data/a/training_versions.json.backup)" in run.stdout
+    _git(repo, "add", "-A")
+    assert _git(repo, "status", "--porcelain").split() == ["M", "data/a/training_versions.json"]
+    # A second fix of the same file never overwrites the first backup.
+    path.write_text(dumps(DUPLICATED).replace("V7", "V8"))
+    assert subprocess.run([sys.executable, "-m", "tvlint", "--fix", "a"]).returncode == 1
+    assert backup.read_text() == dumps(DUPLICATED)
+    assert Path(f"{backup}.1").read_text() == dumps(DUPLICATED).replace("V7", "V8")
+
+
+def test_a_linked_work_tree_s_backup_is_in_its_own_git_directory(tmp_path: Path) -> None:
+    main = tmp_path / "main"
+    main.mkdir()
+    _git(main, "init", "-q")
+    (main / "training_versions.json").write_text(dumps(DUPLICATED))
+    _git(main, "add", "-A")
+    _git(main, "commit", "-qm", "x")
+    _git(main, "worktree", "add", "-q", str(tmp_path / "linked"))
+    path = tmp_path / "linked" / "training_versions.json"
+    backup = replace_file(str(path), path.read_bytes(), FIXED, backup=True)
+    assert backup is not None
+    git_directory = Path(_git(tmp_path / "linked", "rev-parse", "--absolute-git-dir").strip())
+    expected = git_directory / "tvlint" / "backups" / "training_versions.json.backup"
+    assert Path(backup).resolve() == expected.resolve()
+    assert expected.read_text() == dumps(DUPLICATED)
+
+
+def test_outside_git_the_backup_is_beside_the_file(write: Write) -> None:
+    path = write(DUPLICATED)
+    backup = replace_file(str(path), path.read_bytes(), FIXED, backup=True)
+    assert backup == f"{path}.backup"

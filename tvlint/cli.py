@@ -209,7 +209,7 @@ def _main(argv: Sequence[str] | None) -> int:
         diagnose(str(exc))
         return EXIT_ERROR
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
-    file_filter = FileFilter(settings.root, settings.include, settings.exclude)
+    file_filter = FileFilter(settings.root, settings.include, settings.exclude, args.filter_files)
     jobs = args.jobs or _available_cpus()
     stdin = Stdin(args.stdin_filename or "-") if "-" in args.paths else None
     paths = args.paths or ["."]
@@ -217,6 +217,8 @@ def _main(argv: Sequence[str] | None) -> int:
     result = run(linter, paths, mode, not args.no_backup, file_filter, jobs, stdin, named)
     if not named and result.empty:
         warn("no training_versions.json found under the current directory")
+    for path in result.excluded:
+        warn(f"{path} is not checked: it matches exclude")
     return deliver(result, args, stdin)
 
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
 
+from tvlint.reading import ReadRefused
 from tvlint.tree import OutsideTree, Tree, TreeFinder
 
 FILE_NAME = "training_versions.json"
@@ -26,12 +27,19 @@ class FileFilter:
     name in it (``*.old.json``, ``archive``); ``*`` crosses ``/``.
     """
 
-    __slots__ = ("exclude", "include", "root")
+    __slots__ = ("exclude", "include", "named_too", "root")
 
     def __init__(
-        self, root: str = ".", include: Sequence[str] = (), exclude: Sequence[str] = ()
+        self,
+        root: str = ".",
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        named_too: bool = False,
     ) -> None:
         self.root = root
+        # ``--filter-files``: a file named on the command line is checked only if a
+        # directory search would pick it (the hooks pass every staged JSON file).
+        self.named_too = named_too
         # Globs match paths as tvlint prints them: "./data/**" is "data/**".
         self.include = tuple(_tidy_glob(g) for g in include)
         self.exclude = tuple(_tidy_glob(g) for g in exclude)
@@ -98,11 +106,12 @@ class Target:
 class Discovery:
     """The files to check, and what the search could not list or chose to skip."""
 
-    __slots__ = ("empty", "files", "skipped", "unlistable")
+    __slots__ = ("empty", "excluded", "files", "skipped", "unlistable")
 
     def __init__(self) -> None:
         self.files: list[Target] = []
         self.skipped: list[str] = []  # directories not searched (virtualenvs and such)
+        self.excluded: list[str] = []  # files named that ``exclude`` leaves unchecked
         # Directories that could not be listed, or that lead out of their tree.
         self.unlistable: list[OSError] = []
         self.empty: list[str] = []  # directories searched that hold no file to check
@@ -264,7 +273,7 @@ def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Dis
             )
             files = listed if listed is not None else _walk(path, file_filter, found)
         else:
-            files = iter(() if file_filter.is_excluded(path) else (path,))
+            files = iter(_named_file(path, file_filter, found))
         count = 0
         for file in files:
             count += 1
@@ -276,6 +285,38 @@ def discover(paths: Sequence[str], file_filter: FileFilter | None = None) -> Dis
         if is_dir and not count:
             found.empty.append(tidy(path))
     return found
+
+
+def _named_file(path: str, file_filter: FileFilter, found: Discovery) -> tuple[str, ...]:
+    """``(path,)`` if the file named is to be checked, else ``()``.
+
+    A file a person names is checked whatever its name; one that ``exclude`` matches is
+    not, and is noted. With ``named_too`` (the hooks), it is checked only if a search
+    would pick it, and one that is not is dropped without a word. A path that does not
+    exist is kept, so that the reader reports it; one that looks like an option is
+    reported here, saying where options go.
+    """
+    if path.startswith("-") and path != "-" and not os.path.lexists(path):
+        found.unlistable.append(_option_as_path(path))
+        return ()
+    if file_filter.named_too:
+        if not os.path.lexists(path):
+            return (path,)
+        picked = file_filter.is_target(path) and not file_filter.is_excluded(path)
+        return (path,) if picked else ()
+    if file_filter.is_excluded(path):
+        found.excluded.append(tidy(path))
+        return ()
+    return (path,)
+
+
+def _option_as_path(path: str) -> OSError:
+    error = ReadRefused(
+        "no such file; an option after -- is a path (a pre-commit hook's args: come "
+        "after its --): set options in [tool.tvlint]"
+    )
+    error.filename = path
+    return error
 
 
 def _git_ignores(directory: str) -> bool:

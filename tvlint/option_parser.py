@@ -169,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. 512MiB; default 256MiB)",
     )
     parser.add_argument(
+        "--filter-files",
+        action="store_true",
+        help="check a file named here only if a directory search would pick it "
+        "(training_versions.json or an include glob, not excluded), and drop the "
+        "others without a word: the pre-commit hooks pass every staged JSON file",
+    )
+    parser.add_argument(
         "-j",
         "--jobs",
         type=_job_count,

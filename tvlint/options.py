@@ -37,6 +37,7 @@ class Options:
     protect: list[str] | None = None
     max_file_size: int | None = None
     jobs = 0
+    filter_files = False
 
     def __init__(self, paths: Sequence[str] = ()) -> None:
         self.paths = list(paths)
@@ -56,9 +57,9 @@ class UsageError(Exception):
 def parse(argv: Sequence[str]) -> Options:
     """The options in ``argv``; UsageError, or SystemExit for ``--help`` and ``--version``
     (argparse prints them)."""
-    paths = paths_only(argv)
-    if paths is not None:
-        return Options(paths)  # no flag, so no flag misused
+    plain = plain_options(argv)
+    if plain is not None:
+        return plain  # no flag that could be misused
     from tvlint.option_parser import build_parser
 
     parser = build_parser()
@@ -66,6 +67,25 @@ def parse(argv: Sequence[str]) -> Options:
     misuse = _misused_flags(options)
     if misuse:
         raise UsageError(misuse, parser.format_usage())
+    return options
+
+
+# Flags a hook's entry gives before its "--", read without the parser as well.
+_HOOK_FLAGS = {"--fix": "fix", "--filter-files": "filter_files"}
+
+
+def plain_options(argv: Sequence[str]) -> Options | None:
+    """The options of a hook's command line: some of ``_HOOK_FLAGS``, then paths as
+    ``paths_only`` reads them; None for any other (argparse reads those)."""
+    given = 0
+    while given < len(argv) and argv[given] in _HOOK_FLAGS:
+        given += 1
+    paths = paths_only(argv[given:])
+    if paths is None:
+        return None
+    options = Options(paths)
+    for flag in argv[:given]:
+        setattr(options, _HOOK_FLAGS[flag], True)
     return options
 
 

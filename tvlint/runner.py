@@ -31,15 +31,21 @@ class Mode(enum.Enum):
 class RunResult:
     """Everything a run found and did: one outcome for each path, in order."""
 
-    __slots__ = ("empty", "mode", "outcomes", "skipped")
+    __slots__ = ("empty", "excluded", "mode", "outcomes", "skipped")
 
     def __init__(
-        self, mode: Mode, outcomes: list[Outcome], skipped: list[str], empty: list[str]
+        self,
+        mode: Mode,
+        outcomes: list[Outcome],
+        skipped: list[str],
+        empty: list[str],
+        excluded: Sequence[str] = (),
     ) -> None:
         self.mode = mode
         self.outcomes = outcomes
         self.skipped = skipped  # directories discovery did not search
         self.empty = empty  # directories searched that held nothing to check
+        self.excluded = list(excluded)  # files named that the configuration excludes
 
     @property
     def checked(self) -> list[Outcome]:
@@ -133,7 +139,7 @@ def run(
     else:
         # Each document is dropped once checked: a run holds only the problems.
         outcomes = (linter.check_file(target.path, target.tree) for target in files)
-    return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty)
+    return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty, found.excluded)
 
 
 def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None) -> Outcome:

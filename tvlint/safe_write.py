@@ -22,7 +22,7 @@ from types import FrameType
 
 from tvlint import TYPE_CHECKING
 from tvlint.reading import ReadRefused, describe_os_error, open_file
-from tvlint.tree import new_file_directory
+from tvlint.tree import enclosing_work_tree, new_file_directory
 
 if TYPE_CHECKING:
     from typing import BinaryIO, Protocol
@@ -48,6 +48,43 @@ class WriteFailed(Exception):
 
 class ChangedOnDisk(WriteFailed):
     pass
+
+
+# Under a repository's git directory: where ``git add -A`` never looks.
+BACKUP_DIRECTORY = os.path.join("tvlint", "backups")
+
+
+def backup_base(path: str, target: str) -> str:
+    """What a backup of ``path`` (whose real path is ``target``) is named after.
+
+    Inside a git work tree, ``<git directory>/tvlint/backups/<its path in the work
+    tree>``: a backup beside the file would be committed by the next ``git add -A``.
+    Elsewhere ``path`` itself, so that the backup lies beside the file.
+    """
+    root = enclosing_work_tree(os.path.dirname(target))
+    git_directory = None if root is None else _git_directory(root)
+    if root is None or git_directory is None:
+        return path
+    base = os.path.join(git_directory, BACKUP_DIRECTORY, os.path.relpath(target, root))
+    # Shown as the file was named: relative to the working directory, or absolute.
+    return base if os.path.isabs(path) else os.path.relpath(base)
+
+
+def _git_directory(root: str) -> str | None:
+    """The git directory of the work tree at ``root``: its ``.git``, or where a ``.git``
+    file (a linked work tree, a submodule) says it is."""
+    dot_git = os.path.join(root, ".git")
+    if os.path.isdir(dot_git):
+        return dot_git
+    try:
+        with open(dot_git, encoding="utf-8") as handle:
+            first = handle.readline(4096)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not first.startswith("gitdir: "):
+        return None
+    found = os.path.join(root, first[len("gitdir: ") :].strip())
+    return found if os.path.isdir(found) else None
 
 
 def backup_path_for(path: str) -> str:
@@ -136,8 +173,11 @@ def _write_backup(path: str, target: str, content: Content, info: os.stat_result
     appears complete or not at all. Where hard links are not possible (another file
     system beside a symlink, or none at all), the content is written out instead.
     """
+    base = backup_base(path, target)
+    if base != path:
+        os.makedirs(os.path.dirname(base), exist_ok=True)
     while True:
-        backup = backup_path_for(path)
+        backup = backup_path_for(base)
         try:
             # link() refuses an existing name: a backup never overwrites anything.
             os.link(target, backup)
@@ -147,14 +187,14 @@ def _write_backup(path: str, target: str, content: Content, info: os.stat_result
         except OSError as exc:
             if exc.errno not in _NO_HARD_LINKS:
                 raise
-            return _write_exclusive(path, content, info)
+            return _write_exclusive(base, content, info)
 
 
-def _write_exclusive(path: str, content: Content, info: os.stat_result) -> str:
+def _write_exclusive(base: str, content: Content, info: os.stat_result) -> str:
     # Still never overwrites; a crash here can leave a partial backup beside an
     # intact original.
     while True:
-        backup = backup_path_for(path)
+        backup = backup_path_for(base)
         try:
             with open(backup, "xb") as handle:
                 handle.writelines(content.blocks())

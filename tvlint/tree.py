@@ -155,6 +155,11 @@ def _git_root(directory: str, holds_git: Callable[[str], bool]) -> str | None:
     return directory
 
 
+def enclosing_work_tree(directory: str) -> str | None:
+    """The nearest of the real ``directory`` and its parents that holds ``.git``."""
+    return _git_root(directory, _holds_git)
+
+
 def tree_of(path: str) -> Tree:
     """The tree of a path named on the command line (or of a configuration file).
 
