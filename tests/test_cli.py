@@ -157,6 +157,7 @@ def test_every_option_has_its_documented_default() -> None:
         "max_file_size": None,  # [tool.tvlint], or 256MiB
         "jobs": 0,  # --help: "default 0: one per CPU"
         "filter_files": False,
+        "config": None,  # the nearest configuration to each file
     }
 
 

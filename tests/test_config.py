@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tvlint.config import ConfigError, Settings, find_pyproject, load_settings
+from tvlint.config import ConfigError, Settings, find_config, load_settings
 from tvlint.rules import RULES, Option, Rule
 
 from .factories import Run, s3_entry, webhook_entry
@@ -33,11 +33,11 @@ def configure(repo: Path, body: str) -> None:
 
 
 def test_found_by_walking_up_but_not_past_the_repository(repo: Path) -> None:
-    assert find_pyproject(".") is None
+    assert find_config(".") is None
     (repo.parent / "pyproject.toml").write_text("[tool.tvlint]\nselect = ['TV999']\n")
-    assert find_pyproject(".") is None  # outside the repository: ignored
+    assert find_config(".") is None  # outside the repository: ignored
     configure(repo, "[tool.tvlint]\nignore = ['TV005']\n")
-    assert find_pyproject(".") == str(repo / "pyproject.toml")
+    assert find_config(".") == str(repo / "pyproject.toml")
     assert load_settings().ignore == ("TV005",)
 
 
@@ -209,3 +209,92 @@ def test_a_rule_table_may_be_named_by_code(cli: Callable[..., Run], tmp_path: Pa
     )
     settings = load_settings()
     assert settings.rule_options == {"lora-host": {"allowed-hosts": ["*.amazonaws.com"]}}
+
+
+# The configuration follows the files: the same verdict from any working directory.
+
+DUPLICATED = {"versions": [webhook_entry(), s3_entry()]}
+
+
+def _verdict(cwd: Path, *args: str) -> tuple[int, list[str]]:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "tvlint", "--format", "json", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    problems = json.loads(run.stdout)["problems"] if run.stdout else []
+    return run.returncode, sorted(p["code"] for p in problems)
+
+
+def test_the_same_file_gets_the_same_verdict_from_anywhere(tmp_path: Path) -> None:
+    repo = tmp_path / "studio"
+    team = repo / "team"
+    (repo / ".git").mkdir(parents=True)
+    (team / "sub").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text("[tool.tvlint]\nignore = ['TV004']\n")
+    # A pyproject.toml without the table is passed over, not taken for "no settings".
+    (team / "sub" / "pyproject.toml").write_text("[project]\nname = 'sub'\n")
+    (team / "sub" / "training_versions.json").write_text(json.dumps(DUPLICATED))
+    (repo / "training_versions.json").write_text(json.dumps(DUPLICATED))
+    for cwd, path in (
+        (repo, "team"),
+        (team, "."),
+        (team / "sub", "training_versions.json"),
+        (tmp_path, "studio/team/sub/training_versions.json"),
+    ):
+        assert _verdict(cwd, path) == (0, []), (cwd, path)
+    # A configuration of the team's own decides for its files, not for the others.
+    (team / "tvlint.toml").write_text("select = ['TV004']\n")
+    for cwd, path in ((repo, "team"), (team / "sub", "."), (tmp_path, "studio/team")):
+        assert _verdict(cwd, path) == (1, ["TV004"]), (cwd, path)
+    assert _verdict(repo, ".") == (1, ["TV004"])  # the root's file is still ignored
+    assert _verdict(team, "../training_versions.json") == (0, [])
+
+
+def test_exclude_is_matched_under_the_configuration_that_holds_it(tmp_path: Path) -> None:
+    repo = tmp_path / "studio"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "team" / "archive").mkdir(parents=True)
+    (repo / "team" / "pyproject.toml").write_text("[tool.tvlint]\nexclude = ['archive']\n")
+    (repo / "team" / "archive" / "training_versions.json").write_text("{")
+    (repo / "archive").mkdir()
+    (repo / "archive" / "training_versions.json").write_text("{")
+    assert _verdict(repo, ".") == (1, ["TV001"])  # only the root's archive
+    assert _verdict(repo / "team", ".")[0] == 2  # nothing left to check under it
+
+
+def test_config_names_one_configuration_for_every_path(tmp_path: Path) -> None:
+    repo = tmp_path / "studio"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "data").mkdir()
+    (repo / "data" / "pyproject.toml").write_text("[tool.tvlint]\nignore = ['TV004']\n")
+    (repo / "data" / "training_versions.json").write_text(json.dumps(DUPLICATED))
+    (tmp_path / "strict.toml").write_text("select = ['TV004']\n")
+    assert _verdict(repo, "data") == (0, [])
+    assert _verdict(repo, "--config", str(tmp_path / "strict.toml"), "data") == (1, ["TV004"])
+    # A pyproject.toml named with --config must have the table.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    code, _ = _verdict(repo, "--config", str(tmp_path / "pyproject.toml"), "data")
+    assert code == 2
+    assert _verdict(repo, "--config", str(tmp_path / "missing.toml"), "data")[0] == 2
+
+
+def test_a_tvlint_toml_is_checked_as_the_table_is(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tvlint.toml").write_text("selct = ['TV004']\n")
+    (tmp_path / "training_versions.json").write_text(json.dumps(DUPLICATED))
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "tvlint"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == (
+        f"tvlint: error: {tmp_path / 'tvlint.toml'}: unknown key 'selct' (known: exclude, "
+        "ignore, include, max-file-size, protect, rules, schema, select)\n"
+    )

@@ -565,7 +565,7 @@ def test_a_run_keeps_what_it_reports_not_the_files(tmp_path: Path) -> None:
     linter = Linter()
     tracemalloc.start()
     try:
-        result = run(linter, [str(tmp_path)], Mode.DIFF)
+        result = run(lambda _: linter, [str(tmp_path)], Mode.DIFF)
         kept = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()

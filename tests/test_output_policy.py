@@ -154,14 +154,14 @@ def test_a_library_warning_is_one_diagnostic_line_through_the_policy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     write({"versions": [s3_entry()]})
-    settings_for = tvlint.cli.settings_for
+    configured_for = tvlint.cli.configured_for
     hostile = "pattern \x1b]52;c;SGVsbG8=\x07 at\n::error::x ##[group]g"
 
     def warning_settings(args: Any) -> Any:
         warnings.warn(hostile, FutureWarning, stacklevel=1)
-        return settings_for(args)
+        return configured_for(args)
 
-    monkeypatch.setattr(tvlint.cli, "settings_for", warning_settings)
+    monkeypatch.setattr(tvlint.cli, "configured_for", warning_settings)
     shown = warnings.showwarning
     with warnings.catch_warnings():
         warnings.simplefilter("default")
@@ -186,13 +186,13 @@ def test_a_warning_made_an_error_is_one_error_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     write({"versions": [s3_entry()]})
-    settings_for = tvlint.cli.settings_for
+    configured_for = tvlint.cli.configured_for
 
     def warning_settings(args: Any) -> Any:
         warnings.warn("odd\n::error::x", FutureWarning, stacklevel=1)
-        return settings_for(args)
+        return configured_for(args)
 
-    monkeypatch.setattr(tvlint.cli, "settings_for", warning_settings)
+    monkeypatch.setattr(tvlint.cli, "configured_for", warning_settings)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # as -W error or PYTHONWARNINGS=error set it
         run = cli()

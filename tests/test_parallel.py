@@ -75,9 +75,9 @@ def test_many_files_take_the_workers_and_few_do_not(
     calls: list[int] = []
     real = tvlint.parallel.check_files
 
-    def spy(linter: Any, paths: Any, jobs: int) -> Any:
+    def spy(check: Any, paths: Any, jobs: int) -> Any:
         calls.append(jobs)
-        return real(linter, paths, jobs)
+        return real(check, paths, jobs)
 
     monkeypatch.setattr(tvlint.parallel, "check_files", spy)
     _tree(tmp_path / "many", PARALLEL_FROM)
@@ -137,7 +137,8 @@ def _running_with(argument: str) -> list[str]:
 def _outcomes(linter: Linter, paths: list[Target], jobs: int) -> list[tuple[str, object]]:
     """What check_files gives, as comparable values."""
     found: list[tuple[str, object]] = []
-    for outcome in tvlint.parallel.check_files(linter, paths, jobs):
+    check = lambda target: linter.check_file(target.path, target.tree)  # noqa: E731
+    for outcome in tvlint.parallel.check_files(check, paths, jobs):
         found.append((outcome.path, (outcome.problems, outcome.error)))
     return found
 
@@ -171,14 +172,14 @@ def test_a_failed_worker_costs_only_time(
     assert any(o.problems for _, o in expected)
     real_work = tvlint.parallel._work
 
-    def failing_work(linter: Linter, paths: Any, read_end: int, write_end: int) -> Any:
+    def failing_work(check: Any, paths: Any, read_end: int, write_end: int) -> Any:
         if failure == "exit":
             os._exit(0)
         if failure == "raise":
-            monkeypatch.setattr(linter, "check_file", None)
+            monkeypatch.setattr(linter, "check_file", None)  # in the worker only
         if failure == "short":
             monkeypatch.setattr(Outcome, "encode", lambda self: ("x",))
-        return real_work(linter, paths, read_end, write_end)
+        return real_work(check, paths, read_end, write_end)
 
     monkeypatch.setattr(tvlint.parallel, "_work", failing_work)
     parallel = _outcomes(linter, paths, 3)
@@ -233,7 +234,10 @@ def test_shares_cover_every_path_once_and_evenly(count: int, jobs: int) -> None:
 
 def test_stopping_a_worker_already_reaped_is_quiet(tmp_path: Path) -> None:
     _tree(tmp_path, 3)
-    worker = tvlint.parallel._Worker(Linter(), _paths(tmp_path))
+    linter = Linter()
+    worker = tvlint.parallel._Worker(
+        lambda target: linter.check_file(target.path, target.tree), _paths(tmp_path)
+    )
     pid = worker.pid
     assert pid > 0
     assert worker._receive() is not None

@@ -1,4 +1,5 @@
-"""Command line: options → settings → discovery → lint → reporter → exit status."""
+"""Command line: options → each path's settings → discovery → lint → reporter → exit
+status."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import warnings
 from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.config import ConfigError, Settings, load_settings, override, rule_codes
-from tvlint.discover import FileFilter
-from tvlint.lint import Linter
+from tvlint.config import ConfigError, ConfigFinder, rule_codes
+from tvlint.configured import Configured
 from tvlint.options import Options, UsageError, parse
 from tvlint.report import ReportOptions, emit, render
 from tvlint.rules import RULES, rule_named
@@ -40,17 +40,19 @@ def _available_cpus() -> int:
     return len(sched_getaffinity(0)) if sched_getaffinity else os.cpu_count() or 1
 
 
-def settings_for(args: Options) -> Settings:
-    """[tool.tvlint] from the nearest pyproject.toml, with the flags given on top."""
-    return override(
-        load_settings(),
-        schema=args.schema,
-        select=None if args.select is None else rule_codes(args.select, "--select"),
-        ignore=None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
-        exclude=None if args.exclude is None else tuple(args.exclude),
-        max_file_size=args.max_file_size,
-        protect=None if args.protect is None else tuple(args.protect),
-    )
+def configured_for(args: Options) -> Configured:
+    """Each path's configuration (``--config``, or the nearest to it), with the flags
+    given on top (ConfigError if ``--config`` or a flag cannot be used)."""
+    flags = {
+        "schema": args.schema,
+        "select": None if args.select is None else rule_codes(args.select, "--select"),
+        "ignore": None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
+        "exclude": None if args.exclude is None else tuple(args.exclude),
+        "max_file_size": args.max_file_size,
+        "protect": None if args.protect is None else tuple(args.protect),
+    }
+    given = {name: value for name, value in flags.items() if value is not None}
+    return Configured(ConfigFinder(given, args.config), args.filter_files)
 
 
 def use_color(choice: str, stream: TextIO | None) -> bool:
@@ -202,19 +204,21 @@ def _main(argv: Sequence[str] | None) -> int:
         # Every relative path, the configuration's search included, starts from it.
         diagnose(f"{_NO_CWD}; nothing was checked")
         return EXIT_ERROR
-    try:
-        settings = settings_for(args)
-        linter = Linter.for_settings(settings)
-    except (ConfigError, SchemaLoadError) as exc:
-        diagnose(str(exc))
-        return EXIT_ERROR
     mode = Mode.FIX if args.fix else Mode.DIFF if args.diff else Mode.CHECK
-    file_filter = FileFilter(settings.root, settings.include, settings.exclude, args.filter_files)
     jobs = args.jobs or _available_cpus()
     stdin = Stdin(args.stdin_filename or "-") if "-" in args.paths else None
     paths = args.paths or ["."]
     named = bool(args.paths)
-    result = run(linter, paths, mode, not args.no_backup, file_filter, jobs, stdin, named)
+    try:
+        configured = configured_for(args)
+        configured.use_named([path for path in paths if path != "-"])
+        linter_for = configured.linter_for
+        backup = not args.no_backup
+        result = run(linter_for, paths, mode, backup, configured.filter, jobs, stdin, named)
+    except (ConfigError, SchemaLoadError) as exc:
+        # Raised before any file is read: every file's configuration is used first.
+        diagnose(str(exc))
+        return EXIT_ERROR
     if not named and result.empty:
         warn("no training_versions.json found under the current directory")
     for path in result.excluded:

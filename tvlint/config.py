@@ -1,4 +1,5 @@
-"""``[tool.tvlint]`` in the nearest ``pyproject.toml``, validated, under the CLI's flags."""
+"""Each path's configuration: the nearest ``tvlint.toml``, or ``[tool.tvlint]`` of the nearest
+``pyproject.toml``, validated, under the command line's flags."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 PYPROJECT = "pyproject.toml"
+TVLINT_TOML = "tvlint.toml"
 
 
 class ConfigError(Exception):
@@ -32,7 +34,7 @@ class Settings:
 
     FIELDS = (
         "root", "schema", "select", "ignore", "include", "exclude", "max_file_size",
-        "protect", "rule_options",
+        "protect", "rule_options", "source",
     )  # fmt: skip
     __slots__ = (*FIELDS, "enabled")
 
@@ -48,12 +50,13 @@ class Settings:
         protect: tuple[str, ...] = DEFAULT_PROTECT,  # entry keys a person sets
         # Each rule's options, by rule name, from [tool.tvlint.rules.<name>], validated.
         rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+        source: str | None = None,  # the configuration file they come from, if any
     ) -> None:
         from tvlint.rules import BY_CODE, RULES
 
         self.root, self.schema, self.max_file_size = root, schema, max_file_size
         self.select, self.ignore, self.include, self.exclude = select, ignore, include, exclude
-        self.protect = protect
+        self.protect, self.source = protect, source
         self.rule_options = {} if rule_options is None else rule_options
         chosen = set(BY_CODE) if select is None else set(select)
         always = {rule.code for rule in RULES if rule.always}
@@ -75,32 +78,91 @@ _KEYS = {
 }  # fmt: skip
 
 
-def find_pyproject(start: str) -> str | None:
-    """The nearest pyproject.toml from ``start`` upwards, not past the repository root."""
-    directory = os.path.abspath(start)
-    while True:
-        candidate = os.path.join(directory, PYPROJECT)
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(directory)
-        if parent == directory or os.path.exists(os.path.join(directory, ".git")):
-            return None
-        directory = parent
+def find_config(start: str) -> str | None:
+    """The nearest configuration at or above the directory ``start`` (see
+    ``ConfigFinder``), or None."""
+    settings = ConfigFinder().settings_at(start)
+    return settings.source
 
 
 def load_settings(start: str = ".") -> Settings:
-    """Settings from the nearest pyproject.toml (defaults if it has no [tool.tvlint])."""
-    path = find_pyproject(start)
-    if path is None:
-        return Settings()
+    """The settings of the nearest configuration at or above the directory ``start``
+    (defaults if there is none)."""
+    return ConfigFinder().settings_at(start)
+
+
+class ConfigFinder:
+    """Each directory's settings: those of the nearest configuration at or above it, as
+    ruff finds its own, so that a file gets the same verdict from any working directory.
+
+    In each directory, a ``tvlint.toml`` (its keys those of ``[tool.tvlint]``), else a
+    ``pyproject.toml`` that has a ``[tool.tvlint]`` table; a ``pyproject.toml`` without
+    one is passed over. The search goes up to the repository root (the directory that
+    holds ``.git``), never past it, or to the file system's root outside git. Each
+    directory is searched once, and each configuration read once, in a run; ``flags``
+    (the command line's) replace what a configuration sets. ``config``, a file named
+    with ``--config``, is the configuration of every directory.
+    """
+
+    def __init__(self, flags: Mapping[str, Any] | None = None, config: str | None = None) -> None:
+        self._flags = dict(flags or {})
+        self._at: dict[str, Settings] = {}
+        self._read: dict[str | None, Settings] = {}
+        self._fixed = None if config is None else self._settings(config, named=True)
+
+    def settings_at(self, directory: str) -> Settings:
+        if self._fixed is not None:
+            return self._fixed
+        directory = os.path.abspath(directory)
+        at = self._at
+        passed: list[str] = []
+        found: Settings | None = None
+        while directory not in at:
+            passed.append(directory)
+            found = self._here(directory)
+            if found is not None:
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory or os.path.exists(os.path.join(directory, ".git")):
+                found = self._settings(None)
+                break
+            directory = parent
+        settings = found if found is not None else at[directory]
+        for below in passed:
+            at[below] = settings
+        return settings
+
+    def _here(self, directory: str) -> Settings | None:
+        for name in (TVLINT_TOML, PYPROJECT):
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                settings = self._settings(candidate)
+                if settings.source is not None:
+                    return settings
+        return None
+
+    def _settings(self, path: str | None, named: bool = False) -> Settings:
+        """The settings of the configuration at ``path`` (the defaults for None), the
+        flags applied; a ``pyproject.toml`` without ``[tool.tvlint]`` gives settings
+        whose ``source`` is None, unless ``named``, where that is an error."""
+        known = self._read.get(path)
+        if known is None:
+            loaded = Settings() if path is None else _load(path, named)
+            known = self._read[path] = override(loaded, **self._flags)
+        return known
+
+
+def _load(path: str, named: bool) -> Settings:
     try:
         raw = read_file(tree_of(path).resolve(path))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {describe_os_error(exc)}") from None
+    root = os.path.dirname(os.path.abspath(path))
+    pyproject = os.path.basename(path) == PYPROJECT
     # Without the word (even escaped) there is no [tool.tvlint], and no need to pay for
     # importing a TOML parser on every run in a repository that has a pyproject.toml.
-    if b"tvlint" not in raw and b"\\u" not in raw and b"\\U" not in raw:
-        return Settings(root=os.path.dirname(path))
+    if pyproject and not named and b"tvlint" not in raw and b"\\u" not in raw and b"\\U" not in raw:
+        return Settings(root=root)
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
@@ -114,18 +176,26 @@ def load_settings(start: str = ".") -> Settings:
         raise ConfigError(f"{path}: not valid TOML: an integer with too many digits") from None
     except RecursionError:  # tomllib parses arrays and inline tables by recursion
         raise ConfigError(f"{path}: not valid TOML: values nested too deeply") from None
+    if not pyproject:
+        return settings_from_table(document, root=root, source=path, table_name="")
     tool = document.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"{path}: tool must be a table ([tool.tvlint])")
     table = tool.get("tvlint")
-    root = os.path.dirname(path)
     if table is None:
+        if named:
+            raise ConfigError(f"{path}: no [tool.tvlint] table")
         return Settings(root=root)
     return settings_from_table(table, root=root, source=path)
 
 
-def settings_from_table(table: Any, root: str, source: str) -> Settings:
-    where = f"{source}: [tool.tvlint]"
+def settings_from_table(
+    table: Any, root: str, source: str, table_name: str = "tool.tvlint"
+) -> Settings:
+    """The settings a configuration's table sets: ``[tool.tvlint]`` of a
+    ``pyproject.toml``, or the whole of a ``tvlint.toml`` (``table_name`` "")."""
+    where = f"{source}: [{table_name}]" if table_name else source
+    values: dict[str, Any] = {"root": root, "source": source}
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
     unknown = sorted(set(table) - _KEYS)
@@ -134,7 +204,6 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
             f"{where}: unknown key {', '.join(repr(cut(k)) for k in unknown[:5])} "
             f"(known: {', '.join(sorted(_KEYS))})"
         )
-    values: dict[str, Any] = {"root": root}
     if "schema" in table:
         schema = table["schema"]
         if not isinstance(schema, str) or not schema:
@@ -161,7 +230,8 @@ def settings_from_table(table: Any, root: str, source: str) -> Settings:
     if "max-file-size" in table:
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     if "rules" in table:
-        values["rule_options"] = rule_options(table["rules"], f"{source}: [tool.tvlint.rules")
+        rules = f"{table_name}.rules" if table_name else "rules"
+        values["rule_options"] = rule_options(table["rules"], f"{source}: [{rules}")
     return Settings(**values)
 
 

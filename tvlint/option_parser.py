@@ -129,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     parser.add_argument("--statistics", action="store_true", help="count problems by rule")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="use this configuration for every path: a tvlint.toml, or a pyproject.toml "
+        "with [tool.tvlint] (default: the nearest to each file)",
+    )
     parser.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema")
     parser.add_argument(
         "--select",

@@ -38,6 +38,7 @@ class Options:
     max_file_size: int | None = None
     jobs = 0
     filter_files = False
+    config: str | None = None
 
     def __init__(self, paths: Sequence[str] = ()) -> None:
         self.paths = list(paths)

@@ -2,7 +2,7 @@
 
 The paths are cut into one contiguous share per process. This process checks the
 first share itself while each forked worker checks another; a worker starts with this
-process's imports and linter (rules, schema, settings) and sends back, through a pipe,
+process's imports and linters (rules, schemas, settings) and sends back, through a pipe,
 each file's outcome as plain values (``marshal``: built in, so nothing to import).
 ``multiprocessing`` would cost a one-second run some 30 ms just to import, and keep
 this process idle while its workers ran.
@@ -16,11 +16,10 @@ from __future__ import annotations
 import marshal
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from tvlint import TYPE_CHECKING
-from tvlint.lint import Linter
 from tvlint.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -31,8 +30,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def check_files(linter: Linter, paths: Sequence[Target], jobs: int) -> Iterator[Outcome]:
-    """``linter.check_file`` of each path, by ``jobs`` processes (this one too), in order."""
+def check_files(
+    check: Callable[[Target], Outcome], paths: Sequence[Target], jobs: int
+) -> Iterator[Outcome]:
+    """``check`` of each path, by ``jobs`` processes (this one too), in order."""
     shares = _shares(paths, jobs)
     # Ctrl-C reaches the whole process group; this process alone stops the run and says
     # so. Held while forking, so that no worker gets it before it ignores it; this
@@ -41,14 +42,14 @@ def check_files(linter: Linter, paths: Sequence[Target], jobs: int) -> Iterator[
     workers: list[_Worker] = []
     try:
         for share in shares[1:]:
-            workers.append(_Worker(linter, share))
+            workers.append(_Worker(check, share))
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         for target in shares[0]:
-            yield linter.check_file(target.path, target.tree)
+            yield check(target)
         for worker in workers:
-            yield from worker.outcomes(linter)
+            yield from worker.outcomes(check)
     finally:
         for worker in workers:  # only left running if the run was cut short
             worker.stop()
@@ -69,7 +70,7 @@ class _Worker:
     worker, and ``outcomes`` checks the paths in this process.
     """
 
-    def __init__(self, linter: Linter, paths: Sequence[Target]) -> None:
+    def __init__(self, check: Callable[[Target], Outcome], paths: Sequence[Target]) -> None:
         self.paths = paths
         self.pid = 0
         self.read_end: int | None = None
@@ -84,11 +85,11 @@ class _Worker:
             os.close(write_end)
             return
         if self.pid == 0:  # the worker: never returns
-            _work(linter, paths, read_end, write_end)
+            _work(check, paths, read_end, write_end)
         os.close(write_end)
         self.read_end = read_end
 
-    def outcomes(self, linter: Linter) -> Iterator[Outcome]:
+    def outcomes(self, check: Callable[[Target], Outcome]) -> Iterator[Outcome]:
         """The worker's outcomes; if it failed, this process checks its paths instead."""
         sent = self._receive()
         try:
@@ -98,7 +99,7 @@ class _Worker:
             if len(decoded) != len(self.paths):
                 raise ValueError("outcomes missing")
         except (ValueError, EOFError, TypeError):
-            decoded = [linter.check_file(t.path, t.tree) for t in self.paths]
+            decoded = [check(target) for target in self.paths]
         yield from decoded
 
     def _receive(self) -> bytes | None:
@@ -125,14 +126,16 @@ class _Worker:
                 pass  # reaped already: Ctrl-C came just after _receive's waitpid
 
 
-def _work(linter: Linter, paths: Sequence[Target], read_end: int, write_end: int) -> NoReturn:
+def _work(
+    check: Callable[[Target], Outcome], paths: Sequence[Target], read_end: int, write_end: int
+) -> NoReturn:
     """The worker's whole life; it leaves with os._exit, never through the caller."""
     status = 1
     try:
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        sent = marshal.dumps([linter.check_file(t.path, t.tree).encode() for t in paths])
+        sent = marshal.dumps([check(target).encode() for target in paths])
         with open(write_end, "wb") as pipe:
             pipe.write(sent)
         status = 0

@@ -94,7 +94,7 @@ class Stdin:
 
 
 def run(
-    linter: Linter,
+    linter_for: Callable[[str], Linter],
     paths: Sequence[str],
     mode: Mode,
     backup: bool = True,
@@ -103,11 +103,14 @@ def run(
     stdin: Stdin | None = None,
     named: bool = True,
 ) -> RunResult:
-    """Every file under ``paths``, in order; a check of many files uses ``jobs`` workers.
+    """Every file under ``paths``, in order, each checked by ``linter_for`` its path; a
+    check of many files uses ``jobs`` workers.
 
     ``-`` among the paths is standard input (``stdin`` says what to call it); it comes
     first. A directory that holds no file to check is an error when it was ``named``
     (a mistyped path in a CI job must fail); otherwise only noted in ``empty``.
+    Every file's linter is made before any file is read, so a configuration that cannot
+    be used (ConfigError, SchemaLoadError) stops the run before anything is written.
     """
     file_filter = file_filter or FileFilter()
     found = discover([p for p in paths if p != "-"], file_filter)
@@ -115,10 +118,11 @@ def run(
     if named:
         unlistable += [Outcome(p, error="no file to check found under it") for p in found.empty]
     files = found.files
-    fixers = [rule for rule in linter.rules if rule.fixes]
-    fixer = fixers[0] if mode is not Mode.CHECK and fixers else None
-    assert len(fixers) <= 1  # one rule fixes today; two would need their edits merged
+    for target in files:
+        linter_for(target.path)
     if stdin is not None:
+        linter = linter_for(stdin.name)
+        fixer = _fixer(linter, mode)
         # Read even if excluded: --fix - gives back what it was given, changed or not.
         try:
             if sys.stdin is None:  # started with it closed (`tvlint - <&-`)
@@ -129,17 +133,35 @@ def run(
         else:
             if not file_filter.is_excluded(stdin.name):
                 unlistable.append(_standard_input(linter, stdin, mode, fixer))
+
+    def check(target: Target) -> Outcome:
+        return linter_for(target.path).check_file(target.path, target.tree)
+
+    def fix(target: Target) -> Outcome:
+        linter = linter_for(target.path)
+        fixer = _fixer(linter, mode)
+        if fixer is None:
+            return linter.check_file(target.path, target.tree)
+        return _fix(linter, target, mode, backup, fixer)
+
     outcomes: Iterable[Outcome]
-    if fixer is not None:
-        outcomes = (_fix(linter, target, mode, backup, fixer) for target in files)
-    elif mode is Mode.CHECK and jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
+    if mode is not Mode.CHECK:
+        outcomes = (fix(target) for target in files)
+    elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
         from tvlint.parallel import check_files
 
-        outcomes = check_files(linter, files, jobs)
+        outcomes = check_files(check, files, jobs)
     else:
         # Each document is dropped once checked: a run holds only the problems.
-        outcomes = (linter.check_file(target.path, target.tree) for target in files)
+        outcomes = (check(target) for target in files)
     return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty, found.excluded)
+
+
+def _fixer(linter: Linter, mode: Mode) -> Rule | None:
+    """The rule that fixes, for ``--fix`` and ``--diff``, if the linter runs one."""
+    fixers = [rule for rule in linter.rules if rule.fixes]
+    assert len(fixers) <= 1  # one rule fixes today; two would need their edits merged
+    return fixers[0] if mode is not Mode.CHECK and fixers else None
 
 
 def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None) -> Outcome:
