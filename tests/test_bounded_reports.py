@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tvlint.rules.hosts import _glob
-from tvlint.untrusted import clipped, cut, quoted
+from tvlint.untrusted import clipped, cut, quoted, quoted_middle
 
 from .factories import REGIONAL, Run, dumps, s3_entry, webhook_entry
 
@@ -76,6 +76,29 @@ def test_quoting_is_json_dumps_cut_to_the_limit(value: Any, limit: int) -> None:
     assert _same(clipped(value, limit), _reference_clipped(value, limit))
     for size in (0, 1, limit, len(text), len(text) + 1):
         assert json_prefix(value, size) == text[:size]
+
+
+@settings(max_examples=250, deadline=None)
+@given(JSON_VALUES | st.text(), st.integers(min_value=1, max_value=120))
+@example("https://b.s3.us-west-1.amazonaws.com/" + "d/" * 40 + "style_1_vV7.safetensors", 60)
+@example("\n" * 100, 9)
+def test_a_value_cut_in_the_middle_keeps_both_ends(value: Any, limit: int) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    shown = quoted_middle(value, limit)
+    if not isinstance(value, str) or len(text) <= limit or limit < 3:
+        assert shown == quoted(value, limit)
+        return
+    # As long as the limit: the JSON text's start, an ellipsis for the middle, its end.
+    head = limit - 1 - (limit - 1) // 2
+    assert len(shown) == limit and shown[head] == "…"
+    assert text.startswith(shown[:head]) and text.endswith(shown[head + 1 :])
+
+
+def test_a_url_cut_in_the_middle_keeps_its_file_name() -> None:
+    host = "https://storyboard-user-files.s3.us-west-1.amazonaws.com/"
+    url = host + "m/" * 30 + "style_1_vV7.safetensors"
+    assert quoted_middle(url, 60).endswith('/style_1_vV7.safetensors"')
+    assert "style_1_vV7" not in quoted(url, 60)  # where the end-cut loses it
 
 
 @pytest.mark.parametrize("shape", ["object", "array", "nested"])
@@ -214,9 +237,10 @@ def test_a_group_left_for_a_person_names_its_holders_once(cli: Cli, write: Any) 
     )
     assert [p["message"] for p in problems] == [
         f'entry "style_1_vV7" {same}: kept "3e248bb6-012c-4384-ae6c-4b19c126d093-e1" false, '
-        '"style_1_vV7" true, "again" true; resolve by hand',
-        f'entry "again" {same}: see line {first_line}; resolve by hand',
-        f'entry "third" {same}: see line {first_line}; resolve by hand',
+        '"style_1_vV7" true, "again" true; make isGood agree (or delete the entries not wanted), '
+        "then run tvlint --fix",
+        f'entry "again" {same}: see line {first_line} for what to do',
+        f'entry "third" {same}: see line {first_line} for what to do',
     ]
 
 
@@ -228,10 +252,11 @@ def test_entries_that_repeat_a_key_are_named_once(cli: Cli, tmp_path: Path) -> N
     problems = [p for p in run.json()["problems"] if p["code"] == "TV004"]
     first_line = problems[0]["line"]
     assert problems[0]["message"].endswith(
-        '"e00000", "e00001", "e00002" repeat a key; resolve by hand'
+        '"e00000", "e00001", "e00002" repeat a key; delete the repeated member, '
+        "then run tvlint --fix"
     )
-    assert [p["message"].rsplit("; ", 2)[1:] for p in problems[1:]] == [
-        [f"an entry repeats a key: see line {first_line}", "resolve by hand"]
+    assert [p["message"].rsplit("; ", 1)[1] for p in problems[1:]] == [
+        f"an entry repeats a key: see line {first_line} for what to do"
     ]
 
 
@@ -253,9 +278,12 @@ def test_model_files_that_are_different_bytes_are_not_duplicates(cli: Cli, write
     assert {pointer for pointer, _ in found} == {"/versions/3/loraUrl", "/versions/4/loraUrl"}
     assert any("same model file model\\xfe.safetensors" in message for _, message in found)
     fixed = cli("--fix", "--no-backup", "--select", "TV004", path)
-    assert (fixed.code, fixed.out.splitlines()[-1]) == (
+    assert (fixed.code, fixed.out.splitlines()[-2:]) == (
         1,
-        "1 file changed, 2 duplicates removed, 0 backups written",
+        [
+            "1 file changed, 2 duplicates removed, 0 backups written",
+            "To undo: git checkout -- FILE restores a file git has (no backup was written)",
+        ],
     )
     after = json.loads(path.read_text())["versions"]
     assert [entry["id"] for entry in after] == ["fe", "ff", "e-escaped"]
@@ -300,7 +328,7 @@ def test_a_star_stands_for_one_label_and_never_a_dot(cli: Cli, tmp_path: Path) -
     assert [p["pointer"] for p in problems] == [f"/versions/{i}/loraUrl" for i in (1, 2, 3)]
     host = "storyboard-user-files.s3.attacker.s3.us-east-1.amazonaws.com"
     assert {p["message"] for p in problems} == {
-        f'model file on host "{host}", which allowed-hosts does not allow'
+        f'model file on host "{host}", which allowed-hosts (set in pyproject.toml [tool.tvlint.rules.lora-host]) does not allow'
     }
 
 
@@ -328,7 +356,7 @@ def test_a_lora_url_whose_host_cannot_be_read_is_a_tv006_problem(
         (
             "TV006",
             "/versions/0/loraUrl",
-            f"cannot tell which host this loraUrl names ({why}), so allowed-hosts cannot allow it",
+            f"cannot tell which host this loraUrl names ({why}), so allowed-hosts (set in pyproject.toml [tool.tvlint.rules.lora-host]) cannot allow it",
         )
     ]
 
@@ -350,11 +378,11 @@ def test_hosts_are_compared_after_idna_lower_case_and_brackets(cli: Cli, tmp_pat
     assert [(p["pointer"], p["message"]) for p in problems] == [
         (
             f"/versions/{len(allowed)}/loraUrl",
-            'model file on host "[2001:db8::2]", which allowed-hosts does not allow',
+            'model file on host "[2001:db8::2]", which allowed-hosts (set in pyproject.toml [tool.tvlint.rules.lora-host]) does not allow',
         ),
         (
             f"/versions/{len(allowed) + 1}/loraUrl",
-            'model file on host "a.models.example.org", which allowed-hosts does not allow',
+            'model file on host "a.models.example.org", which allowed-hosts (set in pyproject.toml [tool.tvlint.rules.lora-host]) does not allow',
         ),
     ]
 

@@ -31,7 +31,7 @@ Write = Callable[..., Path]
 def test_clean_file_exits_0_with_a_summary(cli: Cli, write: Write) -> None:
     run = cli(write(CLEAN))
     assert run.code == 0
-    assert run.out == "1 file checked, 0 with problems\n0 duplicates found\n"
+    assert run.out == "All checks passed: 1 file checked\n"
     assert run.err == ""
 
 
@@ -47,7 +47,7 @@ def test_problem_exits_1_with_one_line_per_problem_and_a_summary(cli: Cli, write
     assert lines[1:] == [
         "1 file checked, 1 with problems",
         "1 problem (TV004 duplicate-lora-url: 1)",
-        "1 duplicate found",
+        "1 fixable with `tvlint --fix`",
     ]
 
 
@@ -220,13 +220,16 @@ def test_json_output_shape(cli: Cli, write: Write, tmp_path: Path) -> None:
         "files_with_problems": 2,
         "problems": 2,
         "duplicates": 1,
+        "fixable": 1,
         "errors": 0,
         "skipped": 0,
         "by_rule": {"TV003": 1, "TV004": 1},
     }
     assert result["errors"] == []
     first, second = result["problems"]
-    assert list(first) == ["path", "line", "column", "code", "rule", "message", "pointer"]
+    assert list(first) == [
+        "path", "line", "column", "code", "rule", "message", "pointer", "fixable"
+    ]  # fmt: skip
     assert first["path"] == str(tmp_path / "styles/1/training_versions.json")
     assert (first["code"], first["rule"], first["pointer"]) == (
         "TV004",
@@ -254,7 +257,9 @@ def test_custom_schema(cli: Cli, write: Write, tmp_path: Path) -> None:
     path = write(CLEAN)
     run = cli("--schema", schema, "--format", "json", path)
     assert run.code == 1
-    assert [p["message"] for p in run.json()["problems"]] == ["/: 'owner' is a required property"]
+    assert [p["message"] for p in run.json()["problems"]] == [
+        '/: the required key "owner" is missing'
+    ]
 
 
 def test_a_custom_schema_s_nested_id_is_honoured(cli: Cli, write: Write, tmp_path: Path) -> None:
@@ -276,9 +281,7 @@ def test_a_custom_schema_s_nested_id_is_honoured(cli: Cli, write: Write, tmp_pat
     )
     run = cli("--schema", schema, "--format", "json", write({"versions": "many"}))
     assert run.code == 1
-    assert [p["message"] for p in run.json()["problems"]] == [
-        "/versions: 'many' is not of type 'integer'"
-    ]
+    assert [p["message"] for p in run.json()["problems"]] == ['/versions: "many" is not an integer']
 
 
 def test_unreadable_schema_is_a_usage_error(cli: Cli, write: Write, tmp_path: Path) -> None:
@@ -290,21 +293,32 @@ def test_unreadable_schema_is_a_usage_error(cli: Cli, write: Write, tmp_path: Pa
 
 BAD_INPUTS: list[tuple[str, bytes, str]] = [
     ("empty", b"", "TV001 invalid-json Expecting value"),
-    ("null", b"null", "TV003 schema /: None is not of type 'object'"),
-    ("array", b"[]", "TV003 schema /: [] is not of type 'object'"),
-    ("versions-null", b'{"versions": null}', "TV003 schema /versions: None is not of type 'array'"),
-    ("entry-number", b'{"versions": [5]}', "TV003 schema /versions/0: 5 is not of type 'object'"),
+    ("null", b"null", "TV003 schema /: null is not an object"),
+    ("array", b"[]", "TV003 schema /: [] is not an object"),
+    ("versions-null", b'{"versions": null}', "TV003 schema /versions: null is not an array"),
+    ("entry-number", b'{"versions": [5]}', "TV003 schema /versions/0: 5 is not an object"),
     (
         "lora-url-5",
         dumps({"versions": [s3_entry(loraUrl=5)]}).encode(),
-        "TV003 schema /versions/0/loraUrl: 5 is not of type 'string'",
+        "TV003 schema /versions/0/loraUrl: 5 is not a string",
     ),
     ("trailing-comma", b'{"versions": [],}', "TV001 invalid-json Illegal trailing comma"),
-    ("bom-bad", b"\xef\xbb\xbf{}", "TV003 schema /: 'versions' is a required property"),
+    ("bom-bad", b"\xef\xbb\xbf{}", 'TV003 schema /: the required key "versions" is missing'),
     ("invalid-utf8", b'{"versions": ["\xc0\xaf"]}', "TV001 invalid-json invalid UTF-8: byte 0xc0"),
     ("nan", b'{"versions": [], "x": NaN}', "TV001 invalid-json NaN is not a JSON number"),
     ("nested", b"[" * 100_000 + b"]" * 100_000, "TV001 invalid-json nesting too deep to parse"),
-    ("lone-surrogate", b'{"versions": [{"id": "\\ud800"}]}', "TV003 schema /versions/0: 'name'"),
+    (
+        "date-time",
+        b'{"versions": [{"id": "a", "name": "V1", "status": "completed", "parameters": {}, '
+        b'"timestamp": "2025-10-11 14:03:22"}]}',
+        'TV003 schema /versions/0/timestamp: "2025-10-11 14:03:22" is not an RFC 3339 '
+        "date-time such as 2025-10-12T08:41:02Z",
+    ),
+    (
+        "lone-surrogate",
+        b'{"versions": [{"id": "\\ud800"}]}',
+        'TV003 schema /versions/0: the required key "name" is missing',
+    ),
     ("huge-int", b'{"versions": ' + b"9" * 10_000 + b"}", "TV001 invalid-json Exceeds the limit"),
 ]
 
@@ -340,7 +354,7 @@ def test_unprintable_text_in_messages_does_not_crash_a_real_process(tmp_path: Pa
     (tmp_path / "training_versions.json").write_text(f'{{"versions": [{entry}, {entry}]}}')
     run = run_process(tmp_path)
     assert run.code == 1
-    assert "TV003 schema /versions/0/name: 5 is not of type 'string'" in run.out
+    assert "TV003 schema /versions/0/name: 5 is not a string" in run.out
     assert 'TV005 duplicate-id id "\\ud800" is already used' in run.out
     assert run.err == ""
 

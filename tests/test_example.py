@@ -18,6 +18,7 @@ def test_bundled_example_has_exactly_one_duplicate() -> None:
         "files_with_problems": 1,
         "problems": 1,
         "duplicates": 1,
+        "fixable": 1,
         "errors": 0,
         "skipped": 0,
         "by_rule": {"TV004": 1},

@@ -69,7 +69,7 @@ def test_keywords_the_compiler_does_not_know_are_checked_by_jsonschema() -> None
     assert messages({"versions": [webhook_entry()]}) == []
     assert messages({"versions": []}) == ["/versions: [] should be non-empty"]
     assert messages({"versions": [webhook_entry()], "locked": True}) == [
-        "/: 'lockedBy' is a required property"
+        '/: the required key "lockedBy" is missing'
     ]
 
 

@@ -421,13 +421,17 @@ def test_fix_writes_the_file_a_backup_and_a_report(cli: Cli, write: Write) -> No
         '      only the removed entry had: lastSynced="2025-10-12T09:46:20.075Z", '
         'description="Synced from S3"'
     )
-    assert (
-        lines[5]
-        == '      differs: id: kept "3e248bb6-012c-4384-ae6c-4b19c126d093-e1", removed "style_1_vV7"'
+    # Its values that differ from the kept entry's (its id and name are in line 2),
+    # a long one cut in the middle so that a URL keeps its file name.
+    assert lines[5] == (
+        "      the removed entry's other values: "
+        'loraUrl="https://storyboard-user-files.s3.us-wes…-styles-models/style_1_vV7.safetensors", '
+        'timestamp="2025-10-12T08:41:02+00:00", parameters={}'
     )
-    assert lines[-2:] == [
+    assert lines[-3:] == [
         "1 file checked, 0 with problems",
         "1 file changed, 2 duplicates removed, 1 backup written",
+        "To undo, copy a backup over its file: the backup of FILE is FILE.backup",
     ]
     # Fixing twice equals fixing once, and the second run is clean.
     again = cli("--fix", path)

@@ -39,7 +39,7 @@ def test_github_workflow_commands(
     assert lines[0].startswith(
         f"::error file={path},line={count_line},col=",
     )
-    assert ",title=TV003 schema::/versions/0/imageCount: '43' is not of type 'integer'" in lines[0]
+    assert ',title=TV003 schema::/versions/0/imageCount: "43" is not an integer' in lines[0]
     assert lines[1].startswith(f"::error file={path},line=")
     assert ",title=TV004 duplicate-lora-url::entry " in lines[1]
     assert not lines[2].startswith("::")  # the summary, as plain log lines
@@ -92,9 +92,7 @@ def test_sarif_validates_and_locates_each_result(
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "styles/1%20water/training_versions.json"
     schema_result, duplicate = results
-    assert (
-        schema_result["message"]["text"] == "/versions/0/imageCount: '43' is not of type 'integer'"
-    )
+    assert schema_result["message"]["text"] == '/versions/0/imageCount: "43" is not an integer'
     offset = text.index('"43"')
     assert schema_result["locations"][0]["physicalLocation"]["region"] == {
         "startLine": text.count("\n", 0, offset) + 1,
@@ -218,9 +216,11 @@ def test_quiet_and_statistics_mean_the_same_in_every_line_format(
     path.unlink()
     path = write(BROKEN)
     quiet = cli("--format", fmt, "--fix", "--no-backup", "-q", path).out.splitlines()
-    # Quiet keeps the problems (and errors), in the same words, and nothing else.
+    # Quiet keeps the problems (and errors) and each changed file's line, in the same
+    # words, and nothing else.
     assert quiet and all(line in full for line in quiet)
-    assert all("TV0" in line for line in quiet)
-    assert not any("checked" in line or "removed" in line for line in quiet)
+    changed = [line for line in quiet if "TV0" not in line]
+    assert len(changed) == 1 and "removed 1 duplicate" in changed[0]
+    assert not any("checked" in line or "kept" in line for line in quiet)
     stats = cli("--format", fmt, "--statistics", path).out.splitlines()
     assert stats[-1] == "1      TV003 schema"

@@ -45,11 +45,29 @@ def test_a_host_that_is_not_allowed_is_reported_at_its_lora_url(cli: Cli, projec
     assert (problem["code"], problem["rule"]) == ("TV006", "lora-host")
     assert problem["pointer"] == "/versions/2/loraUrl"
     assert problem["message"] == (
-        'model file on host "models.example.net", which allowed-hosts does not allow'
+        'model file on host "models.example.net", which allowed-hosts '
+        "(set in pyproject.toml [tool.tvlint.rules.lora-host]) does not allow"
     )
     text = (project / "training_versions.json").read_text()
     line = text[: text.index(ELSEWHERE)].count("\n") + 1
     assert problem["line"] == line
+
+
+def test_the_message_names_where_allowed_hosts_is_set(
+    cli: Cli, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "pyproject.toml").unlink()
+    (project / "tvlint.toml").write_text(ALLOWED.replace("[tool.tvlint.", "["))
+    [problem] = cli("--format", "json", "training_versions.json").json()["problems"]
+    assert (
+        "which allowed-hosts (set in tvlint.toml [rules.lora-host]) does not"
+        in (problem["message"])
+    )
+    # From a directory beside it, the configuration's whole path.
+    (project / "elsewhere").mkdir()
+    monkeypatch.chdir(project / "elsewhere")
+    [problem] = cli("--format", "json", project / "training_versions.json").json()["problems"]
+    assert f"(set in {project / 'tvlint.toml'} [rules.lora-host])" in problem["message"]
 
 
 def test_with_no_allowed_hosts_the_rule_reports_nothing(cli: Cli, project: Path) -> None:
@@ -71,7 +89,7 @@ def test_hosts_match_in_lower_case_and_a_star_stays_in_one_label(cli: Cli, tmp_p
     [problem] = run.json()["problems"]
     assert problem["message"] == (
         'model file on host "storyboard-user-files.s3.us-west-1.amazonaws.com", '
-        "which allowed-hosts does not allow"
+        "which allowed-hosts (set in pyproject.toml [tool.tvlint.rules.lora-host]) does not allow"
     )
     (tmp_path / "pyproject.toml").write_text(
         '[tool.tvlint.rules.lora-host]\nallowed-hosts = ["Storyboard-User-Files.S3.*.AMAZONAWS.com"]\n'

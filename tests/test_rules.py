@@ -83,7 +83,7 @@ def test_tv003_each_violation_at_its_value() -> None:
     assert (stamp.line, stamp.column) == where(text, '"yesterday"')
     # A missing property is reported at the object that lacks it.
     missing = by_pointer["/versions/1"]
-    assert "'name' is a required property" in missing.message
+    assert 'the required key "name" is missing' in missing.message
     entry_line = where(text, '"id": "3e248bb6')[0] - 1
     assert (missing.line, missing.column) == (entry_line, 5)
     assert by_pointer["/versions/1/imageCount"].message.startswith("/versions/1/imageCount: ")

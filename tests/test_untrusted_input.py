@@ -362,8 +362,8 @@ def test_references_inside_the_schema_work(tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr
     messages = sorted(p["message"] for p in json.loads(run.stdout)["problems"])
     assert messages == [
-        "/again: 1 is not of type 'string'",
-        "/versions/0: 'id' is a required property",
+        "/again: 1 is not a string",
+        '/versions/0: the required key "id" is missing',
     ]
 
 
@@ -434,7 +434,7 @@ def test_references_under_an_id_resolve(tmp_path: Path, cli: Callable[..., Run])
     (tmp_path / "training_versions.json").write_text("{}")
     run = cli("--schema", "schema.json", "training_versions.json")
     assert run.code == 1, run.err
-    assert "'versions' is a required property" in run.out
+    assert 'the required key "versions" is missing' in run.out
 
 
 def test_a_schema_that_is_a_device_is_refused(tmp_path: Path) -> None:

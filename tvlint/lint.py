@@ -108,4 +108,6 @@ def _placed(path: str, finding: Finding, position: tuple[int, int] | None) -> Pr
     if len(pointer) > VALUE_LIMIT:  # keys from the file: each shown cut
         pointer = "/".join(cut(token) for token in pointer.split("/"))
     rule = BY_CODE[finding.code]
-    return Problem(path, line, column, rule.code, rule.name, finding.message, pointer)
+    return Problem(
+        path, line, column, rule.code, rule.name, finding.message, pointer, finding.fixable
+    )

@@ -127,7 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour text output: always and never win over NO_COLOR, which wins over auto "
         "(colour on a terminal)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print problems only (with --fix: and one line for each changed file)",
+    )
     parser.add_argument("--statistics", action="store_true", help="count problems by rule")
     parser.add_argument(
         "--config",

@@ -21,6 +21,7 @@ class Finding:
     pointer: str = ""
     offset: int | None = None
     position: tuple[int, int] | None = None
+    fixable: bool = False  # whether ``--fix`` (without options) would remove it
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,4 @@ class Problem:
     rule: str
     message: str
     pointer: str
+    fixable: bool = False

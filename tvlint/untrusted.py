@@ -174,6 +174,19 @@ def quoted(value: Any, limit: int = VALUE_LIMIT) -> str:
     return cut(json_prefix(value, limit + 1), limit)
 
 
+def quoted_middle(value: Any, limit: int = VALUE_LIMIT) -> str:
+    """As ``quoted``, but a long string loses its middle rather than its end, so that a
+    URL keeps its file name: ``"https://b.s3.us-west-…/m/style_1_vV7.safetensors"``."""
+    whole = quoted(value, limit)
+    if not isinstance(value, str) or not whole.endswith("…") or limit < 3:
+        return whole
+    tail = (limit - 1) // 2
+    # The end of the JSON string, closing quote included: the last characters are
+    # escaped alone (an escape is never longer than its character needs).
+    end = json.dumps(value[-tail:], ensure_ascii=False)[1:]
+    return quoted(value, limit - tail) + end[-tail:]
+
+
 def clipped(value: Any, limit: int = VALUE_LIMIT) -> Any:
     """A value from a file for JSON output: a long string cut, a large container
     replaced by its cut JSON text, anything else as it is. The container's JSON is

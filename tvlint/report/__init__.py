@@ -41,10 +41,12 @@ class Summary:
         "errors",
         "files",
         "files_with_problems",
+        "fixable",
         "omitted",
         "problems",
         "removed",
         "skipped",
+        "undo",
     )  # fmt: skip
 
     def __init__(self, result: RunResult) -> None:
@@ -56,6 +58,7 @@ class Summary:
         # What rules count in the summary's own words ("duplicate": 3), that remain.
         self.counted = {r.counted_as: counts[r.code] for r in RULES if r.counted_as}
         self.by_rule = dict(sorted(counts.items()))  # rule code → count, in code order
+        self.fixable = sum(p.fixable for p in problems)  # what --fix would remove
         self.errors = len(result.errors)
         self.changed = len(result.fixes)  # files fixed (or, with --diff, that would be)
         self.removed = sum(len(f.removed) for f in result.fixes)
@@ -65,17 +68,19 @@ class Summary:
         self.omitted = [
             (o.path, code, count) for o in result.outcomes for code, count in o.omitted.items()
         ]
+        self.undo = undo_line(result)
 
 
 class LineReport:
-    """What a line format (text, github) renders: its details (the fix reports, which
-    ``--quiet`` drops) and its findings (problems and errors, always shown). The closing
-    summary is added once, by ``render``, for every line format alike."""
+    """What a line format (text, github) renders: each changed file's line with its
+    details (the groups, which ``--quiet`` drops) and the findings (problems, errors and
+    the counts of problems not shown, always shown). The closing summary is added once,
+    by ``render``, for every line format alike."""
 
-    __slots__ = ("details", "findings")
+    __slots__ = ("changes", "findings")
 
-    def __init__(self, details: list[Line], findings: list[Line]) -> None:
-        self.details = details
+    def __init__(self, changes: list[tuple[Line, list[Line]]], findings: list[Line]) -> None:
+        self.changes = changes
         self.findings = findings
 
 
@@ -115,21 +120,27 @@ def render(
     rendered = reporter(fmt)(result, summary, options)
     if isinstance(rendered, dict):
         return rendered
+    changes = rendered.changes
     if options.quiet:
-        return rendered.findings
-    return [*rendered.details, *rendered.findings, *summary_lines(summary, result.mode, options)]
+        return [*(line for line, _ in changes), *rendered.findings]
+    details = [line for line, below in changes for line in (line, *below)]
+    return [*details, *rendered.findings, *summary_lines(summary, result.mode, options)]
 
 
 def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[Line]:
-    """The closing summary, and with ``--statistics`` the count of each rule."""
+    """The closing summary, which says what to do next, and with ``--statistics`` the
+    count of each rule."""
     s = summary
-    first = f"{plural(s.files, 'file')} checked, {s.files_with_problems} with problems"
-    if s.errors:
-        first += f", {s.errors} with errors"
+    checked = plural(s.files, "file") + " checked"
+    skipped = ""
     if s.skipped:
         dirs = "directory" if s.skipped == 1 else "directories"
-        first += f", {s.skipped} {dirs} skipped (virtualenvs)"
-    lines: list[Line] = [first]
+        skipped = f", {s.skipped} {dirs} skipped (virtualenvs)"
+    if s.files and not (s.problems or s.errors or s.omitted or s.changed):
+        lines: list[Line] = [f"All checks passed: {checked}{skipped}"]
+    else:
+        errors = f", {s.errors} with errors" if s.errors else ""
+        lines = [f"{checked}, {s.files_with_problems} with problems{errors}{skipped}"]
     if mode is Mode.FIX:
         lines.append(
             f"{plural(s.changed, 'file')} changed, {plural(s.removed, 'duplicate')} removed, "
@@ -143,13 +154,45 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
     if s.problems:
         counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
         lines.append(f"{plural(s.problems, 'problem')} ({counts})")
-    lines += [omitted_line(path, code, count) for path, code, count in s.omitted]
-    for noun, count in s.counted.items():
-        if mode is Mode.CHECK or count:
-            lines.append(f"{plural(count, noun)} found")
+    if mode is Mode.CHECK and s.fixable:
+        lines.append(f"{s.fixable} fixable with `tvlint --fix`")
+    if s.undo:
+        lines.append(s.undo)
     if options.statistics:
         lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
     return lines
+
+
+def undo_line(result: RunResult) -> str | None:
+    """How to take back what ``--fix`` wrote: where its backups are, or git."""
+    written = [fix for fix in result.fixes if fix.written]
+    if not written:
+        return None
+    if any(fix.backup is None for fix in written):
+        return "To undo: git checkout -- FILE restores a file git has (no backup was written)"
+    # Inside git, every backup sits under one directory: .git/tvlint/backups/<path>.
+    bases = {backup_directory(fix.path, fix.backup) for fix in written if fix.backup}
+    if len(bases) > 1:
+        return "To undo, copy a backup over its file: each changed file's line names its backup"
+    base = bases.pop()
+    if base is None:
+        return "To undo, copy a backup over its file: the backup of FILE is FILE.backup"
+    return f"To undo, copy a backup over its file: backups are under {base}"
+
+
+def backup_directory(path: str, backup: str) -> str | None:
+    """The directory the backups are kept under (``.git/tvlint/backups``), from one
+    backup's path; None for a backup beside its file (``<file>.backup``)."""
+    import os
+
+    from tvlint.safe_write import BACKUP_DIRECTORY
+
+    if backup.startswith(path + ".backup"):
+        return None
+    # <git directory>/tvlint/backups/<the file's path in the work tree>.backup
+    mark = os.sep + BACKUP_DIRECTORY + os.sep
+    at = backup.find(mark)
+    return None if at < 0 else backup[: at + len(mark) - 1]
 
 
 def omitted_line(path: str, code: str, count: int) -> str:

@@ -22,16 +22,15 @@ def _property(value: str) -> str:
 
 
 def render(result: RunResult, summary: Summary, options: ReportOptions) -> LineReport:
-    notices: list[Line] = []
+    notices: list[tuple[Line, list[Line]]] = []
     for fix in result.fixes:
         verb = "removed" if fix.written else "would remove"
-        notices.append(
-            (
-                Own("::notice file="),
-                _property(fix.path),
-                Own(f",title=tvlint --fix::{verb} {plural(len(fix.removed), 'duplicate')}"),
-            )
+        notice = (
+            Own("::notice file="),
+            _property(fix.path),
+            Own(f",title=tvlint --fix::{verb} {plural(len(fix.removed), 'duplicate')}"),
         )
+        notices.append((notice, []))
     lines: list[Line] = []
     for p in result.problems:
         title = _property(f"{p.code} {p.rule}")

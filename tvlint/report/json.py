@@ -61,6 +61,7 @@ def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[
         "files_with_problems": s.files_with_problems,
         "problems": s.problems,
         **{f"{noun}s": count for noun, count in s.counted.items()},
+        "fixable": s.fixable,  # what --fix would remove
         "errors": s.errors,
         "skipped": s.skipped,
         "by_rule": s.by_rule,

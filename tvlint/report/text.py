@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
-from tvlint.report import LineReport, ReportOptions, Summary, plural
+from tvlint.report import LineReport, ReportOptions, Summary, omitted_line, plural
 from tvlint.runner import RunResult
-from tvlint.untrusted import Own, cut, quoted
+from tvlint.untrusted import Own, cut, quoted, quoted_middle
 
 if TYPE_CHECKING:
     from typing import Any
@@ -34,20 +34,25 @@ SHOWN = 10
 
 
 def _members(members: dict[str, Any]) -> str:
-    shown = [f"{cut(k)}={quoted(v, 40)}" for k, v in list(members.items())[:SHOWN]]
+    # Cut in the middle: a URL's file name is the part that tells two apart.
+    shown = [f"{cut(k)}={quoted_middle(v)}" for k, v in list(members.items())[:SHOWN]]
     more = len(members) - SHOWN
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(shown) + (f" and {more} more (--format json lists all)" if more > 0 else "")
 
 
-def _fix_lines(fix: FileFix) -> list[Line]:
+def _fix_lines(fix: FileFix) -> tuple[Line, list[Line]]:
+    """The changed file's line, and below it each group: the entry kept, and each entry
+    removed with what only it held and its values that the kept entry does not share
+    (its id and name are in its own line)."""
     from tvlint.report.groups import group_reports
 
     count = plural(len(fix.removed), "duplicate")
     if fix.written:
         backup = f"backup {fix.backup}" if fix.backup else "no backup"
-        lines: list[Line] = [f"{fix.path}: removed {count} ({backup})"]
+        headline: Line = f"{fix.path}: removed {count} ({backup})"
     else:
-        lines = [f"{fix.path}: would remove {count}"]
+        headline = f"{fix.path}: would remove {count}"
+    lines: list[Line] = []
     for group in group_reports(fix):
         lines.append(f"  {cut(group.model_file)}: kept {_entry(group.kept)}")
         for removed in group.removed:
@@ -56,15 +61,14 @@ def _fix_lines(fix: FileFix) -> list[Line]:
                 lines.append(f"      carried into the kept entry: {_members(removed.carried)}")
             if removed.only_here:
                 lines.append(f"      only the removed entry had: {_members(removed.only_here)}")
-            for key, values in list(removed.differs.items())[:SHOWN]:
-                lines.append(
-                    f"      differs: {cut(key)}: kept {quoted(values['kept'], 60)}, "
-                    f"removed {quoted(values['removed'], 60)}"
-                )
-            if len(removed.differs) > SHOWN:
-                more = len(removed.differs) - SHOWN
-                lines.append(f"      and {more} more differences (--format json lists all)")
-    return lines
+            differs = {
+                key: values["removed"]
+                for key, values in removed.differs.items()
+                if key not in ("id", "name")
+            }
+            if differs:
+                lines.append(f"      the removed entry's other values: {_members(differs)}")
+    return headline, lines
 
 
 _RESET = "\x1b[0m"
@@ -86,7 +90,6 @@ def problem_line(p: Problem, color: bool = False) -> Line:
 
 
 def render(result: RunResult, summary: Summary, options: ReportOptions) -> LineReport:
-    return LineReport(
-        [line for fix in result.fixes for line in _fix_lines(fix)],
-        [problem_line(p, options.color) for p in result.problems],
-    )
+    findings = [problem_line(p, options.color) for p in result.problems]
+    findings += [omitted_line(path, code, count) for path, code, count in summary.omitted]
+    return LineReport([_fix_lines(fix) for fix in result.fixes], findings)

@@ -44,7 +44,7 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     options: ClassVar[tuple[Option, ...]] = ()
-    # The noun a summary counts this rule's problems with ("3 duplicates found").
+    # The noun the JSON summary counts this rule's problems with ("duplicates": 3).
     counted_as: ClassVar[str | None] = None
     # Whether ``--fix`` can remove this rule's problems (``fix`` below).
     fixes: ClassVar[bool] = False
@@ -93,9 +93,10 @@ class Rule:
         pointer: str = "",
         offset: int | None = None,
         position: tuple[int, int] | None = None,
+        fixable: bool = False,
     ) -> Finding:
         # Imported here: a clean file makes no finding, and dataclasses costs a
         # one-file run more than checking the file (tests/test_startup.py).
         from tvlint.problem import Finding
 
-        return Finding(self.code, message, pointer, offset, position)
+        return Finding(self.code, message, pointer, offset, position, fixable)

@@ -102,33 +102,39 @@ class DuplicateLoraUrl(Rule):
                     f"entry {describe_id(versions[removal.index])} {duplicates}"
                     f"{again if position else why}",
                     join_pointer("versions", removal.index, "loraUrl"),
+                    fixable=group.hold is None,
                 )
 
 
 def describe_hold(group: DuplicateGroup, versions: Sequence[Any]) -> str:
-    """Why ``--fix`` leaves ``group`` for a person: ``conflicting isGood: kept "a"
-    false, "b" true; resolve by hand``."""
+    """Why ``--fix`` leaves ``group`` for a person, and what the person does:
+    ``conflicting isGood: kept "a" false, "b" true; make isGood agree (or delete the
+    entries not wanted), then run tvlint --fix``."""
     hold = group.hold
     assert hold is not None
     if hold.key is None:
         entries = ", ".join(describe_id(versions[i]) for i in hold.entries)
-        return f"{entries} repeat{'s' if len(hold.entries) == 1 else ''} a key; resolve by hand"
+        verb = "repeats" if len(hold.entries) == 1 else "repeat"
+        return f"{entries} {verb} a key; delete the repeated member, then run tvlint --fix"
+    key = cut(hold.key)
     holders = ", ".join(
         ("kept " if i == group.kept else "")
         + f"{describe_id(versions[i])} {quoted(versions[i][hold.key], 40)}"
         for i in hold.entries
     )
-    return f"conflicting {cut(hold.key)}: {holders}; resolve by hand"
+    return (
+        f"conflicting {key}: {holders}; make {key} agree "
+        "(or delete the entries not wanted), then run tvlint --fix"
+    )
 
 
 def refer_to_hold(group: DuplicateGroup, line: int) -> str:
     """Why ``--fix`` leaves ``group`` for a person, for every problem of the group but
-    the one that names the entries (at ``line``): ``conflicting isGood: see line 7;
-    resolve by hand``."""
+    the one that names the entries (at ``line``): ``conflicting isGood: see line 7``."""
     hold = group.hold
     assert hold is not None
     what = "an entry repeats a key" if hold.key is None else f"conflicting {cut(hold.key)}"
-    return f"{what}: see line {line}; resolve by hand"
+    return f"{what}: see line {line} for what to do"
 
 
 class DuplicateId(Rule):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
@@ -13,6 +13,7 @@ from tvlint.untrusted import cut, quoted
 if TYPE_CHECKING:
     from typing import Any
 
+    from tvlint.config import Settings
     from tvlint.problem import Finding
 
 
@@ -62,6 +63,14 @@ class LoraHost(Rule):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.allowed = AllowedHosts(self.values["allowed-hosts"])
+        self.where = "allowed-hosts"  # where the list is set, as a message names it
+
+    @classmethod
+    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+        rule = cls(**options)
+        if settings.source is not None and "allowed-hosts" in options:
+            rule.where = f"allowed-hosts (set in {_table(settings.source, cls.name)})"
+        return rule
 
     def check(self, doc: Document) -> Iterator[Finding]:
         if not self.allowed:
@@ -76,15 +85,30 @@ class LoraHost(Rule):
             except UnreadableHost as exc:
                 yield self.finding(
                     f"cannot tell which host this loraUrl names ({exc}), "
-                    "so allowed-hosts cannot allow it",
+                    f"so {self.where} cannot allow it",
                     pointer,
                 )
                 continue
             if not self.allowed.allows(host):
                 yield self.finding(
-                    f"model file on host {quoted(host)}, which allowed-hosts does not allow",
+                    f"model file on host {quoted(host)}, which {self.where} does not allow",
                     pointer,
                 )
+
+
+def _table(source: str, rule: str) -> str:
+    """Where a rule's options are set, as a person looks for them: the configuration
+    file (from the working directory if it is below it) and the table."""
+    import os
+
+    try:
+        shown = os.path.relpath(source)
+    except ValueError:  # another drive
+        shown = os.pardir
+    if shown.startswith(os.pardir):
+        shown = os.path.abspath(source)
+    prefix = "" if os.path.basename(source) == "tvlint.toml" else "tool.tvlint."
+    return f"{shown} [{prefix}rules.{rule}]"
 
 
 class UnreadableHost(ValueError):

@@ -7,10 +7,12 @@ from collections.abc import Iterator, Mapping
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
 from tvlint.rules.base import Rule
-from tvlint.untrusted import cut
+from tvlint.untrusted import VALUE_LIMIT, cut, quoted, quoted_middle
 
 if TYPE_CHECKING:
     from typing import Any
+
+    from jsonschema.exceptions import ValidationError
 
     from tvlint.config import Settings
     from tvlint.problem import Finding
@@ -78,9 +80,7 @@ class SchemaRule(Rule):
                     continue
                 left -= 1
                 pointer = join_pointer(*error.absolute_path)
-                yield self.finding(
-                    f"{cut(pointer) or '/'}: {_shorten(error.message, error.instance)}", pointer
-                )
+                yield self.finding(f"{cut(pointer) or '/'}: {_message(error)}", pointer)
         except (RecursionError, OverflowError) as exc:
             # A schema that refers to itself without end, or data the schema's numbers
             # cannot be compared with: said, not a traceback.
@@ -91,6 +91,48 @@ class SchemaRule(Rule):
             # (draft 6 "items": false beside "additionalItems"): said, not a traceback.
             reason = f"jsonschema failed: {type(exc).__name__}"
             yield self.finding(f"/: the schema cannot check this file ({reason})")
+
+
+# What a value of each format looks like, said beside a value that is not one.
+FORMS = {
+    "date-time": "an RFC 3339 date-time such as 2025-10-12T08:41:02Z",
+    "uri": "an absolute URI such as https://host/path/model.safetensors",
+}
+_TYPES = {
+    "string": "a string",
+    "object": "an object",
+    "array": "an array",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _message(error: ValidationError) -> str:
+    """The error in JSON's words for the keywords the training-versions schema uses
+    (``"done"`` and ``null``, not Python's ``'done'`` and ``None``), with the form a
+    value should have; jsonschema's own message for any other."""
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    shown = quoted_middle(value, VALUE_LIMIT)  # a URL keeps its file name
+    if keyword == "format" and isinstance(expected, str):
+        return f"{shown} is not {FORMS.get(expected, f'a valid {quoted(expected)}')}"
+    if keyword == "type":
+        types = [expected] if isinstance(expected, str) else expected
+        if isinstance(types, list) and types and all(isinstance(t, str) for t in types):
+            names = [_TYPES.get(t, quoted(t)) for t in types]
+            return f"{shown} is not {' or '.join(names)}"
+    if keyword == "enum" and isinstance(expected, list):
+        choices = ", ".join(quoted(choice, 40) for choice in expected[:10])
+        return f"{shown} is not one of {choices}{', …' if len(expected) > 10 else ''}"
+    if keyword == "pattern" and isinstance(expected, str):
+        return f"{shown} does not match the pattern {quoted(expected, _MAX_VALUE)}"
+    if keyword == "required" and isinstance(value, dict) and isinstance(expected, list):
+        # jsonschema makes one error for each missing key, and names it only in the text.
+        for key in expected:
+            if key not in value and error.message == f"{key!r} is a required property":
+                return f"the required key {quoted(key)} is missing"
+    return _shorten(error.message, value)
 
 
 def _shorten(message: str, instance: object) -> str:
