@@ -11,7 +11,7 @@ from typing import Any
 
 from tvlint.document import Document, InvalidJSON, parse
 from tvlint.lint import Linter
-from tvlint.outcome import Outcome
+from tvlint.result import Outcome
 
 ACCEL = "https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/"
 REGIONAL = "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/"

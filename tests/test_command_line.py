@@ -319,9 +319,10 @@ def test_fixable_counts_only_what_fix_would_change(cli: Cli, tmp_path: Path) -> 
     path.write_text(dumps({"versions": conflict + other}))
     run = cli(path)
     assert run.code == 1
-    assert run.out.splitlines()[-2:] == [
+    assert run.out.splitlines()[-3:] == [
         "2 problems (TV004 duplicate-lora-url: 2)",
         "1 fixable with `tvlint --fix`",
+        "Fix by hand: TV004 (`tvlint --explain TV004` says what it wants)",  # the conflict
     ]
     assert cli("--format", "json", path).json()["summary"]["fixable"] == 1
     fixed = cli("--fix", path)
@@ -343,7 +344,32 @@ def test_a_rule_that_did_not_run_is_not_counted(
     path.write_text(DIRTY[:-1])  # not JSON: no rule but TV001 runs
     broken = cli(path).out
     assert "duplicate" not in broken and "fixable with" not in broken
-    assert broken.splitlines()[-1] == "1 problem (TV001 invalid-json: 1)"
+    assert broken.splitlines()[-2:] == [
+        "1 problem (TV001 invalid-json: 1)",
+        "Fix by hand: TV001 (`tvlint --explain TV001` says what it wants)",
+    ]
+
+
+def test_what_fix_leaves_is_named_with_where_to_read_how_to_fix_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "training_versions.json"
+    entries = [s3_entry(id="a"), webhook_entry(id="a", imageCount="43")]
+    path.write_text(dumps({"versions": entries}))
+    diff = cli("--diff", path)
+    # Nothing is written yet: the problems counted are those the fix would leave (the
+    # removed entry took its id's repeat with it).
+    assert diff.err.splitlines()[-4:] == [
+        "1 file checked, 1 with problems after the fix",
+        "1 file would change, 1 duplicate would be removed",
+        "1 problem (TV003 schema: 1)",
+        "Fix by hand: TV003 (`tvlint --explain TV003` says what it wants)",
+    ]
+    check = cli(path).out.splitlines()
+    assert check[-2:] == [
+        "1 fixable with `tvlint --fix`",
+        "Fix by hand: TV003, TV005 (`tvlint --explain CODE` says what each wants)",
+    ]
 
 
 def test_after_fix_the_last_line_says_how_to_undo(cli: Cli, tmp_path: Path) -> None:

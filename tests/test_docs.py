@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -117,7 +118,11 @@ def test_the_pre_commit_block_uses_the_shipped_hooks_as_they_are() -> None:
     assert all(set(hook) == {"id"} and hook["id"] in shipped for hook in repo["hooks"])
     words = [c.split("#")[0].strip() for c in commands]
     # No .gitignore line: the backups are out of git's reach (under .git).
-    assert words == ["pre-commit install", "pre-commit run --all-files"]
+    assert words == [
+        "git add .pre-commit-config.yaml",
+        "pre-commit install",
+        "pre-commit run --all-files",
+    ]
     assert "pre-commit autoupdate" in section(readme(), "pre-commit")
 
 
@@ -299,3 +304,14 @@ def test_every_configuration_example_is_accepted() -> None:
             settings_from_table(table, root=str(ROOT), source=str(ROOT / "pyproject.toml"))
             found += 1
     assert found >= 3
+
+
+def test_the_readme_configuration_passes_the_bundled_example(tmp_path: Path) -> None:
+    # Pasted as it is, it allows the hosts the studio's files use: only the example's
+    # duplicate is reported.
+    [block] = fenced(section(readme(), "Configuration"), "toml")
+    config = tmp_path / "pyproject.toml"
+    config.write_text(block)
+    run = run_process("--config", str(config), "--format", "json", "examples/actor_maker", cwd=ROOT)
+    assert run.code == 1
+    assert [p["code"] for p in json.loads(run.out)["problems"]] == ["TV004"]

@@ -557,7 +557,8 @@ def test_a_run_keeps_what_it_reports_not_the_files(tmp_path: Path) -> None:
     import tracemalloc
 
     from tvlint.lint import Linter
-    from tvlint.runner import Mode, run
+    from tvlint.result import Mode
+    from tvlint.runner import run
 
     for i in range(40):
         path = tmp_path / f"{i}/training_versions.json"

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 import tvlint.parallel
 from tvlint.discover import Target
 from tvlint.lint import Linter
-from tvlint.outcome import Outcome
 from tvlint.problem import Problem
 from tvlint.report import FORMATS
+from tvlint.result import Outcome
 from tvlint.runner import PARALLEL_FROM, can_fork
 from tvlint.tree import Tree
 

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from tvlint import TYPE_CHECKING
 from tvlint.config import ConfigError, ConfigFinder, rule_codes
 from tvlint.configured import Configured
-from tvlint.options import Options, UsageError, parse
+from tvlint.options import Options, UsageError, misused_flags, plain_options
 from tvlint.report import ReportOptions, emit, render
+from tvlint.result import Mode, RunResult
 from tvlint.rules import RULES, rule_named
-from tvlint.runner import Mode, RunResult, Stdin, run
+from tvlint.runner import Stdin, run
 from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, flush, write_all, write_bytes, write_lines, write_patch
 
@@ -76,6 +77,23 @@ def _safe_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+
+
+def parse(argv: Sequence[str]) -> Options:
+    """The options in ``argv``; UsageError, or SystemExit for ``--help`` and ``--version``
+    (argparse prints them). A hook's command line is read without argparse, whose import
+    and parser cost a staged file's run more than checking the file."""
+    plain = plain_options(argv)
+    if plain is not None:
+        return plain  # no flag that could be misused
+    from tvlint.option_parser import build_parser
+
+    parser = build_parser()
+    options = parser.parse_args(argv, namespace=Options())
+    misuse = misused_flags(options)
+    if misuse:
+        raise UsageError(misuse, parser.format_usage())
+    return options
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.errors import ConfigError as ConfigError  # where it was raised before
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
 from tvlint.rules import rule_named
 from tvlint.rules.duplicates import DEFAULT_PROTECT
@@ -19,10 +20,6 @@ if TYPE_CHECKING:
 
 PYPROJECT = "pyproject.toml"
 TVLINT_TOML = "tvlint.toml"
-
-
-class ConfigError(Exception):
-    """A configuration that cannot be used; the message says where and why."""
 
 
 class Settings:

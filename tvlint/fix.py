@@ -28,6 +28,7 @@ from tvlint.document import (
 )
 from tvlint.patch import Edit, edited_text, unified_diff
 from tvlint.ranking import DuplicateGroup
+from tvlint.result import FileFix
 from tvlint.rules.duplicates import DEFAULT_PROTECT
 
 if TYPE_CHECKING:
@@ -96,26 +97,6 @@ class FixPlan:
         named = sorted({i for g in self.groups for i in (g.kept, *(r.index for r in g.removed))})
         entries = {i: _entry(old.text, self.spans[i]) for i in named}
         return FileFix(path, self.groups, entries, written, backup, diff)
-
-
-@dataclass(frozen=True)
-class FileFix:
-    """Duplicates removed from one file (``written``), or that ``--diff`` would remove.
-
-    Only what the reports show: the groups and their entries, not the plan's texts, of
-    which a run over many files would otherwise keep two copies for every file fixed.
-    """
-
-    path: str
-    groups: tuple[DuplicateGroup, ...]
-    entries: dict[int, Any]  # the groups' entries, by index in versions
-    written: bool
-    backup: str | None = None
-    diff: str | None = None
-
-    @property
-    def removed(self) -> list[int]:
-        return sorted(r.index for g in self.groups for r in g.removed)
 
 
 def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan | None:

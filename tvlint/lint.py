@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.config import Settings
 from tvlint.document import Document, InvalidJSON, decode, parse_text
-from tvlint.outcome import Outcome, Problems
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
+from tvlint.result import Outcome, Problems
 from tvlint.rules import BY_CODE, Rule, configured_rules
+from tvlint.rules.duplicates import DEFAULT_PROTECT
 from tvlint.rules.schema import MAX_SCHEMA_PROBLEMS, SchemaRule
 from tvlint.untrusted import VALUE_LIMIT, cut
 
 if TYPE_CHECKING:
-    from tvlint.config import Settings
     from tvlint.problem import Finding, Problem
     from tvlint.tree import Tree
 
@@ -26,17 +27,22 @@ class Linter:
         rules: Sequence[Rule] | None = None,
         enabled: Iterable[str] | None = None,
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        protect: Sequence[str] = DEFAULT_PROTECT,
     ) -> None:
         wanted = set(BY_CODE) if enabled is None else set(enabled)
-        rules = configured_rules() if rules is None else rules
+        if rules is None:
+            default = Settings()
+            rules = configured_rules(default, default.rule_options, wanted)
         self.rules = [rule for rule in rules if rule.code in wanted]
         self.max_file_size = max_file_size
+        self.protect = tuple(protect)  # the keys every fix carries or holds for a person
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Linter:
         """The linter a run with these settings uses (ConfigError or SchemaLoadError if
         a rule cannot be set up)."""
-        return cls(configured_rules(settings), settings.enabled, settings.max_file_size)
+        rules = configured_rules(settings, settings.rule_options, settings.enabled)
+        return cls(rules, settings.enabled, settings.max_file_size, settings.protect)
 
     def parse_file(self, path: str, tree: Tree | None = None) -> Document:
         """The file's document; OSError if it cannot be read (or is not a regular file,

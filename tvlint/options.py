@@ -55,22 +55,6 @@ class UsageError(Exception):
         self.usage = usage
 
 
-def parse(argv: Sequence[str]) -> Options:
-    """The options in ``argv``; UsageError, or SystemExit for ``--help`` and ``--version``
-    (argparse prints them)."""
-    plain = plain_options(argv)
-    if plain is not None:
-        return plain  # no flag that could be misused
-    from tvlint.option_parser import build_parser
-
-    parser = build_parser()
-    options = parser.parse_args(argv, namespace=Options())
-    misuse = _misused_flags(options)
-    if misuse:
-        raise UsageError(misuse, parser.format_usage())
-    return options
-
-
 # Flags a hook's entry gives before its "--", read without the parser as well.
 _HOOK_FLAGS = {"--fix": "fix", "--filter-files": "filter_files"}
 
@@ -103,7 +87,7 @@ def paths_only(argv: Sequence[str]) -> list[str] | None:
     return None
 
 
-def _misused_flags(options: Options) -> str | None:
+def misused_flags(options: Options) -> str | None:
     """A usage error for flags that make no sense together, or None."""
     if options.no_backup and not options.fix:
         return "argument --no-backup: only with --fix"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from tvlint import TYPE_CHECKING
-from tvlint.outcome import Outcome
+from tvlint.result import Outcome
 
 if TYPE_CHECKING:
     from typing import NoReturn

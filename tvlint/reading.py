@@ -15,9 +15,16 @@ from tvlint import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import BinaryIO
+    from typing import BinaryIO, Protocol
 
-    from tvlint.tree import Tree
+    class Tree(Protocol):
+        """The boundary a read stays inside (``tvlint.tree.Tree``, which sits above
+        reading: it raises reading's errors)."""
+
+        def resolve(self, path: str) -> str: ...
+
+        def check_open(self, fd: int, path: str) -> None: ...
+
 
 DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024
 _UNITS = {

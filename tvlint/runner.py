@@ -5,7 +5,6 @@ Nothing here prints; the reporters and the CLI decide what a result looks like.
 
 from __future__ import annotations
 
-import enum
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
@@ -13,58 +12,13 @@ from tvlint import TYPE_CHECKING
 from tvlint.discover import FileFilter, Target, discover, tidy
 from tvlint.document import Document, InvalidJSON, Text, decode, parse_text
 from tvlint.lint import Linter
-from tvlint.outcome import Outcome
 from tvlint.reading import describe_os_error, read_stream
-from tvlint.rules import Rule
+from tvlint.result import Mode, Outcome, RunResult
 
 if TYPE_CHECKING:
-    from tvlint.fix import FileFix
-    from tvlint.problem import Problem
+    from tvlint.fix import FixPlan
 
-
-class Mode(enum.Enum):
-    CHECK = "check"
-    FIX = "fix"
-    DIFF = "diff"
-
-
-class RunResult:
-    """Everything a run found and did: one outcome for each path, in order."""
-
-    __slots__ = ("empty", "excluded", "mode", "outcomes", "skipped")
-
-    def __init__(
-        self,
-        mode: Mode,
-        outcomes: list[Outcome],
-        skipped: list[str],
-        empty: list[str],
-        excluded: Sequence[str] = (),
-    ) -> None:
-        self.mode = mode
-        self.outcomes = outcomes
-        self.skipped = skipped  # directories discovery did not search
-        self.empty = empty  # directories searched that held nothing to check
-        self.excluded = list(excluded)  # files named that the configuration excludes
-
-    @property
-    def checked(self) -> list[Outcome]:
-        """The outcomes of the files that were read and checked."""
-        return [o for o in self.outcomes if o.problems is not None]
-
-    @property
-    def errors(self) -> list[tuple[str, str]]:
-        """(path, why) for each path that could not be read, listed or written."""
-        return [(o.path, o.error) for o in self.outcomes if o.error is not None]
-
-    @property
-    def fixes(self) -> list[FileFix]:
-        return [o.fix for o in self.outcomes if o.fix is not None]
-
-    @property
-    def problems(self) -> list[Problem]:
-        """The problems that remain (after ``--fix``, or that ``--diff`` would leave)."""
-        return [p for o in self.outcomes if o.problems for p in o.problems]
+    Fixer = Callable[[Document], FixPlan | None]
 
 
 class Stdin:
@@ -157,14 +111,21 @@ def run(
     return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty, found.excluded)
 
 
-def _fixer(linter: Linter, mode: Mode) -> Rule | None:
-    """The rule that fixes, for ``--fix`` and ``--diff``, if the linter runs one."""
-    fixers = [rule for rule in linter.rules if rule.fixes]
-    assert len(fixers) <= 1  # one rule fixes today; two would need their edits merged
-    return fixers[0] if mode is not Mode.CHECK and fixers else None
+def _fixer(linter: Linter, mode: Mode) -> Fixer | None:
+    """What plans a document's fix, for ``--fix`` and ``--diff``, if the linter runs a
+    rule whose problems ``--fix`` removes (TV004's duplicates, the one such rule)."""
+    if mode is Mode.CHECK or not any(rule.fixes for rule in linter.rules):
+        return None
+
+    def plan(doc: Document) -> FixPlan | None:
+        from tvlint.fix import plan_fix  # a check plans no fix
+
+        return plan_fix(doc, linter.protect)
+
+    return plan
 
 
-def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Rule | None) -> Outcome:
+def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Fixer | None) -> Outcome:
     """The outcome for standard input (read into ``stdin.raw``); with ``--fix``,
     ``stdin.fixed`` is its new text."""
 
@@ -201,7 +162,7 @@ def can_fork() -> bool:
     return sys.platform == "linux"
 
 
-def _fix(linter: Linter, target: Target, mode: Mode, backup: bool, fixer: Rule) -> Outcome:
+def _fix(linter: Linter, target: Target, mode: Mode, backup: bool, fixer: Fixer) -> Outcome:
     """The file's outcome: what remains once its duplicates are gone (or would be)."""
     path, tree = target.path, target.tree
 
@@ -230,7 +191,7 @@ def _fixed(
     path: str,
     load: Callable[[], Document | Outcome],
     mode: Mode,
-    fixer: Rule,
+    fixer: Fixer,
     place: Callable[[], str],
     write: Callable[[Text, Text, str], str | None],
 ) -> Outcome:
@@ -254,7 +215,7 @@ def _fixed(
     doc = load()
     if isinstance(doc, Outcome):
         return doc  # not read, or not JSON: nothing to fix
-    plan = fixer.fix(doc)
+    plan = fixer(doc)
     if plan is None:
         return linter.lint_document(path, doc)
     try:

@@ -22,6 +22,7 @@ from types import FrameType
 
 from tvlint import TYPE_CHECKING
 from tvlint.reading import ReadRefused, describe_os_error, open_file
+from tvlint.result import BACKUP_DIRECTORY
 from tvlint.tree import enclosing_work_tree, new_file_directory
 
 if TYPE_CHECKING:
@@ -48,10 +49,6 @@ class WriteFailed(Exception):
 
 class ChangedOnDisk(WriteFailed):
     pass
-
-
-# Under a repository's git directory: where ``git add -A`` never looks.
-BACKUP_DIRECTORY = os.path.join("tvlint", "backups")
 
 
 def backup_base(path: str, target: str) -> str:

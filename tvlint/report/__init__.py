@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.result import BACKUP_DIRECTORY, Mode, RunResult
 from tvlint.rules import BY_CODE, RULES
-from tvlint.runner import Mode, RunResult
 from tvlint.untrusted import write_json, write_lines
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Summary:
 
     __slots__ = (
         "backups",
+        "by_hand",
         "by_rule",
         "changed",
         "counted",
@@ -59,6 +60,7 @@ class Summary:
         self.counted = {r.counted_as: counts[r.code] for r in RULES if r.counted_as}
         self.by_rule = dict(sorted(counts.items()))  # rule code → count, in code order
         self.fixable = sum(p.fixable for p in problems)  # what --fix would remove
+        self.by_hand = sorted({p.code for p in problems if not p.fixable})  # rule codes
         self.errors = len(result.errors)
         self.changed = len(result.fixes)  # files fixed (or, with --diff, that would be)
         self.removed = sum(len(f.removed) for f in result.fixes)
@@ -140,7 +142,8 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
         lines: list[Line] = [f"All checks passed: {checked}{skipped}"]
     else:
         errors = f", {s.errors} with errors" if s.errors else ""
-        lines = [f"{checked}, {s.files_with_problems} with problems{errors}{skipped}"]
+        left = " after the fix" if mode is Mode.DIFF else ""  # nothing is written yet
+        lines = [f"{checked}, {s.files_with_problems} with problems{left}{errors}{skipped}"]
     if mode is Mode.FIX:
         lines.append(
             f"{plural(s.changed, 'file')} changed, {plural(s.removed, 'duplicate')} removed, "
@@ -156,6 +159,11 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
         lines.append(f"{plural(s.problems, 'problem')} ({counts})")
     if mode is Mode.CHECK and s.fixable:
         lines.append(f"{s.fixable} fixable with `tvlint --fix`")
+    if s.by_hand:
+        codes = ", ".join(s.by_hand)
+        which = s.by_hand[0] if len(s.by_hand) == 1 else "CODE"
+        each = "it wants" if len(s.by_hand) == 1 else "each wants"
+        lines.append(f"Fix by hand: {codes} (`tvlint --explain {which}` says what {each})")
     if s.undo:
         lines.append(s.undo)
     if options.statistics:
@@ -184,8 +192,6 @@ def backup_directory(path: str, backup: str) -> str | None:
     """The directory the backups are kept under (``.git/tvlint/backups``), from one
     backup's path; None for a backup beside its file (``<file>.backup``)."""
     import os
-
-    from tvlint.safe_write import BACKUP_DIRECTORY
 
     if backup.startswith(path + ".backup"):
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
 from tvlint.report import LineReport, ReportOptions, Summary, plural
-from tvlint.runner import RunResult
+from tvlint.result import RunResult
 from tvlint.untrusted import Own, visible
 
 if TYPE_CHECKING:

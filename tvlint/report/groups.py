@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
-from tvlint.fix import FileFix
 from tvlint.ranking import same_value
+from tvlint.result import FileFix
 
 if TYPE_CHECKING:
     from typing import Any

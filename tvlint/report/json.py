@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
 from tvlint.report import ReportOptions, Summary
-from tvlint.runner import Mode, RunResult
+from tvlint.result import Mode, RunResult
 from tvlint.untrusted import clipped, cut
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from tvlint.fix import FileFix
     from tvlint.report.groups import EntryReport, GroupReport
+    from tvlint.result import FileFix
 
 
 def _fix(fix: FileFix) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 from tvlint import TYPE_CHECKING, __version__
 from tvlint.report import ReportOptions, Summary, omitted_line
+from tvlint.result import RunResult
 from tvlint.rule_docs import markdown, plain_text
 from tvlint.rules import RULES
-from tvlint.runner import RunResult
 
 if TYPE_CHECKING:
     from typing import Any

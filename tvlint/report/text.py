@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
 from tvlint.report import LineReport, ReportOptions, Summary, omitted_line, plural
-from tvlint.runner import RunResult
+from tvlint.result import RunResult
 from tvlint.untrusted import Own, cut, quoted, quoted_middle
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from tvlint.fix import FileFix
     from tvlint.problem import Problem
     from tvlint.report.groups import EntryReport
+    from tvlint.result import FileFix
     from tvlint.untrusted import Line
 
 WHY = {

@@ -15,7 +15,10 @@ from tvlint.rules.schema import SchemaRule
 from tvlint.rules.syntax import DuplicateKey, InvalidJson
 
 if TYPE_CHECKING:
-    from tvlint.config import Settings
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from tvlint.rules.base import RunSettings
 
 RULES: tuple[type[Rule], ...] = (
     InvalidJson,
@@ -37,13 +40,17 @@ def rule_named(code_or_name: str) -> type[Rule]:
     return rule
 
 
-def configured_rules(settings: Settings | None = None) -> list[Rule]:
-    """Every rule, set up with its options and the run's settings (the defaults if none)."""
-    if settings is None:
-        from tvlint.config import Settings
-
-        settings = Settings()
-    return [rule.configured(settings.rule_options.get(rule.name, {}), settings) for rule in RULES]
+def configured_rules(
+    settings: RunSettings, options: Mapping[str, Mapping[str, Any]], enabled: Iterable[str]
+) -> list[Rule]:
+    """The enabled rules (codes), each set up with its ``options`` (by rule name) and
+    the run's settings; a rule that does not run is not set up."""
+    wanted = set(enabled)
+    return [
+        rule.configured(options.get(rule.name, {}), settings)
+        for rule in RULES
+        if rule.code in wanted
+    ]
 
 
 __all__ = ["BY_CODE", "BY_NAME", "RULES", "Option", "Rule", "configured_rules", "rule_named"]

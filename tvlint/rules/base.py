@@ -14,11 +14,18 @@ from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON
 
 if TYPE_CHECKING:
-    from typing import Any, ClassVar
+    from typing import Any, ClassVar, Protocol
 
-    from tvlint.config import Settings
-    from tvlint.fix import FixPlan
     from tvlint.problem import Finding
+
+    class RunSettings(Protocol):
+        """What a rule may read of the run's settings (``tvlint.config.Settings``),
+        besides its own options."""
+
+        schema: str | None
+        max_file_size: int
+        protect: tuple[str, ...]
+        source: str | None
 
 
 class Option:
@@ -46,7 +53,7 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     # The noun the JSON summary counts this rule's problems with ("duplicates": 3).
     counted_as: ClassVar[str | None] = None
-    # Whether ``--fix`` can remove this rule's problems (``fix`` below).
+    # Whether ``--fix`` can remove this rule's problems (``tvlint.fix`` plans it).
     fixes: ClassVar[bool] = False
     # Reported whatever --select and --ignore say (a file that is not JSON).
     always: ClassVar[bool] = False
@@ -60,7 +67,7 @@ class Rule:
         self.values: Mapping[str, Any] = values
 
     @classmethod
-    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
         """The rule as a run sets it up: its options, and what it needs of the run's
         settings (a rule with more to prepare, such as loading a schema, overrides this)."""
         return cls(**options)
@@ -72,10 +79,6 @@ class Rule:
     def check_unparsed(self, error: InvalidJSON) -> Iterator[Finding]:
         """Findings in a file that is not JSON (only the rule about that has any)."""
         return iter(())
-
-    def fix(self, doc: Document) -> FixPlan | None:
-        """What ``--fix`` writes for this rule's problems in ``doc``; for ``fixes`` rules."""
-        raise NotImplementedError
 
     @classmethod
     def doc(cls) -> str:

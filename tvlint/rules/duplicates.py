@@ -12,10 +12,9 @@ from tvlint.untrusted import cut, quoted
 if TYPE_CHECKING:
     from typing import Any
 
-    from tvlint.config import Settings
-    from tvlint.fix import FixPlan
     from tvlint.problem import Finding
     from tvlint.ranking import DuplicateGroup
+    from tvlint.rules.base import RunSettings
 
 # The keys a person sets, unless [tool.tvlint] protect says otherwise: a model's verdict.
 DEFAULT_PROTECT = ("isGood",)
@@ -72,13 +71,8 @@ class DuplicateLoraUrl(Rule):
         self.protect = tuple(protect)
 
     @classmethod
-    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
         return cls(settings.protect)  # [tool.tvlint] protect, shared with --fix
-
-    def fix(self, doc: Document) -> FixPlan | None:
-        from tvlint.fix import plan_fix  # a check plans no fix
-
-        return plan_fix(doc, self.protect)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         versions = doc.versions

@@ -7,14 +7,15 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
+from tvlint.errors import ConfigError
 from tvlint.rules.base import Option, Rule
 from tvlint.untrusted import cut, quoted
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from tvlint.config import Settings
     from tvlint.problem import Finding
+    from tvlint.rules.base import RunSettings
 
 
 class LoraHost(Rule):
@@ -66,7 +67,7 @@ class LoraHost(Rule):
         self.where = "allowed-hosts"  # where the list is set, as a message names it
 
     @classmethod
-    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
         rule = cls(**options)
         if settings.source is not None and "allowed-hosts" in options:
             rule.where = f"allowed-hosts (set in {_table(settings.source, cls.name)})"
@@ -126,8 +127,6 @@ class AllowedHosts:
             try:
                 host = normal_host(pattern, pattern=True)
             except UnreadableHost as exc:
-                from tvlint.config import ConfigError
-
                 raise ConfigError(
                     f"[tool.tvlint.rules.lora-host]: allowed-hosts: {cut(pattern)!r} "
                     f"is not a host pattern ({exc})"

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
     from jsonschema.exceptions import ValidationError
 
-    from tvlint.config import Settings
     from tvlint.problem import Finding
+    from tvlint.rules.base import RunSettings
     from tvlint.schema import SchemaChecker
 
 
@@ -60,7 +60,7 @@ class SchemaRule(Rule):
         self.schema = schema
 
     @classmethod
-    def configured(cls, options: Mapping[str, Any], settings: Settings) -> Rule:
+    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
         # The schema is the run's ([tool.tvlint] schema, --schema), read as a checked file.
         from tvlint.schema import checker_for
 

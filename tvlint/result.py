@@ -1,14 +1,57 @@
-"""What became of one path in a run: the one record that flows from lint to report."""
+"""What a run found and did, as plain data: each path's outcome (the one record that
+flows from lint to report), what a fix removed, and the run's result. The runner and
+the fixer make these; the reporters read only these."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+import os
+from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tvlint.fix import FileFix
+    from typing import Any
+
     from tvlint.problem import Problem
+    from tvlint.ranking import DuplicateGroup
+
+
+# Where backups go inside a git work tree, under its git directory: a backup beside the
+# file would be committed by the next ``git add -A``.
+BACKUP_DIRECTORY = os.path.join("tvlint", "backups")
+
+
+class Mode(enum.Enum):
+    CHECK = "check"
+    FIX = "fix"
+    DIFF = "diff"
+
+
+class FileFix:
+    """Duplicates removed from one file (``written``), or that ``--diff`` would remove.
+
+    Only what the reports show: the groups and their entries, not the plan's texts, of
+    which a run over many files would otherwise keep two copies for every file fixed.
+    """
+
+    __slots__ = ("backup", "diff", "entries", "groups", "path", "written")
+
+    def __init__(
+        self,
+        path: str,
+        groups: tuple[DuplicateGroup, ...],
+        entries: dict[int, Any],  # the groups' entries, by index in versions
+        written: bool,
+        backup: str | None = None,
+        diff: str | None = None,
+    ) -> None:
+        self.path, self.groups, self.entries = path, groups, entries
+        self.written, self.backup, self.diff = written, backup, diff
+
+    @property
+    def removed(self) -> list[int]:
+        return sorted(r.index for g in self.groups for r in g.removed)
 
 
 class Problems(tuple["Problem", ...]):
@@ -92,3 +135,42 @@ class Outcome:
 
 if TYPE_CHECKING:
     Encoded = tuple[str, tuple[tuple[object, ...], ...] | None, str | None, dict[str, int]]
+
+
+class RunResult:
+    """Everything a run found and did: one outcome for each path, in order."""
+
+    __slots__ = ("empty", "excluded", "mode", "outcomes", "skipped")
+
+    def __init__(
+        self,
+        mode: Mode,
+        outcomes: list[Outcome],
+        skipped: list[str],
+        empty: list[str],
+        excluded: Sequence[str] = (),
+    ) -> None:
+        self.mode = mode
+        self.outcomes = outcomes
+        self.skipped = skipped  # directories discovery did not search
+        self.empty = empty  # directories searched that held nothing to check
+        self.excluded = list(excluded)  # files named that the configuration excludes
+
+    @property
+    def checked(self) -> list[Outcome]:
+        """The outcomes of the files that were read and checked."""
+        return [o for o in self.outcomes if o.problems is not None]
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        """(path, why) for each path that could not be read, listed or written."""
+        return [(o.path, o.error) for o in self.outcomes if o.error is not None]
+
+    @property
+    def fixes(self) -> list[FileFix]:
+        return [o.fix for o in self.outcomes if o.fix is not None]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems that remain (after ``--fix``, or that ``--diff`` would leave)."""
+        return [p for o in self.outcomes if o.problems for p in o.problems]
