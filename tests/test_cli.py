@@ -150,7 +150,8 @@ def test_every_option_has_its_documented_default() -> None:
         "quiet": False,
         "statistics": False,
         "schema": None,  # the shipped schema
-        "select": None,  # every rule
+        "select": None,  # every rule on by default
+        "extend_select": None,
         "ignore": None,
         "exclude": None,
         "protect": None,  # [tool.tvlint] protect, or isGood

@@ -47,6 +47,9 @@ def configured_for(args: Options) -> Configured:
     flags = {
         "schema": args.schema,
         "select": None if args.select is None else rule_codes(args.select, "--select"),
+        "extend_select": None
+        if args.extend_select is None
+        else rule_codes(args.extend_select, "--extend-select"),
         "ignore": None if args.ignore is None else rule_codes(args.ignore, "--ignore"),
         "exclude": None if args.exclude is None else tuple(args.exclude),
         "max_file_size": args.max_file_size,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.errors import ConfigError as ConfigError  # where it was raised before
@@ -31,7 +32,7 @@ class Settings:
 
     FIELDS = (
         "root", "schema", "select", "ignore", "include", "exclude", "max_file_size",
-        "protect", "rule_options", "source",
+        "protect", "rule_options", "source", "extend_select", "clock",
     )  # fmt: skip
     __slots__ = (*FIELDS, "enabled")
 
@@ -48,14 +49,18 @@ class Settings:
         # Each rule's options, by rule name, from [tool.tvlint.rules.<name>], validated.
         rule_options: Mapping[str, Mapping[str, Any]] | None = None,
         source: str | None = None,  # the configuration file they come from, if any
+        extend_select: tuple[str, ...] = (),  # rule codes run besides those selected
+        clock: Callable[[], float] = time.time,  # now, for rules whose verdict needs it
     ) -> None:
-        from tvlint.rules import BY_CODE, RULES
+        from tvlint.rules import RULES
 
         self.root, self.schema, self.max_file_size = root, schema, max_file_size
         self.select, self.ignore, self.include, self.exclude = select, ignore, include, exclude
         self.protect, self.source = protect, source
+        self.extend_select, self.clock = extend_select, clock
         self.rule_options = {} if rule_options is None else rule_options
-        chosen = set(BY_CODE) if select is None else set(select)
+        on = {rule.code for rule in RULES if rule.default}
+        chosen = (on if select is None else set(select)) | set(extend_select)
         always = {rule.code for rule in RULES if rule.always}
         self.enabled = frozenset(chosen - set(ignore) | always)
 
@@ -71,7 +76,8 @@ class Settings:
 
 
 _KEYS = {
-    "schema", "select", "ignore", "include", "exclude", "max-file-size", "protect", "rules",
+    "schema", "select", "extend-select", "ignore", "include", "exclude", "max-file-size",
+    "protect", "rules",
 }  # fmt: skip
 
 
@@ -213,9 +219,10 @@ def settings_from_table(
             raise ConfigError(f"{where}: schema: {describe_os_error(exc)}") from None
         except ValueError:  # a NUL, which no path holds
             raise ConfigError(f"{where}: schema: not a path: {cut(schema)!r}") from None
-    for key in ("select", "ignore"):
+    for key in ("select", "extend-select", "ignore"):
         if key in table:
-            values[key] = rule_codes(_strings(table[key], f"{where}: {key}"), f"{where}: {key}")
+            codes = rule_codes(_strings(table[key], f"{where}: {key}"), f"{where}: {key}")
+            values[key.replace("-", "_")] = codes
     for key in ("include", "exclude"):
         if key in table:
             values[key] = tuple(_strings(table[key], f"{where}: {key}"))
@@ -269,6 +276,7 @@ _KIND_WORDS = {
     "int": "an integer",
     "bool": "true or false",
     "list[str]": "a list of strings",
+    "duration": 'a duration such as "90s", "30m", "12h" or "3d"',
 }
 
 

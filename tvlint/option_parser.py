@@ -150,6 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
         "TV001 is always reported",
     )
     parser.add_argument(
+        "--extend-select",
+        type=_comma_list,
+        action="extend",
+        metavar="RULES",
+        help="run these rules as well as those selected, such as a rule that is off by "
+        "default (comma-separated; repeats add up)",
+    )
+    parser.add_argument(
         "--ignore",
         type=_comma_list,
         action="extend",

@@ -32,6 +32,7 @@ class Options:
     statistics = False
     schema: str | None = None
     select: list[str] | None = None
+    extend_select: list[str] | None = None
     ignore: list[str] | None = None
     exclude: list[str] | None = None
     protect: list[str] | None = None

@@ -180,6 +180,8 @@ def rule_page(rule: type[Rule]) -> str:
     else:
         options = [f"None in `[tool.tvlint.rules.{rule.name}]`.", ""]
     fixable = "Fixable with `tvlint --fix`." if rule.fixes else "Not changed by `--fix`."
+    if not rule.default:
+        fixable += f' Off by default: `extend-select = ["{rule.code}"]` turns it on.'
     out = [f"## {rule.code} {rule.name}", "", fixable, ""]
     out += _section("What it does", what)
     if why:

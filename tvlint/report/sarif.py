@@ -46,7 +46,7 @@ def _rules() -> list[dict[str, Any]]:
             "shortDescription": {"text": plain_text(rule.summary())},
             "fullDescription": {"text": plain_text(rule.doc())},
             "help": {"text": plain_text(rule.doc()), "markdown": markdown(rule.doc())},
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"level": "error", "enabled": rule.default},
         }
         for rule in RULES
     ]

@@ -8,12 +8,14 @@ A rule is one module: adding one is that module, a line in the registry
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, InvalidJSON
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, ClassVar, Protocol
 
     from tvlint.problem import Finding
@@ -26,13 +28,14 @@ if TYPE_CHECKING:
         max_file_size: int
         protect: tuple[str, ...]
         source: str | None
+        clock: Callable[[], float]  # now, in seconds since the epoch (time.time)
 
 
 class Option:
     """One option of a rule, as ``[tool.tvlint.rules.<rule name>]`` sets it."""
 
     __slots__ = ("default", "help", "kind", "name")
-    KINDS = ("str", "int", "bool", "list[str]")
+    KINDS = ("str", "int", "bool", "list[str]", "duration")
 
     def __init__(self, name: str, kind: str, default: Any, help: str) -> None:
         assert kind in self.KINDS, kind
@@ -41,8 +44,23 @@ class Option:
     def accepts(self, value: Any) -> bool:
         if self.kind == "list[str]":
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if self.kind == "duration":
+            return isinstance(value, str) and _DURATION.fullmatch(value) is not None
         expected = {"str": str, "int": int, "bool": bool}[self.kind]
         return type(value) is expected
+
+
+# A duration option: a whole number of seconds, minutes, hours or days ("90s", "3d").
+_DURATION = re.compile(r"([0-9]{1,9})([smhd])", re.ASCII)
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration_seconds(value: str) -> int:
+    """The seconds a duration option's value (``Option.accepts`` took it) stands for."""
+    match = _DURATION.fullmatch(value)
+    if match is None:
+        raise ValueError(f"not a duration: {value!r}")
+    return int(match.group(1)) * _SECONDS[match.group(2)]
 
 
 class Rule:
@@ -57,6 +75,9 @@ class Rule:
     fixes: ClassVar[bool] = False
     # Reported whatever --select and --ignore say (a file that is not JSON).
     always: ClassVar[bool] = False
+    # Run unless deselected; a rule off by default runs only where select or
+    # extend-select names it (its verdict depends on more than the file).
+    default: ClassVar[bool] = True
 
     def __init__(self, **options: Any) -> None:
         values = {option.name: option.default for option in self.options}
