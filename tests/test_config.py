@@ -112,6 +112,33 @@ def test_schema_from_configuration_and_from_the_flag(repo: Path, cli: Cli) -> No
     assert 'the required key "team" is missing' in cli("--schema", repo / "strict.json").out
 
 
+def test_the_schema_is_tv003_s_option_with_the_key_and_flag_as_other_spellings(
+    repo: Path, cli: Cli
+) -> None:
+    (repo / "owner.json").write_text(json.dumps({"required": ["owner"]}))
+    (repo / "strict.json").write_text(json.dumps({"required": ["team"]}))
+    (repo / "data/actors/training_versions.json").write_text(json.dumps({"versions": []}))
+    configure(repo, "[tool.tvlint.rules.schema]\nschema = 'owner.json'\n")
+    assert 'the required key "owner" is missing' in cli().out
+    assert 'the required key "team" is missing' in cli("--schema", repo / "strict.json").out
+    # By its code too; and set once only.
+    configure(repo, "[tool.tvlint.rules.TV003]\nschema = 'owner.json'\n")
+    assert 'the required key "owner" is missing' in cli().out
+    configure(
+        repo,
+        "[tool.tvlint]\nschema = 'strict.json'\n[tool.tvlint.rules.schema]\nschema = 'owner.json'\n",
+    )
+    twice = cli()
+    assert twice.code == 2
+    assert twice.err.endswith(
+        "[tool.tvlint.rules.schema]: schema: the schema is set twice (and as a key): keep one\n"
+    )
+    # Resolved as the key is: relative to the configuration, inside its tree.
+    configure(repo, "[tool.tvlint.rules.schema]\nschema = '../outside.json'\n")
+    outside = cli()
+    assert outside.code == 2 and "[tool.tvlint.rules.schema]: schema: " in outside.err
+
+
 def test_include_and_exclude(repo: Path, cli: Cli) -> None:
     configure(
         repo,
@@ -201,7 +228,7 @@ def test_rule_option_errors_through_the_command_line(
     (tmp_path / "pyproject.toml").write_text("[tool.tvlint.rules.schema]\nx = 1\n")
     run = cli(tmp_path)
     assert run.code == 2
-    assert run.err.endswith("[tool.tvlint.rules.schema]: unknown option 'x' (options: none)\n")
+    assert run.err.endswith("[tool.tvlint.rules.schema]: unknown option 'x' (options: schema)\n")
 
 
 def test_a_rule_table_may_be_named_by_code(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -210,6 +237,23 @@ def test_a_rule_table_may_be_named_by_code(cli: Callable[..., Run], tmp_path: Pa
     )
     settings = load_settings()
     assert settings.rule_options == {"lora-host": {"allowed-hosts": ["*.amazonaws.com"]}}
+
+
+def test_a_rule_configured_by_its_code_and_its_name_is_an_error(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tvlint.rules.TV006]\nallowed-hosts = ["*.amazonaws.com"]\n'
+        '[tool.tvlint.rules.lora-host]\nallowed-hosts = ["*.example.com"]\n'
+    )
+    with pytest.raises(ConfigError, match="configured twice"):
+        load_settings()
+    run = cli(tmp_path)
+    assert run.code == 2
+    assert run.err == (
+        f"tvlint: error: {tmp_path / 'pyproject.toml'}: [tool.tvlint.rules.lora-host]: "
+        "TV006 lora-host is configured twice (by its code and by its name): keep one table\n"
+    )
 
 
 # The configuration follows the files: the same verdict from any working directory.

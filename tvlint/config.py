@@ -208,17 +208,7 @@ def settings_from_table(
             f"(known: {', '.join(sorted(_KEYS))})"
         )
     if "schema" in table:
-        schema = table["schema"]
-        if not isinstance(schema, str) or not schema:
-            raise ConfigError(f"{where}: schema must be a path (a non-empty string)")
-        try:
-            # The configuration's own tree: a pull request that sets the schema must
-            # not make tvlint read (and quote) any other file on the machine.
-            values["schema"] = tree_of(source).resolve(os.path.join(root, schema))
-        except OSError as exc:
-            raise ConfigError(f"{where}: schema: {describe_os_error(exc)}") from None
-        except ValueError:  # a NUL, which no path holds
-            raise ConfigError(f"{where}: schema: not a path: {cut(schema)!r}") from None
+        values["schema"] = _path_setting(table["schema"], f"{where}: schema", source, root)
     for key in ("select", "extend-select", "ignore"):
         if key in table:
             codes = rule_codes(_strings(table[key], f"{where}: {key}"), f"{where}: {key}")
@@ -235,8 +225,29 @@ def settings_from_table(
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     if "rules" in table:
         rules = f"{table_name}.rules" if table_name else "rules"
-        values["rule_options"] = rule_options(table["rules"], f"{source}: [{rules}")
+        values["rule_options"] = options = rule_options(table["rules"], f"{source}: [{rules}")
+        # TV003's schema option and the top-level key are one setting, read in one place.
+        schema = options.get("schema", {}).pop("schema", None)
+        if schema is not None:
+            here = f"{source}: [{rules}.schema]: schema"
+            if "schema" in values:
+                raise ConfigError(f"{here}: the schema is set twice (and as a key): keep one")
+            values["schema"] = _path_setting(schema, here, source, root)
     return Settings(**values)
+
+
+def _path_setting(value: Any, where: str, source: str, root: str) -> str:
+    """A path a configuration sets (relative to ``root``), where it leads."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where} must be a path (a non-empty string)")
+    try:
+        # The configuration's own tree: a pull request that sets the schema must not
+        # make tvlint read (and quote) any other file on the machine.
+        return tree_of(source).resolve(os.path.join(root, value))
+    except OSError as exc:
+        raise ConfigError(f"{where}: {describe_os_error(exc)}") from None
+    except ValueError:  # a NUL, which no path holds
+        raise ConfigError(f"{where}: not a path: {cut(value)!r}") from None
 
 
 def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
@@ -257,6 +268,11 @@ def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
                 f"{where}]: no rule {cut(name)!r} (rules with options: {known})"
             ) from None
         here = f"{where}.{name}]"
+        if rule.name in found:  # [rules.TV006] beside [rules.lora-host]: one rule, set twice
+            raise ConfigError(
+                f"{here}: {rule.code} {rule.name} is configured twice "
+                f"(by its code and by its name): keep one table"
+            )
         if not isinstance(table, dict):
             raise ConfigError(f"{here} must be a table")
         declared = {option.name: option for option in rule.options}
@@ -277,6 +293,7 @@ _KIND_WORDS = {
     "bool": "true or false",
     "list[str]": "a list of strings",
     "duration": 'a duration such as "90s", "30m", "12h" or "3d"',
+    "path": "a path (a non-empty string)",
 }
 
 

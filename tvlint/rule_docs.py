@@ -173,7 +173,9 @@ def rule_page(rule: type[Rule]) -> str:
     if rule.options:
         options = [f"In `[tool.tvlint.rules.{rule.name}]`:", ""]
         options += [
-            f"- `{o.name}` ({o.kind}, default `{json.dumps(o.default)}`): {o.help}"
+            f"- `{o.name}` ({o.kind}, "
+            + ("no default" if o.default is None else f"default `{json.dumps(o.default)}`")
+            + f"): {o.help}"
             for o in rule.options
         ]
         options.append("")

@@ -35,7 +35,7 @@ class Option:
     """One option of a rule, as ``[tool.tvlint.rules.<rule name>]`` sets it."""
 
     __slots__ = ("default", "help", "kind", "name")
-    KINDS = ("str", "int", "bool", "list[str]", "duration")
+    KINDS = ("str", "int", "bool", "list[str]", "duration", "path")
 
     def __init__(self, name: str, kind: str, default: Any, help: str) -> None:
         assert kind in self.KINDS, kind
@@ -46,6 +46,8 @@ class Option:
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
         if self.kind == "duration":
             return isinstance(value, str) and _DURATION.fullmatch(value) is not None
+        if self.kind == "path":  # relative to the configuration, inside its tree
+            return isinstance(value, str) and bool(value)
         expected = {"str": str, "int": int, "bool": bool}[self.kind]
         return type(value) is expected
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
-from tvlint.rules.base import Rule
+from tvlint.rules.base import Option, Rule
 from tvlint.untrusted import VALUE_LIMIT, cut, quoted, quoted_middle
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ class SchemaRule(Rule):
     ``versions`` array whose entries have ``id``, ``name``, ``timestamp`` (an RFC 3339
     date-time), ``parameters`` and a known ``status``; keys it knows must have their
     type (``loraUrl`` an absolute http(s) URL naming a file). Unknown keys are
-    allowed: the writers add keys over time. ``--schema FILE`` uses another schema.
+    allowed: the writers add keys over time. The ``schema`` option (also the
+    top-level ``schema`` key, and ``--schema FILE``) uses another schema.
 
     Passing::
 
@@ -50,6 +51,16 @@ class SchemaRule(Rule):
 
     code = "TV003"
     name = "schema"
+    options = (
+        Option(
+            "schema",
+            "path",
+            None,
+            "the JSON Schema to check against, relative to the configuration file and "
+            "inside its tree (default: the shipped one); the top-level schema key and "
+            "--schema are other spellings of it",
+        ),
+    )
 
     def __init__(self, schema: SchemaChecker | None = None) -> None:
         super().__init__()
