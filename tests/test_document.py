@@ -17,6 +17,7 @@ from tvlint.document import (
     parse,
     split_pointer,
 )
+from tvlint.model import model_of
 
 
 def test_parse_keeps_bytes_text_and_data() -> None:
@@ -331,7 +332,9 @@ def test_partial_entries_are_the_kept_entries_that_repeat_a_key(
     doc = parse(_laid_out(_Members(root), None, "\n").encode())
     kept = [value for key, value in root if key == "versions"][-1:]
     versions = kept[0] if kept and type(kept[0]) is list else []
-    assert doc.partial_entries == {i for i, entry in enumerate(versions) if _repeats_a_key(entry)}
+    assert model_of(doc).partial_entries == {
+        i for i, entry in enumerate(versions) if _repeats_a_key(entry)
+    }
 
 
 class _Value:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tvlint.document import parse
 from tvlint.fix import plan_fix
 from tvlint.lint import Linter
+from tvlint.model import model_of
 from tvlint.model_file import model_file
 from tvlint.ranking import duplicate_groups
 
@@ -155,7 +156,7 @@ def test_fix_properties(versions: list[dict[str, Any]], fmt: tuple[Any, bool, bo
     assert len(duplicate_groups(new)) == len(conflicts)
     # ... and what the fix records for the new document is what a search finds.
     new_document = plan.document(parse(new_bytes))
-    assert new_document.duplicate_groups(("isGood",)) == duplicate_groups(
+    assert model_of(new_document).duplicate_groups(("isGood",)) == duplicate_groups(
         new_document.data["versions"], ("isGood",)
     )
     # Every model file is still there.

@@ -16,18 +16,16 @@ import json
 import re
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, cached_property
 
 from tvlint import TYPE_CHECKING
-from tvlint.model_file import shared_model_files
 from tvlint.untrusted import VALUE_LIMIT as _POINTER_SHOWN
 from tvlint.untrusted import cut as _cut
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from tvlint.ranking import DuplicateGroup
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -148,12 +146,12 @@ class Document(Text):
 
     ``text`` is the decoded text without a byte-order mark; every offset is an index
     into it. ``duplicate_keys`` lists, for each key that appears again in its object,
-    the JSON pointer of the member and the offset of the repeated key. ``versions``,
-    ``partial_entries`` and ``duplicate_groups`` are the training-versions model of the
-    data, each worked out once however many stages ask. Positions and spans are found
-    on demand and remembered (the caches below), so a document is not immutable; the
-    text and data never change. A pointer in ``duplicate_keys`` is as a report shows
-    it: longer than ``VALUE_LIMIT``, each of its tokens is cut.
+    the JSON pointer of the member and the offset of the repeated key. It knows JSON
+    only: ``model`` is where the layer above keeps what it works out of the data
+    (``tvlint.model``). Positions and spans are found on demand and remembered (the
+    caches below), so a document is not immutable; the text and data never change. A
+    pointer in ``duplicate_keys`` is as a report shows it: longer than
+    ``VALUE_LIMIT``, each of its tokens is cut.
     """
 
     def __init__(
@@ -170,49 +168,7 @@ class Document(Text):
         # For each object that repeats a key: where each repeated key last appears.
         # None when not known, and then a lookup in an object walks all its members.
         self._last_keys = last_keys if last_keys is not None or duplicate_keys else {}
-        self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
-
-    @cached_property
-    def versions(self) -> list[Any]:
-        """The ``versions`` array, or an empty list when the file has none (TV003 says so)."""
-        versions = self.data.get("versions") if isinstance(self.data, dict) else None
-        return versions if isinstance(versions, list) else []
-
-    @cached_property
-    def partial_entries(self) -> frozenset[int]:
-        """Entries of ``versions`` that repeat a key somewhere (TV002): json kept one of
-        the values, so the data of such an entry is not all of it."""
-        if not self.duplicate_keys or not self.versions:
-            return frozenset()
-        # Told by where the repeated keys are, not by their pointers: a pointer's
-        # "/versions/0" may be in an earlier "versions" that json did not keep, an
-        # object whose key is "0" (or "²", which is a digit but no number).
-        spans = self.element_spans("/versions")
-        found = set()
-        for _, offset in self.duplicate_keys:
-            index = bisect.bisect_right(spans.starts, offset) - 1
-            if index >= 0 and offset < spans.ends[index]:
-                found.add(index)
-        return frozenset(found)
-
-    def duplicate_groups(self, protect: Sequence[str]) -> list[DuplicateGroup]:
-        """The entries that name one model file, with ``protect`` the keys a person sets
-        (see ``ranking.duplicate_groups``); computed once for TV004 and ``--fix``."""
-        key = tuple(protect)
-        groups = self._groups.get(key)
-        if groups is None:
-            shared = shared_model_files(self.versions)
-            groups = []
-            if shared:  # the ranking and its records only for a file that needs them
-                from tvlint.ranking import rank_groups
-
-                groups = rank_groups(shared, self.versions, protect, self.partial_entries)
-            self._groups[key] = groups
-        return groups
-
-    def known_duplicate_groups(self, protect: Sequence[str], groups: list[DuplicateGroup]) -> None:
-        """Record groups proven otherwise (a fix's result, whose entries are known)."""
-        self._groups[tuple(protect)] = groups
+        self.model: Any = None  # the training-versions model, made on first use
 
     @cached_property
     def _marks(self) -> tuple[list[int], list[int], list[int]]:

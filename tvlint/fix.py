@@ -26,6 +26,7 @@ from tvlint.document import (
     parse_text,
     walk_text,
 )
+from tvlint.model import model_of
 from tvlint.patch import Edit, edited_text, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.result import FileFix
@@ -74,7 +75,7 @@ class FixPlan:
         if self.every_group:
             # Its entries are the old ones but those removed, and each group kept one:
             # no model file is named twice, so the search for duplicates is spared.
-            new_document.known_duplicate_groups(self.protect, [])
+            model_of(new_document).known_duplicate_groups(self.protect, [])
         return new_document
 
     def diff(self, path: str, old: Text) -> str:
@@ -101,7 +102,7 @@ class FixPlan:
 
 def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan | None:
     """The plan for ``doc``, or None when it has no duplicate group ``--fix`` may fix."""
-    all_groups = doc.duplicate_groups(protect)
+    all_groups = model_of(doc).duplicate_groups(protect)
     groups = tuple(g for g in all_groups if g.hold is None)
     if not groups:
         return None

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
+from tvlint.model import model_of
 from tvlint.rules.base import Rule
 from tvlint.untrusted import cut, quoted
 
@@ -75,8 +76,9 @@ class DuplicateLoraUrl(Rule):
         return cls(settings.protect)  # [tool.tvlint] protect, shared with --fix
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        versions = doc.versions
-        for group in doc.duplicate_groups(self.protect):
+        model = model_of(doc)
+        versions = model.versions
+        for group in model.duplicate_groups(self.protect):
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
             # Said once for the group: a model file can be listed thousands of times.
             duplicates = (
@@ -151,7 +153,7 @@ class DuplicateId(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         first_with: dict[str, int] = {}
-        for index, entry in enumerate(doc.versions):
+        for index, entry in enumerate(model_of(doc).versions):
             entry_id = entry.get("id") if isinstance(entry, dict) else None
             if not isinstance(entry_id, str):
                 continue

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
 from tvlint.errors import ConfigError
+from tvlint.model import model_of
 from tvlint.rules.base import Option, Rule
 from tvlint.untrusted import cut, quoted
 
@@ -76,7 +77,7 @@ class LoraHost(Rule):
     def check(self, doc: Document) -> Iterator[Finding]:
         if not self.allowed:
             return
-        for index, entry in enumerate(doc.versions):
+        for index, entry in enumerate(model_of(doc).versions):
             url = entry.get("loraUrl") if isinstance(entry, dict) else None
             if not isinstance(url, str):
                 continue

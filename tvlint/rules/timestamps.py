@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
+from tvlint.model import model_of
 from tvlint.rules.base import Option, Rule, duration_seconds
 from tvlint.string_formats import rfc3339_instant
 from tvlint.untrusted import quoted
@@ -65,7 +66,7 @@ class TimestampInFuture(Rule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         latest = self.clock() + self.skew  # read once: one verdict for the whole file
-        for index, entry in enumerate(doc.versions):
+        for index, entry in enumerate(model_of(doc).versions):
             if not isinstance(entry, dict):
                 continue
             for key in _KEYS:

@@ -1,0 +1,78 @@
+"""The training-versions model of a parsed document: its ``versions`` entries, the
+entries that repeat a key, and the groups of entries that name one model file. Each is
+worked out once, however many rules and fixes ask; the JSON layer below knows none of
+it."""
+
+from __future__ import annotations
+
+import bisect
+
+from tvlint import TYPE_CHECKING
+from tvlint.document import Document
+from tvlint.model_file import shared_model_files
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from tvlint.ranking import DuplicateGroup
+
+
+class Model:
+    """What the training-versions rules and ``--fix`` share about one document."""
+
+    # No reference to the document: it keeps its model, and a cycle would keep a large
+    # file's data alive until a collection (the run pauses them).
+    __slots__ = ("_groups", "partial_entries", "versions")
+
+    def __init__(self, doc: Document) -> None:
+        data = doc.data
+        versions = data.get("versions") if isinstance(data, dict) else None
+        # The entries, or none when the file has no versions array (TV003 says so).
+        self.versions: list[Any] = versions if isinstance(versions, list) else []
+        # Entries that repeat a key somewhere (TV002): json kept one of the values, so
+        # the data of such an entry is not all of it.
+        self.partial_entries = _partial_entries(doc, self.versions)
+        self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
+
+    def duplicate_groups(self, protect: Sequence[str]) -> list[DuplicateGroup]:
+        """The entries that name one model file, with ``protect`` the keys a person sets
+        (see ``ranking.duplicate_groups``); computed once for TV004 and ``--fix``."""
+        key = tuple(protect)
+        groups = self._groups.get(key)
+        if groups is None:
+            shared = shared_model_files(self.versions)
+            groups = []
+            if shared:  # the ranking and its records only for a file that needs them
+                from tvlint.ranking import rank_groups
+
+                groups = rank_groups(shared, self.versions, protect, self.partial_entries)
+            self._groups[key] = groups
+        return groups
+
+    def known_duplicate_groups(self, protect: Sequence[str], groups: list[DuplicateGroup]) -> None:
+        """Record groups proven otherwise (a fix's result, whose entries are known)."""
+        self._groups[tuple(protect)] = groups
+
+
+def _partial_entries(doc: Document, versions: list[Any]) -> frozenset[int]:
+    if not doc.duplicate_keys or not versions:
+        return frozenset()
+    # Told by where the repeated keys are, not by their pointers: a pointer's
+    # "/versions/0" may be in an earlier "versions" that json did not keep, an object
+    # whose key is "0" (or "²", which is a digit but no number).
+    spans = doc.element_spans("/versions")
+    found = set()
+    for _, offset in doc.duplicate_keys:
+        index = bisect.bisect_right(spans.starts, offset) - 1
+        if index >= 0 and offset < spans.ends[index]:
+            found.add(index)
+    return frozenset(found)
+
+
+def model_of(doc: Document) -> Model:
+    """The document's model, made on first use and kept with it."""
+    model: Model | None = doc.model
+    if model is None:
+        model = doc.model = Model(doc)
+    return model
