@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tvlint.document as document
+import tvlint.json_errors as json_errors
 from tvlint.document import parse
 from tvlint.fastschema import compile_schema, module_source, shipped_module_source
 from tvlint.model_file import model_file
@@ -512,12 +513,12 @@ def test_the_nesting_check_finds_what_reading_every_character_finds(
     # past the limit, and then skips strings by regex: brackets in strings never count.
     text = json.dumps(value, indent=indent)
     expected = _first_past(text, limit)
-    assert document._nesting_past(text, 0, len(text), limit) == expected
+    assert json_errors._nesting_past(text, 0, len(text), limit) == expected
     prefix = '{"versions": ['
     whole = prefix + text + "]}"
     try:
-        document._check_nesting(whole, [(len(prefix), len(whole) - 2)], limit)
-    except document._TooDeep as exc:
+        json_errors._check_nesting(whole, [(len(prefix), len(whole) - 2)], limit)
+    except json_errors._TooDeep as exc:
         assert exc.offset == len(prefix) + expected  # type: ignore[operator]
     else:
         assert expected is None

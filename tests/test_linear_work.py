@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
-from tvlint import document
+from tvlint import document, json_errors, json_keys, json_spans
 from tvlint.lint import Linter
 from tvlint.rules import schema as schema_rule
 from tvlint.runner import PARALLEL_FROM, can_fork
@@ -132,19 +132,19 @@ def _render(value: Any, space: str) -> str:
 def _reference(text: str) -> list[tuple[str, int]]:
     """Every member of every object visited, each level decoded again: slow, plain."""
     found = []
-    stack = [("", document._skip_ws(text, 0))]
+    stack = [("", json_spans._skip_ws(text, 0))]
     while stack:
         pointer, pos = stack.pop()
         if text.startswith("{", pos):
             seen = set()
-            for key, key_offset, value_start in document._members(text, pos):
+            for key, key_offset, value_start in json_spans._members(text, pos):
                 child = pointer + document.join_pointer(key)
                 if key in seen:
                     found.append((child, key_offset))
                 seen.add(key)
                 stack.append((child, value_start))
         elif text.startswith("[", pos):
-            for i, (_, start, _) in enumerate(document._elements(text, pos)):
+            for i, (_, start, _) in enumerate(json_spans._elements(text, pos)):
                 stack.append((pointer + document.join_pointer(i), start))
     return [(_shown(pointer), offset) for pointer, offset in sorted(found, key=lambda f: f[1])]
 
@@ -337,7 +337,7 @@ def test_finding_a_long_integer_looks_at_each_character_about_once(
     # The regex engine counts no steps: the search is done by searches from a position
     # each, every one of which looks at the characters up to where it stops (or the
     # end), and by json's string scanner. Counted here, it must grow with the text.
-    real = document._token_or_quote
+    real = json_errors._token_or_quote
     looked = [0]
 
     def counting(tokens: str) -> Callable[[str, int, int], re.Match[str] | None]:
@@ -350,7 +350,9 @@ def test_finding_a_long_integer_looks_at_each_character_about_once(
 
         return counted
 
-    monkeypatch.setattr(document, "_token_or_quote", counting)
+    # Wherever the search is made: the errors' positions and the repeated keys' scan.
+    monkeypatch.setattr(json_errors, "_token_or_quote", counting)
+    monkeypatch.setattr(json_keys, "_token_or_quote", counting)
     measures = []
     for n in SIZES:
         text = _digit_runs(20 * n)

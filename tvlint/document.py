@@ -5,7 +5,8 @@ once for each entry of ``versions``: it decodes one value from an index and says
 the value ends, so the entries' spans (which locating problems and ``--fix`` need) come
 with the parse, at C speed. Other positions are found afterwards, and only for what is
 reported, by walking the text the same way: skipping a sibling costs C speed and no
-pure-Python tokenizer is needed.
+pure-Python tokenizer is needed. The walk is ``json_spans``, the repeated keys'
+search ``json_keys``, and where and why a text is not JSON ``json_errors``.
 """
 
 from __future__ import annotations
@@ -13,15 +14,44 @@ from __future__ import annotations
 import bisect
 import gc
 import json
-import re
 import sys
-from array import array
-from collections.abc import Callable, Iterable, Iterator
-from functools import cache, cached_property
+from collections.abc import Iterator
+from functools import cached_property
 
 from tvlint import TYPE_CHECKING
-from tvlint.untrusted import VALUE_LIMIT as _POINTER_SHOWN
-from tvlint.untrusted import cut as _cut
+from tvlint.json_errors import (
+    _CONSTANT,
+    _byte_position,
+    _check_nesting,
+    _first_outside_strings,
+    _invalid_at,
+    _long_number_offset,
+    _LongNumber,
+    _nesting_past,
+    _too_deep,
+    _TooDeep,
+    _trailing_comma,
+)
+from tvlint.json_errors import MAX_NESTING as MAX_NESTING
+from tvlint.json_errors import InvalidJSON as InvalidJSON
+from tvlint.json_errors import scanstring as scanstring
+from tvlint.json_keys import _repeated_keys
+from tvlint.json_spans import Member as Member
+from tvlint.json_spans import Spans as Spans
+from tvlint.json_spans import (
+    _array_with_spans,
+    _colon,
+    _decode_with_spans,
+    _members,
+    _NonFiniteNumber,
+    _NotWalkable,
+    _reject_constant,
+    _skip,
+    _skip_ws,
+)
+from tvlint.json_spans import join_pointer as join_pointer
+from tvlint.json_spans import members as members
+from tvlint.json_spans import split_pointer as split_pointer
 
 if TYPE_CHECKING:
     from typing import Any
@@ -30,83 +60,7 @@ if TYPE_CHECKING:
 UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-_WHITESPACE = r"[ \t\n\r]*"
-_WHITESPACE_CHARS = frozenset(" \t\n\r")
-# Tokens looked for outside strings (see _outside_strings).
-_BRACKET = r"[\[\]{}]"
-_CONSTANT = r"-?Infinity|NaN"
-_SKIPPER = json.JSONDecoder()
-# Data nested deeper is refused as invalid JSON. What reads it after the parse (the
-# schema check, the ranking, the reports, --fix's self-check) recurses a level at a
-# time, from deeper in the stack than the parse; and json's own limit is the
-# interpreter's (about 1,000 levels on Python 3.10 and 3.11, 1,500 on 3.12, 10,000 on
-# 3.13), so without one of our own a file could pass on one Python and crash another.
-MAX_NESTING = 512
 _BLOCK = 1 << 20  # characters encoded at a time by ``Document.blocks``
-
-
-class InvalidJSON(Exception):
-    """The file is not strict JSON (RFC 8259); carries where the parser stopped."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-class Member:
-    """Where one member of an object is in the text: ``text[key_start:key_end]`` is
-    its key (quotes included), ``text[value_start:value_end]`` its value."""
-
-    __slots__ = ("key", "key_end", "key_start", "value_end", "value_start")
-
-    def __init__(
-        self, key: str, key_start: int, key_end: int, value_start: int, value_end: int
-    ) -> None:
-        self.key = key
-        self.key_start, self.key_end = key_start, key_end
-        self.value_start, self.value_end = value_start, value_end
-
-
-class _NonFiniteNumber(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> Any:
-    raise _NonFiniteNumber(name)
-
-
-class Spans:
-    """The (start, end) offsets of an array's elements, in order.
-
-    Held as two arrays of machine integers, 16 bytes an element: a list of tuples
-    costs 120 (the tuple and two integer objects), 7 MB for a file of 60,000 entries,
-    and a run with ``--fix`` holds the spans of the file and of its fixed text.
-    """
-
-    __slots__ = ("ends", "starts")
-
-    def __init__(self) -> None:
-        self.starts = array("q")
-        self.ends = array("q")
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, index: int) -> tuple[int, int]:
-        return self.starts[index], self.ends[index]
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        return zip(self.starts, self.ends, strict=True)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Spans | list):
-            return list(self) == list(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"Spans({list(self)!r})"
 
 
 class Text:
@@ -391,418 +345,6 @@ def _decode_whole(decoder: json.JSONDecoder, text: str) -> Any:
     data = decoder.decode(text)
     _check_nesting(text, [(0, len(text))], MAX_NESTING)
     return data
-
-
-class _NotWalkable(Exception):
-    """The text is not an object the walk below understands; json.decode decides."""
-
-
-class _LongNumber(ValueError):
-    """int() refused a number of the value that starts at ``start`` (its message)."""
-
-    def __init__(self, message: str, start: int) -> None:
-        super().__init__(message)
-        self.start = start
-
-
-def _refused_number(exc: ValueError, start: int) -> ValueError:
-    # json's own errors (and a refused constant) are subclasses; int()'s is not.
-    return _LongNumber(str(exc), start) if type(exc) is ValueError else exc
-
-
-class _TooDeep(Exception):
-    """Data nested deeper than MAX_NESTING; ``offset`` is the first bracket past it."""
-
-    def __init__(self, offset: int) -> None:
-        super().__init__(offset)
-        self.offset = offset
-
-
-def _too_deep(text: str, offset: int) -> InvalidJSON:
-    return _invalid_at(text, offset, f"nesting too deep to parse: more than {MAX_NESTING} levels")
-
-
-def _check_nesting(text: str, spans: Iterable[tuple[int, int]], limit: int) -> None:
-    """_TooDeep if a value at one of ``spans`` nests more than ``limit`` levels deep.
-
-    Each level takes two brackets, so a value of at most twice ``limit`` characters
-    need not be looked into: in a large file, none of its entries is.
-    """
-    longest = 2 * limit
-    for start, end in spans:
-        if end - start > longest:
-            past = _nesting_past(text, start, end, limit)
-            if past is not None:
-                raise _TooDeep(past)
-
-
-def _nesting_past(text: str, start: int, end: int, limit: int) -> int | None:
-    """The offset of the first bracket nested more than ``limit`` deep in the JSON
-    value text[start:end], or None if none is."""
-    # Counted with the brackets in strings, which only count too many: most values
-    # with enough characters still have too few brackets to walk.
-    if text.count("[", start, end) + text.count("{", start, end) <= limit:
-        return None
-    depth = 0
-    for match in _outside_strings(text, _BRACKET, start, end):
-        if match.group() in "[{":
-            depth += 1
-            if depth > limit:
-                return match.start()
-        else:
-            depth -= 1
-    return None
-
-
-def _outside_strings(text: str, tokens: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """Each match of the pattern ``tokens`` in text[start:end] outside JSON strings.
-
-    A string is stepped over by json's C string scanner. A regex for a whole string
-    keeps backtracking state for each escape in it: about 120 bytes an escape, gigabytes
-    for a hostile file's string of millions of them.
-    """
-    find = _token_or_quote(tokens)
-    pos = start
-    while (match := find(text, pos, end)) is not None:
-        if match.group() != '"':
-            yield match
-            pos = match.end()
-            continue
-        try:
-            _, pos = scanstring(text, match.end())
-        except ValueError:  # an unterminated string: nothing after it is JSON
-            return
-
-
-@cache
-def _token_or_quote(tokens: str) -> Callable[[str, int, int], re.Match[str] | None]:
-    return re.compile(f'"|{tokens}').search
-
-
-def _decode_with_spans(
-    decoder: json.JSONDecoder,
-    pairs_hook: Callable[[list[tuple[str, Any]]], Any],
-    text: str,
-    keep_entries: bool = True,
-) -> tuple[Any, dict[int, Spans]]:
-    """``decoder.decode(text)``, and the element spans of the root's ``versions`` array.
-
-    The root object's members are walked here and each ``versions`` element decoded on
-    its own with ``raw_decode``, which says where it ends: the spans that locating
-    problems and ``--fix`` need come with the parse, at C speed.
-    """
-    raw_decode = decoder.raw_decode
-    pos = _skip_ws(text, 0)
-    if not text.startswith("{", pos):
-        raise _NotWalkable
-    pairs: list[tuple[str, Any]] = []
-    spans_at: dict[int, Spans] = {}
-    # Each value's nesting, checked once the whole text has parsed, so that a syntax
-    # error is reported first, as when the text is decoded in one call.
-    nesting: list[tuple[Iterable[tuple[int, int]], int]] = []
-    pos = _skip_ws(text, pos + 1)
-    closed = text.startswith("}", pos)
-    while not closed:
-        if not text.startswith('"', pos):
-            raise _NotWalkable
-        key, pos = raw_decode(text, pos)
-        pos = _skip_ws(text, pos)
-        if not text.startswith(":", pos):
-            raise _NotWalkable
-        pos = _skip_ws(text, pos + 1)
-        start = pos
-        if key == "versions" and text.startswith("[", pos):
-            value, pos, spans_at[start] = _array_with_spans(
-                _scanner(decoder), text, pos, keep_entries
-            )
-            # The root is one level and the array another; its entries one at a time.
-            nesting.append((spans_at[start], MAX_NESTING - 2))
-        else:
-            try:
-                value, pos = raw_decode(text, pos)
-            except ValueError as exc:
-                raise _refused_number(exc, start) from None
-            nesting.append(([(start, pos)], MAX_NESTING - 1))
-        pairs.append((key, value))
-        pos = _skip_ws(text, pos)
-        closed = text.startswith("}", pos)
-        if not closed:
-            if not text.startswith(",", pos):
-                raise _NotWalkable
-            pos = _skip_ws(text, pos + 1)
-    if _skip_ws(text, pos + 1) != len(text):
-        raise _NotWalkable
-    for spans, limit in nesting:
-        _check_nesting(text, spans, limit)
-    return pairs_hook(pairs), spans_at
-
-
-def _array_with_spans(
-    scan: Callable[[str, int], tuple[Any, int]], text: str, pos: int, keep: bool = True
-) -> tuple[list[Any], int, Spans]:
-    """The array at pos (each element None unless ``keep``), the offset after it, and
-    its elements' spans."""
-    items: list[Any] = []
-    spans = Spans()
-    starts, ends = spans.starts, spans.ends
-    for value, start, end in _elements(text, pos, scan):
-        items.append(value if keep else None)
-        starts.append(start)
-        ends.append(end)
-    close = _skip_ws(text, ends[-1] if spans else pos + 1)
-    return items, close + 1, spans
-
-
-def split_pointer(pointer: str) -> list[str]:
-    """RFC 6901 tokens of a JSON pointer ("" is the whole document)."""
-    if not pointer:
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
-
-
-def join_pointer(*tokens: str | int) -> str:
-    return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    if text[pos : pos + 1] not in _WHITESPACE_CHARS:  # most often: nothing to skip
-        return pos
-    match = _whitespace().match(text, pos)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
-
-
-@cache
-def _whitespace() -> re.Pattern[str]:
-    return re.compile(_WHITESPACE)
-
-
-def members(text: str, start: int) -> list[Member]:
-    """The members of the object at offset ``start`` of a valid JSON text, in order."""
-    found = []
-    for key, key_start, value_start in _members(text, start):
-        _, value_end = _skip(text, value_start)
-        _, key_end = scanstring(text, key_start + 1)
-        found.append(Member(key, key_start, key_end, value_start, value_end))
-    return found
-
-
-def _members(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
-    """(key, key offset, value start) of each member of the object at pos.
-
-    A member's value is decoded (to find where it ends) only if the caller asks for
-    the next member. The text is known to be valid JSON.
-    """
-    pos = _skip_ws(text, pos + 1)
-    if text.startswith("}", pos):
-        return
-    colon, separator = _colon(), _separator()
-    while True:
-        key, after_key = scanstring(text, pos + 1)
-        value_start = colon(text, after_key).end()  # type: ignore[union-attr]
-        yield key, pos, value_start
-        _, value_end = _skip(text, value_start)
-        found = separator(text, value_end)
-        if found is None:  # the closing brace
-            return
-        pos = found.end()
-
-
-def _scanner(decoder: json.JSONDecoder) -> Callable[[str, int], tuple[Any, int]]:
-    """The decoder's C scanner, which ``raw_decode`` calls (typeshed does not list it)."""
-    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
-    return scan
-
-
-_skip = _scanner(_SKIPPER)  # decodes a value only to learn where it ends
-# json's string decoder (C): a key from just after its opening quote (typeshed omits it).
-scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-
-
-def _elements(
-    text: str, pos: int, scan: Callable[[str, int], tuple[Any, int]] | None = None
-) -> Iterator[tuple[Any, int, int]]:
-    """(value, start, end) of each element of the array at pos.
-
-    ``scan`` is a decoder's C scanner (what ``raw_decode`` calls, without its Python
-    frame); it raises StopIteration where no value starts.
-    """
-    pos = _skip_ws(text, pos + 1)
-    if text.startswith("]", pos):
-        return
-    separator = _separator()
-    scan = scan or _skip
-    while True:
-        try:
-            value, end = scan(text, pos)
-        except StopIteration:
-            raise _NotWalkable from None
-        except ValueError as exc:
-            raise _refused_number(exc, pos) from None
-        yield value, pos, end
-        found = separator(text, end)
-        if found is None:
-            if text.startswith("]", _skip_ws(text, end)):
-                return
-            raise _NotWalkable
-        pos = found.end()
-
-
-@cache
-def _separator() -> Callable[[str, int], re.Match[str] | None]:
-    return re.compile(f"{_WHITESPACE},{_WHITESPACE}").match
-
-
-@cache
-def _colon() -> Callable[[str, int], re.Match[str] | None]:
-    return re.compile(f"{_WHITESPACE}:{_WHITESPACE}").match
-
-
-# What the repeated-key search stops at, besides a string: a bracket, or a comma and
-# all up to the next string or bracket (an array of numbers is one match). One
-# character class repeated: the regex keeps no state for each comma.
-_STRUCTURE = r'[{}\[\]]|,[^"{}\[\]]*'
-
-
-class _Open:
-    """A container the repeated-key search is in, and the token of its current child."""
-
-    __slots__ = ("expect_key", "prefix", "seen", "shown", "start", "token")
-
-    def __init__(self, start: int, seen: set[str] | None) -> None:
-        self.start = start
-        self.seen = seen  # the keys met so far; None for an array
-        self.expect_key = seen is not None
-        self.token: str | int = 0  # the current key, or the current element's index
-        self.shown: tuple[str, str] | None = None  # the token escaped, whole and cut
-        self.prefix: tuple[str | None, str, int] | None = None  # see _prefix
-
-
-def _repeated_keys(text: str) -> tuple[list[tuple[str, int]], dict[int, dict[str, int]]]:
-    """Each key that appears again in its object, in text order: its pointer as a
-    report shows it and the offset of the repeat; and, for each object that repeats a
-    key, where each such key last appears.
-
-    One pass: each string is decoded once, by json's C scanner, and nothing else is
-    decoded. A path is written out only for a key that is reported, and then each of
-    its tokens cut (``_placed``'s cut) if the whole is longer than a report shows: a
-    key of a megabyte is not copied into the pointer of everything under it.
-    """
-    find = _token_or_quote(_STRUCTURE)
-    found: list[tuple[str, int]] = []
-    last_keys: dict[int, dict[str, int]] = {}
-    stack: list[_Open] = []
-    pos, end = 0, len(text)
-    while (match := find(text, pos, end)) is not None:
-        at = match.start()
-        char, pos = text[at], at + 1
-        if char == '"':
-            string, pos = scanstring(text, pos)
-            top = stack[-1] if stack else None
-            if top is None or not top.expect_key:
-                continue
-            top.expect_key = False
-            seen = top.seen
-            assert seen is not None
-            if string in seen:
-                found.append((_reported_pointer(stack, string), at))
-                last_keys.setdefault(top.start, {})[string] = at
-            else:
-                seen.add(string)
-            top.token, top.shown = string, None
-        elif char == ",":
-            top, pos = stack[-1], match.end()
-            if top.seen is None:
-                top.token = int(top.token) + text.count(",", at, pos)
-                top.shown = None
-            else:
-                top.expect_key = True
-        elif char in "{[":
-            stack.append(_Open(at, set() if char == "{" else None))
-        else:
-            stack.pop()
-    return found, last_keys
-
-
-def _escaped(frame: _Open) -> tuple[str, str]:
-    if frame.shown is None:
-        whole = str(frame.token).replace("~", "~0").replace("/", "~1")
-        frame.shown = whole, _cut(whole)
-    return frame.shown
-
-
-def _prefix(stack: list[_Open]) -> tuple[str | None, str, int]:
-    # The pointer of the innermost object: whole (only if short), with each token cut,
-    # and the whole one's length. Its parents' tokens stay while it is open.
-    top = stack[-1]
-    if top.prefix is None:
-        shown = [_escaped(frame) for frame in stack[:-1]]
-        length = sum(len(whole) + 1 for whole, _ in shown)
-        whole = "".join("/" + w for w, _ in shown) if length <= _POINTER_SHOWN else None
-        top.prefix = whole, "".join("/" + c for _, c in shown), length
-    return top.prefix
-
-
-def _reported_pointer(stack: list[_Open], key: str) -> str:
-    whole, cut_prefix, length = _prefix(stack)
-    escaped = key.replace("~", "~0").replace("/", "~1")
-    if whole is not None and length + 1 + len(escaped) <= _POINTER_SHOWN:
-        return whole + "/" + escaped
-    return cut_prefix + "/" + _cut(escaped)
-
-
-# What json says since Python 3.13 (earlier: "Expecting value" or "Expecting property
-# name" at the closing bracket); said by every version, so the report does not depend
-# on the interpreter.
-_TRAILING_COMMA = {
-    ("]", "Expecting value"): "Illegal trailing comma before end of array",
-    ("}", "Expecting property name enclosed in double quotes"): (
-        "Illegal trailing comma before end of object"
-    ),
-}
-
-
-def _trailing_comma(text: str, offset: int, message: str) -> tuple[int, str]:
-    """json's error, at the comma and said as Python 3.13 says it if it is a trailing one."""
-    clearer = _TRAILING_COMMA.get((text[offset : offset + 1], message))
-    if clearer is None:
-        return offset, message
-    comma = offset - 1
-    while comma >= 0 and text[comma] in _WHITESPACE_CHARS:
-        comma -= 1
-    return (comma, clearer) if comma >= 0 and text[comma] == "," else (offset, message)
-
-
-def _invalid_at(text: str, offset: int, message: str) -> InvalidJSON:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return InvalidJSON(message, line, column)
-
-
-def _byte_position(raw: bytes, offset: int, skip: int) -> tuple[int, int]:
-    line = raw.count(b"\n", 0, offset) + 1
-    line_start = max(raw.rfind(b"\n", 0, offset) + 1, skip)
-    return line, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
-
-
-def _first_outside_strings(tokens: str, text: str) -> int:
-    match = next(_outside_strings(text, tokens, 0, len(text)), None)
-    return 0 if match is None else match.start()
-
-
-def _long_number_offset(text: str, start: int = 0) -> int:
-    """Where the first integer past the interpreter's digit limit starts, from ``start``
-    (where the value the parser refused starts), outside strings.
-
-    A run of digits is tried only where it starts (not after a digit, a point or an
-    exponent's letter or sign), so each digit is looked at about once.
-    """
-    limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
-    if not limit:
-        return start
-    number = rf"(?<![\d.eE])(?<![eE][-+])-?[1-9]\d{{{limit}}}"
-    match = next(_outside_strings(text, number, start, len(text)), None)
-    return start if match is None else match.start()
 
 
 def _first_line(message: str) -> str:
