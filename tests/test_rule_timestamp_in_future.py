@@ -12,6 +12,7 @@ from tvlint.config import Settings
 from tvlint.lint import Linter
 from tvlint.rules import RULES
 from tvlint.rules.base import duration_seconds
+from tvlint.rules.interpret import enabled_codes
 
 from .factories import Run, dumps, lint_bytes, s3_entry, webhook_entry
 
@@ -70,10 +71,10 @@ def test_durations(value: str, seconds: int) -> None:
 def test_off_by_default_and_not_set_up_when_off() -> None:
     [rule] = [r for r in RULES if r.code == "TV007"]
     assert not rule.default
-    assert "TV007" not in Settings().enabled
-    assert "TV007" in Settings(select=("TV007",)).enabled
-    assert "TV007" not in Settings(extend_select=("TV007",), ignore=("TV007",)).enabled
-    assert {r.code for r in Linter.for_settings(Settings()).rules} == Settings().enabled
+    assert "TV007" not in enabled_codes(Settings())
+    assert "TV007" in enabled_codes(Settings(select=("TV007",)))
+    assert "TV007" not in enabled_codes(Settings(extend_select=("TV007",), ignore=("TV007",)))
+    assert {r.code for r in Linter.for_settings(Settings()).rules} == enabled_codes(Settings())
 
 
 def test_sarif_lists_it_as_off_by_default(cli: Cli, tmp_path: Path) -> None:

@@ -12,12 +12,13 @@ import warnings
 from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.config import ConfigError, ConfigFinder, rule_codes
+from tvlint.config import ConfigError, ConfigFinder
 from tvlint.configured import Configured
 from tvlint.options import Options, UsageError, misused_flags, plain_options
 from tvlint.report import ReportOptions, emit, render
 from tvlint.result import Mode, RunResult
 from tvlint.rules import RULES, rule_named
+from tvlint.rules.interpret import rule_codes
 from tvlint.runner import Stdin, run
 from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, flush, write_all, write_bytes, write_lines, write_patch

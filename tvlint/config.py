@@ -1,18 +1,18 @@
 """Each path's configuration: the nearest ``tvlint.toml``, or ``[tool.tvlint]`` of the nearest
-``pyproject.toml``, validated, under the command line's flags."""
+``pyproject.toml``, under the command line's flags. Plain data, its keys and types
+checked here: what names a rule, and each rule's options, the rule registry reads
+(``tvlint.rules.interpret``)."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 from tvlint import TYPE_CHECKING
 from tvlint.errors import ConfigError as ConfigError  # where it was raised before
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
-from tvlint.rules import rule_named
-from tvlint.rules.duplicates import DEFAULT_PROTECT
 from tvlint.tree import tree_of
 from tvlint.untrusted import cut
 
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 PYPROJECT = "pyproject.toml"
 TVLINT_TOML = "tvlint.toml"
+
+
+# The keys a person sets, unless protect says otherwise: a model's verdict.
+DEFAULT_PROTECT = ("isGood",)
 
 
 class Settings:
@@ -32,37 +36,43 @@ class Settings:
 
     FIELDS = (
         "root", "schema", "select", "ignore", "include", "exclude", "max_file_size",
-        "protect", "rule_options", "source", "extend_select", "clock",
+        "protect", "rule_options", "source", "extend_select", "clock", "table", "flags",
     )  # fmt: skip
-    __slots__ = (*FIELDS, "enabled")
+    __slots__ = FIELDS
 
     def __init__(
         self,
         root: str = ".",
         schema: str | None = None,
-        select: tuple[str, ...] | None = None,  # rule codes; None means every rule
+        # Rules by code or name, as written (the registry reads them, tvlint.rules.interpret);
+        # None: those on by default.
+        select: tuple[str, ...] | None = None,
         ignore: tuple[str, ...] = (),
         include: tuple[str, ...] = (),  # globs of extra training-versions files
         exclude: tuple[str, ...] = (),
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,  # bytes; larger files are not read
         protect: tuple[str, ...] = DEFAULT_PROTECT,  # entry keys a person sets
-        # Each rule's options, by rule name, from [tool.tvlint.rules.<name>], validated.
-        rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+        # Each rule's table, [tool.tvlint.rules.<name or code>], as written (the registry
+        # validates it, and gives it by rule name).
+        rule_options: Mapping[str, Any] | None = None,
         source: str | None = None,  # the configuration file they come from, if any
-        extend_select: tuple[str, ...] = (),  # rule codes run besides those selected
+        extend_select: tuple[str, ...] = (),  # rules run besides those selected
         clock: Callable[[], float] = time.time,  # now, for rules whose verdict needs it
+        table: str = "tool.tvlint",  # the table they come from ("" for a tvlint.toml)
+        flags: frozenset[str] = frozenset(),  # the fields the command line set
     ) -> None:
-        from tvlint.rules import RULES
-
         self.root, self.schema, self.max_file_size = root, schema, max_file_size
         self.select, self.ignore, self.include, self.exclude = select, ignore, include, exclude
         self.protect, self.source = protect, source
         self.extend_select, self.clock = extend_select, clock
         self.rule_options = {} if rule_options is None else rule_options
-        on = {rule.code for rule in RULES if rule.default}
-        chosen = (on if select is None else set(select)) | set(extend_select)
-        always = {rule.code for rule in RULES if rule.always}
-        self.enabled = frozenset(chosen - set(ignore) | always)
+        self.table, self.flags = table, flags
+
+    @property
+    def where(self) -> str:
+        """The configuration file and table, as an error names them."""
+        source = self.source or ""
+        return f"{source}: [{self.table}]" if self.table else source
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with ``changes`` (keyword arguments of ``__init__``)."""
@@ -208,11 +218,10 @@ def settings_from_table(
             f"(known: {', '.join(sorted(_KEYS))})"
         )
     if "schema" in table:
-        values["schema"] = _path_setting(table["schema"], f"{where}: schema", source, root)
-    for key in ("select", "extend-select", "ignore"):
+        values["schema"] = path_setting(table["schema"], f"{where}: schema", source, root)
+    for key in ("select", "extend-select", "ignore"):  # names, as written: the registry reads them
         if key in table:
-            codes = rule_codes(_strings(table[key], f"{where}: {key}"), f"{where}: {key}")
-            values[key.replace("-", "_")] = codes
+            values[key.replace("-", "_")] = tuple(_strings(table[key], f"{where}: {key}"))
     for key in ("include", "exclude"):
         if key in table:
             values[key] = tuple(_strings(table[key], f"{where}: {key}"))
@@ -224,19 +233,22 @@ def settings_from_table(
     if "max-file-size" in table:
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     if "rules" in table:
-        rules = f"{table_name}.rules" if table_name else "rules"
-        values["rule_options"] = options = rule_options(table["rules"], f"{source}: [{rules}")
-        # TV003's schema option and the top-level key are one setting, read in one place.
-        schema = options.get("schema", {}).pop("schema", None)
-        if schema is not None:
-            here = f"{source}: [{rules}.schema]: schema"
-            if "schema" in values:
-                raise ConfigError(f"{here}: the schema is set twice (and as a key): keep one")
-            values["schema"] = _path_setting(schema, here, source, root)
+        rules = table["rules"]
+        if not isinstance(rules, dict):
+            raise ConfigError(
+                f"{source}: [{rules_table(table_name)}] must be a table of tables, one for each rule"
+            )
+        values["rule_options"] = rules  # each rule's table, as written: the registry reads them
+    values["table"] = table_name
     return Settings(**values)
 
 
-def _path_setting(value: Any, where: str, source: str, root: str) -> str:
+def rules_table(table_name: str) -> str:
+    """The name of the table of the rules' options: ``tool.tvlint.rules`` or ``rules``."""
+    return f"{table_name}.rules" if table_name else "rules"
+
+
+def path_setting(value: Any, where: str, source: str, root: str) -> str:
     """A path a configuration sets (relative to ``root``), where it leads."""
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where} must be a path (a non-empty string)")
@@ -250,53 +262,6 @@ def _path_setting(value: Any, where: str, source: str, root: str) -> str:
         raise ConfigError(f"{where}: not a path: {cut(value)!r}") from None
 
 
-def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
-    """Each rule's options from ``[tool.tvlint.rules.<rule name>]``, checked against the
-    options the rule declares: an unknown rule or option, or a value of the wrong
-    type, is an error that names the table and the key."""
-    from tvlint.rules import BY_NAME, rule_named
-
-    if not isinstance(tables, dict):
-        raise ConfigError(f"{where}] must be a table of tables, one for each rule")
-    found: dict[str, dict[str, Any]] = {}
-    for name, table in tables.items():
-        try:
-            rule = rule_named(name)  # a name or a code, as --select takes them
-        except KeyError:
-            known = ", ".join(r.name for r in BY_NAME.values() if r.options)
-            raise ConfigError(
-                f"{where}]: no rule {cut(name)!r} (rules with options: {known})"
-            ) from None
-        here = f"{where}.{name}]"
-        if rule.name in found:  # [rules.TV006] beside [rules.lora-host]: one rule, set twice
-            raise ConfigError(
-                f"{here}: {rule.code} {rule.name} is configured twice "
-                f"(by its code and by its name): keep one table"
-            )
-        if not isinstance(table, dict):
-            raise ConfigError(f"{here} must be a table")
-        declared = {option.name: option for option in rule.options}
-        for key, value in table.items():
-            option = declared.get(key)
-            if option is None:
-                known = ", ".join(declared) or "none"
-                raise ConfigError(f"{here}: unknown option {cut(key)!r} (options: {known})")
-            if not option.accepts(value):
-                raise ConfigError(f"{here}: {key} must be {_KIND_WORDS[option.kind]}")
-        found[rule.name] = dict(table)
-    return found
-
-
-_KIND_WORDS = {
-    "str": "a string",
-    "int": "an integer",
-    "bool": "true or false",
-    "list[str]": "a list of strings",
-    "duration": 'a duration such as "90s", "30m", "12h" or "3d"',
-    "path": "a path (a non-empty string)",
-}
-
-
 def size_setting(value: Any, where: str) -> int:
     """Bytes from a size setting: a positive integer or a string such as ``"512MiB"``."""
     if type(value) is int and value > 0:
@@ -305,17 +270,6 @@ def size_setting(value: Any, where: str) -> int:
         return parse_size(value) if isinstance(value, str) else parse_size(repr(value))
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
-
-
-def rule_codes(names: Sequence[str], where: str) -> tuple[str, ...]:
-    """Rule codes for codes or names (``TV004``, ``duplicate-lora-url``)."""
-    codes = []
-    for name in names:
-        try:
-            codes.append(rule_named(name).code)
-        except KeyError:
-            raise ConfigError(f"{where}: no rule {cut(name)!r}") from None
-    return tuple(codes)
 
 
 def _strings(value: Any, where: str) -> list[str]:
@@ -328,4 +282,4 @@ def override(settings: Settings, **flags: Any) -> Settings:
     """``settings`` with every flag that was given on the command line (not None)."""
     given = {k: v for k, v in flags.items() if v is not None}
     assert set(given) <= set(Settings.FIELDS), set(given) - set(Settings.FIELDS)
-    return settings.replace(**given)
+    return settings.replace(**given, flags=settings.flags | frozenset(given))

@@ -16,6 +16,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
+from tvlint.config import DEFAULT_PROTECT
 from tvlint.document import (
     Document,
     InvalidJSON,
@@ -30,7 +31,6 @@ from tvlint.model import model_of
 from tvlint.patch import Edit, edited_text, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.result import FileFix
-from tvlint.rules.duplicates import DEFAULT_PROTECT
 
 if TYPE_CHECKING:
     from typing import Any

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.config import Settings
+from tvlint.config import DEFAULT_PROTECT, Settings
 from tvlint.document import Document, InvalidJSON, decode, parse_text
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.result import Outcome, Problems
 from tvlint.rules import BY_CODE, Rule, configured_rules
-from tvlint.rules.duplicates import DEFAULT_PROTECT
+from tvlint.rules.interpret import enabled_codes, interpret
 from tvlint.rules.schema import MAX_SCHEMA_PROBLEMS, SchemaRule
 from tvlint.untrusted import VALUE_LIMIT, cut
 
@@ -41,8 +41,10 @@ class Linter:
     def for_settings(cls, settings: Settings) -> Linter:
         """The linter a run with these settings uses (ConfigError or SchemaLoadError if
         a rule cannot be set up)."""
-        rules = configured_rules(settings, settings.rule_options, settings.enabled)
-        return cls(rules, settings.enabled, settings.max_file_size, settings.protect)
+        settings = interpret(settings)
+        enabled = enabled_codes(settings)
+        rules = configured_rules(settings, settings.rule_options, enabled)
+        return cls(rules, enabled, settings.max_file_size, settings.protect)
 
     def parse_file(self, path: str, tree: Tree | None = None) -> Document:
         """The file's document; OSError if it cannot be read (or is not a regular file,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.config import DEFAULT_PROTECT
 from tvlint.document import Document, join_pointer
 from tvlint.model import model_of
 from tvlint.rules.base import Rule
@@ -16,9 +17,6 @@ if TYPE_CHECKING:
     from tvlint.problem import Finding
     from tvlint.ranking import DuplicateGroup
     from tvlint.rules.base import RunSettings
-
-# The keys a person sets, unless [tool.tvlint] protect says otherwise: a model's verdict.
-DEFAULT_PROTECT = ("isGood",)
 
 
 def describe_id(entry: Any) -> str:
