@@ -14,7 +14,7 @@ from tvlint.rules import RULES
 from tvlint.rules.base import duration_seconds
 from tvlint.rules.interpret import enabled_codes
 
-from .factories import Run, dumps, lint_bytes, s3_entry, webhook_entry
+from ..factories import Run, dumps, lint_bytes, s3_entry, webhook_entry
 
 Cli = Callable[..., Run]
 NOW = 1_760_258_462.0  # 2025-10-12T08:41:02Z

@@ -11,10 +11,10 @@ from jsonschema import Draft7Validator
 
 from tvlint.report import FORMATS
 
-from .factories import ACCEL, REGIONAL, Run, dumps, s3_entry, webhook_entry
+from ..factories import ACCEL, REGIONAL, Run, dumps, s3_entry, webhook_entry
 
 Cli = Callable[..., Run]
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 ALLOWED = (
     "[tool.tvlint.rules.lora-host]\n"
     'allowed-hosts = ["storyboard-user-files.s3-accelerate.amazonaws.com", '
