@@ -12,7 +12,7 @@ rather than re-serialised. A group held for a person is left as it is.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
@@ -30,7 +30,7 @@ from tvlint.document import (
 from tvlint.model import model_of
 from tvlint.patch import Edit, edited_text, unified_diff
 from tvlint.ranking import DuplicateGroup
-from tvlint.result import FileFix
+from tvlint.result import FileFix, Mode, Outcome
 
 if TYPE_CHECKING:
     from typing import Any
@@ -284,3 +284,73 @@ def _check_gaining(
             != old_text[written.value_start : written.value_end]
         ):
             raise SelfCheckFailed(_CHANGED)
+
+
+class Refused(Exception):
+    """The fix may not go where it would; the message says why."""
+
+
+def fix_document(
+    path: str,
+    load: Callable[[], Document | Outcome],
+    check: Callable[[str, Document], Outcome],
+    plan_for: Callable[[Document], FixPlan | None],
+    mode: Mode,
+    place: Callable[[], str],
+    write: Callable[[Text, Text, str], str | None],
+) -> Outcome:
+    """The one fix pipeline, for a file and for standard input alike: load → plan →
+    apply and self-check → write (or diff) → record, and the check of what remains.
+
+    ``check`` is the linter's check of a document; ``plan_for`` the plan of the rules
+    that fix. ``place`` says where the fixed text would go (asked only if there is a
+    fix to make, before the fix is made), or raises Refused; ``write`` puts it there and
+    gives the backup's path.
+    A file with duplicates is checked only after the fix, as that is what is reported.
+
+    The document is loaded here so that nothing else holds it: once the plan is made,
+    its data is let go and only its text kept, to edit, compare and write; the fixed
+    text is parsed once the old text is let go too. A large file's data or text is
+    never held twice, and the peak is its check's.
+    """
+    from tvlint.safe_write import WriteFailed  # a --diff writes nothing
+
+    doc = load()
+    if isinstance(doc, Outcome):
+        return doc  # not read, or not JSON: nothing to fix
+    plan = plan_for(doc)
+    if plan is None:
+        return check(path, doc)
+    try:
+        target = place()
+    except Refused as exc:
+        return _with_error(check(path, doc), str(exc))
+    old = Text(doc.text, doc.has_bom)
+    del doc
+    try:
+        new = plan.apply(old)
+    except SelfCheckFailed as exc:
+        return _unfixed(check, path, old, f"not fixed: {exc}")
+    if mode is Mode.DIFF:
+        fix = plan.outcome(path, old, written=False, diff=plan.diff(path, old))
+    else:
+        try:
+            backup = write(old, new, target)
+        except WriteFailed as exc:
+            del new  # the file as it is is checked: not beside its fixed text
+            return _unfixed(check, path, old, f"not fixed: {exc.reason}")
+        fix = plan.outcome(path, old, written=True, backup=backup)
+    del old
+    return Outcome(path, check(path, plan.document(new)).problems, fix=fix)
+
+
+def _unfixed(
+    check: Callable[[str, Document], Outcome], path: str, old: Text, error: str
+) -> Outcome:
+    """The outcome of a file left as it is: its text parsed again (its data was let go
+    once the plan was made) and checked, with why it was not fixed."""
+    return _with_error(check(path, parse_text(old.text, old.has_bom)), error)
+
+
+def _with_error(outcome: Outcome, error: str) -> Outcome:
+    return Outcome(outcome.path, outcome.problems, error)

@@ -148,7 +148,10 @@ def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Fixer | Non
         stdin.given = None  # the old text is let go before the new one is parsed
         return  # no backup
 
-    return _fixed(linter, stdin.name, load, mode, fixer, lambda: stdin.name, to_stdout)
+    from tvlint.fix import fix_document
+
+    name = stdin.name
+    return fix_document(name, load, linter.lint_document, fixer, mode, lambda: name, to_stdout)
 
 
 # Fewer files are checked in this process: below this, forking a worker costs about
@@ -164,6 +167,8 @@ def can_fork() -> bool:
 
 def _fix(linter: Linter, target: Target, mode: Mode, backup: bool, fixer: Fixer) -> Outcome:
     """The file's outcome: what remains once its duplicates are gone (or would be)."""
+    from tvlint.fix import Refused, fix_document
+
     path, tree = target.path, target.tree
 
     def place() -> str:
@@ -172,80 +177,14 @@ def _fix(linter: Linter, target: Target, mode: Mode, backup: bool, fixer: Fixer)
             return tree.resolve(path)
         except OSError as exc:
             verb = "fixed" if mode is Mode.FIX else "diffed"
-            raise _Refused(f"not {verb}: {describe_os_error(exc)}") from None
+            raise Refused(f"not {verb}: {describe_os_error(exc)}") from None
 
     def replace(old: Text, new: Text, real: str) -> str | None:
         from tvlint.safe_write import replace_file
 
         return replace_file(path, old, new, backup, real)
 
-    return _fixed(linter, path, lambda: linter.load(path, tree), mode, fixer, place, replace)
+    def load() -> Document | Outcome:  # read inside the pipeline, held by it alone
+        return linter.load(path, tree)
 
-
-class _Refused(Exception):
-    """The fix may not go where it would; the message says why."""
-
-
-def _fixed(
-    linter: Linter,
-    path: str,
-    load: Callable[[], Document | Outcome],
-    mode: Mode,
-    fixer: Fixer,
-    place: Callable[[], str],
-    write: Callable[[Text, Text, str], str | None],
-) -> Outcome:
-    """What fixing the document ``load`` gives comes to, for a file and for standard
-    input alike.
-
-    ``place`` says where the fixed text would go (asked only if there is a fix to
-    make, before the fix is made), or raises _Refused; ``write`` puts it there and
-    gives the backup's path.
-    A file with duplicates is checked only after the fix, as that is what is reported.
-
-    The document is loaded here so that nothing else holds it: once the plan is made,
-    its data is let go and only its text kept, to edit, compare and write; the fixed
-    text is parsed once the old text is let go too. A large file's data or text is
-    never held twice, and the peak is its check's.
-    """
-    # Imported here: a check run plans no fix and writes nothing.
-    from tvlint.fix import SelfCheckFailed
-    from tvlint.safe_write import WriteFailed
-
-    doc = load()
-    if isinstance(doc, Outcome):
-        return doc  # not read, or not JSON: nothing to fix
-    plan = fixer(doc)
-    if plan is None:
-        return linter.lint_document(path, doc)
-    try:
-        target = place()
-    except _Refused as exc:
-        return _with_error(linter.lint_document(path, doc), str(exc))
-    old = Text(doc.text, doc.has_bom)
-    del doc
-    try:
-        new = plan.apply(old)
-    except SelfCheckFailed as exc:
-        return _unfixed(linter, path, old, f"not fixed: {exc}")
-    if mode is Mode.DIFF:
-        fix = plan.outcome(path, old, written=False, diff=plan.diff(path, old))
-    else:
-        try:
-            backup = write(old, new, target)
-        except WriteFailed as exc:
-            del new  # the file as it is is checked: not beside its fixed text
-            return _unfixed(linter, path, old, f"not fixed: {exc.reason}")
-        fix = plan.outcome(path, old, written=True, backup=backup)
-    del old
-    return Outcome(path, linter.lint_document(path, plan.document(new)).problems, fix=fix)
-
-
-def _unfixed(linter: Linter, path: str, old: Text, error: str) -> Outcome:
-    """The outcome of a file left as it is: its text parsed again (its data was let go
-    once the plan was made) and checked, with why it was not fixed."""
-    return _with_error(linter.lint_document(path, parse_text(old.text, old.has_bom)), error)
-
-
-def _with_error(outcome: Outcome, error: str) -> Outcome:
-    return Outcome(outcome.path, outcome.problems, error)
+    return fix_document(path, load, linter.lint_document, fixer, mode, place, replace)
