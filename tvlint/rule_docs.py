@@ -18,6 +18,7 @@ import json
 import re
 
 from tvlint import TYPE_CHECKING
+from tvlint.rules import RULES
 
 if TYPE_CHECKING:
     from tvlint.rules import Rule
@@ -197,8 +198,6 @@ def rule_page(rule: type[Rule]) -> str:
 def rules_table(link: str = "") -> str:
     """A Markdown table of every rule: code (linked to ``link`` + its anchor), name and
     summary."""
-    from tvlint.rules import RULES
-
     rows = ["| code | name | what it finds |", "|---|---|---|"]
     rows += [
         f"| [{r.code}]({link}#{anchor(r)}) | {r.name} | {_markdown(r.summary())} |" for r in RULES
@@ -208,8 +207,6 @@ def rules_table(link: str = "") -> str:
 
 def rules_page() -> str:
     """The whole of ``docs/rules.md``."""
-    from tvlint.rules import RULES
-
     head = [
         "# Rules",
         "",

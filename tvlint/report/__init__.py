@@ -5,6 +5,7 @@ decides the exit status."""
 from __future__ import annotations
 
 import importlib
+import os
 from collections import Counter
 from collections.abc import Sequence
 
@@ -191,8 +192,6 @@ def undo_line(result: RunResult) -> str | None:
 def backup_directory(path: str, backup: str) -> str | None:
     """The directory the backups are kept under (``.git/tvlint/backups``), from one
     backup's path; None for a backup beside its file (``<file>.backup``)."""
-    import os
-
     if backup.startswith(path + ".backup"):
         return None
     # <git directory>/tvlint/backups/<the file's path in the work tree>.backup

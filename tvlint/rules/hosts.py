@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -101,8 +102,6 @@ class LoraHost(Rule):
 def _table(source: str, rule: str) -> str:
     """Where a rule's options are set, as a person looks for them: the configuration
     file (from the working directory if it is below it) and the table."""
-    import os
-
     try:
         shown = os.path.relpath(source)
     except ValueError:  # another drive
