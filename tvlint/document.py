@@ -276,8 +276,8 @@ def walk_text(text: str) -> tuple[Spans, int]:
 
 # Keys of larger texts are interned: the decoder shares equal keys only within one
 # call, and each entry of ``versions`` is decoded by its own call (for its span), so a
-# large file's entries would each hold their own copies of every key (about 80 MB more
-# for a 50 MB file). For a small file the copies cost less than interning; nor are
+# large file's entries would each hold their own copies of every key. For a small file
+# the copies cost less than interning; nor are
 # they interned in a walk that keeps no entry.
 INTERN_KEYS_ABOVE = 1 << 20
 

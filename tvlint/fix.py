@@ -51,8 +51,7 @@ class FixPlan:
     A plan holds no object of the data (its groups name model files and indices): the
     entries the reports show are read again from the text. One object of the data
     kept alive would keep the allocator from giving back the memory around it, and
-    those of a few thousand entries are spread over all of it (the 50 MB file: 90 MB
-    more at the peak).
+    those of a few thousand entries are spread over all of it.
     """
 
     groups: tuple[DuplicateGroup, ...]

@@ -53,9 +53,9 @@ def _reject_constant(name: str) -> Any:
 class Spans:
     """The (start, end) offsets of an array's elements, in order.
 
-    Held as two arrays of machine integers, 16 bytes an element: a list of tuples
-    costs 120 (the tuple and two integer objects), 7 MB for a file of 60,000 entries,
-    and a run with ``--fix`` holds the spans of the file and of its fixed text.
+    Held as two arrays of machine integers, not a list of tuples, which costs several
+    times the memory, and a run with ``--fix`` holds the spans of the file and of its
+    fixed text.
     """
 
     __slots__ = ("ends", "starts")

@@ -10,8 +10,8 @@ other fails it, and Python decides). So its "valid"
 is always tvlint's (tests/test_fast_paths.py holds it to jsonschema), and everything
 else takes the Python path, which also explains.
 
-Loading it (30 to 40 ms: it imports ``typing`` and more) costs what it saves on 6 to 8
-MB of files, so a process loads it only once it has checked ``LOAD_AFTER`` bytes,
+Loading it (it imports ``typing`` and more) costs what it saves on several megabytes
+of files, so a process loads it only once it has checked ``LOAD_AFTER`` bytes,
 counting the file at hand: a large file at once, a long run from there on, a commit or
 the 2,000 files of a studio's tree never (bench/README.md). Where it is missing, or
 ``TVLINT_PURE_PYTHON`` is set, everything stays in Python.

@@ -4,8 +4,8 @@ The paths are cut into one contiguous share per process. This process checks the
 first share itself while each forked worker checks another; a worker starts with this
 process's imports and linters (rules, schemas, settings) and sends back, through a pipe,
 each file's outcome as plain values (``marshal``: built in, so nothing to import).
-``multiprocessing`` would cost a one-second run some 30 ms just to import, and keep
-this process idle while its workers ran.
+``multiprocessing`` would cost a run its import, and keep this process idle while its
+workers ran.
 
 A worker that fails in any way (killed, an exception, output cut short) costs only
 time: this process then checks that worker's share itself.

@@ -1,8 +1,8 @@
 """A unified diff for text changed by known edits: character ranges replaced (by
 nothing, for a cut; a range of nothing replaced, for an insertion).
 
-``difflib`` compares two texts line by line and, on a 50 MB file with thousands of
-removals, runs for minutes. Here the edits are known exactly, so the hunks are built
+``difflib`` compares two texts line by line, in a time that grows faster than the
+file. Here the edits are known exactly, so the hunks are built
 from them: each edit widens to the lines it touches, neighbouring edits merge, lines
 the old and new block share at either end become context, and hunks within twice the
 context of each other join, as ``diff -u`` and ``difflib`` do.
@@ -37,8 +37,7 @@ def edited_text(text: str, edits: Sequence[Edit]) -> str:
 
     For ``--fix``'s new text. ``str.join`` needs every piece before it starts: a copy of
     nearly the whole text, in pieces of tens of kilobytes that, once freed, the process
-    keeps and the parse of the fixed text cannot use (40 MB more at the peak of
-    ``--fix`` on a 50 MB file). Here each piece is encoded into one buffer and let go at
+    keeps and the parse of the fixed text cannot use. Here each piece is encoded into one buffer and let go at
     once; the buffer is a block of its own, given back once decoded. The text must have
     no lone surrogate (a text decoded from UTF-8 has none), or encoding it fails.
     """

@@ -32,8 +32,8 @@ def _date_time_parts() -> re.Pattern[str]:
 # Only unreserved characters in a scheme://host/path URL: valid RFC 3986 for certain.
 # After the host, any run of unreserved characters and slashes: the same strings as
 # host and "(?:/[A-Za-z0-9._~-]*)*", without a group repeated inside a repeat, for which
-# Python's re keeps backtracking state at every slash (a path of 3 million segments
-# that then fails: 373 MB).
+# Python's re keeps backtracking state at every slash: memory that grows with a long
+# path that then fails.
 PLAIN_URL = r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~-][A-Za-z0-9._~/-]*"
 _PLAIN_URL = re.compile(PLAIN_URL)
 # Exactly the date-times is_date_time accepts, as one regex for other dialects (no \d,
@@ -71,9 +71,8 @@ def _date_time_match(value: str) -> re.Match[str] | None:
 # The same grammar without its groups, for checking many date-times in one regex call.
 _DATE_TIME_FORM = _DATE_TIME_PARTS.replace("(", "(?:").replace("(?:?:", "(?:")
 _DATE_TIMES = re.compile(rf"(?:{_DATE_TIME_FORM}\n)+", re.ASCII).fullmatch
-# Values per regex call: the repeat keeps a backtracking point for each value (80 MB
-# for the 120,000 date-times of a 50 MB file in one call). A possessive repeat would
-# not, but needs Python 3.11.
+# Values per regex call: the repeat keeps a backtracking point for each value. A
+# possessive repeat would not, but needs Python 3.11.
 _BATCH = 1024
 _YEAR_ZERO = re.compile(r"^0000", re.MULTILINE).search
 _LATE_DAYS = re.compile(r"^(\d{4})-(\d\d)-(29|3[01])", re.ASCII | re.MULTILINE).findall
@@ -137,8 +136,8 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
 
 # RFC 3986, appendix A, one character class per part. No repeat below is unbounded but
 # a repeat of one class, for which Python's re keeps no state per character:
-# rfc3986-validator's single regex repeats groups and held 130-180 bytes per character
-# of a long value it refused late (a 6 MB loraUrl: 1 GB, 7 s). A "%" must start a %XX
+# rfc3986-validator's single regex repeats groups, and holds state for every character
+# of a long value it refuses late. A "%" must start a %XX
 # in every part that allows it, and one "%" check after the scheme (which holds none)
 # says so: a delimiter is not a hex digit, so no %XX spans two parts.
 _UNRESERVED_SUB_DELIMS = r"A-Za-z0-9._~\-!$&'()*+,;="
