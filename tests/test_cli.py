@@ -443,3 +443,37 @@ def test_ctrl_c_while_loading_ends_the_run_quietly(tmp_path: Path) -> None:
         check=False,
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, b"", b"tvlint: interrupted\n")
+
+
+def test_ctrl_c_caught_by_a_callback_ends_the_run_as_interrupted(
+    cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Ctrl-C that lands in a weakref callback (the import machinery's, while a module
+    # loads on first use) never reaches the run: Python prints it as "Exception
+    # ignored" and goes on. The run notes it and ends as an interrupted run, its report
+    # (of what it did meanwhile) given.
+    import weakref
+
+    from tvlint.runner import run as real_run
+
+    def run_then_ctrl_c(*args: Any, **kwargs: Any) -> Any:
+        result = real_run(*args, **kwargs)
+
+        class Module:
+            pass
+
+        def callback(_: object) -> None:
+            raise KeyboardInterrupt
+
+        loaded = Module()
+        ref = weakref.ref(loaded, callback)
+        del loaded  # the callback runs here, and its exception is unraisable
+        assert ref() is None
+        return result
+
+    monkeypatch.setattr("tvlint.cli.run", run_then_ctrl_c)
+    before = sys.unraisablehook
+    run = cli(write(CLEAN))
+    assert (run.code, run.err) == (130, "tvlint: interrupted\n")
+    assert run.out == "All checks passed: 1 file checked\n"
+    assert sys.unraisablehook is before  # given back

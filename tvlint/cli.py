@@ -9,7 +9,7 @@ import io
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.config import ConfigError, ConfigFinder
@@ -24,7 +24,7 @@ from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, flush, write_all, write_bytes, write_lines, write_patch
 
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import Any, TextIO
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # with the process.
     collecting = gc.isenabled()
     gc.disable()
+    swallowed: list[BaseException] = []
+    unraisable = sys.unraisablehook
+    sys.unraisablehook = _noting_interrupts(unraisable, swallowed)
     try:
         with warnings.catch_warnings():
             # A library's warning (a schema's regex that re finds odd, say) would print
@@ -115,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # one that the filters let through is one diagnostic line instead.
             warnings.showwarning = _show_warning
             status = _main(argv)
+        if swallowed:  # a Ctrl-C the import machinery caught: the run was interrupted
+            return interrupted()
         # Flushed here, not at exit, so that a failed write is reported like any other.
         if sys.stdout is not None:
             flush(sys.stdout)
@@ -141,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             diagnose(f"cannot write the output: {exc.strerror or exc}")
         return EXIT_ERROR
     finally:
-        if collecting:  # main() can be called in a longer-lived process
+        sys.unraisablehook = unraisable  # main() can be called in a longer-lived process
+        if collecting:
             gc.enable()
 
 
@@ -198,6 +204,23 @@ def _diagnostic(prefix: str, message: str) -> None:
         write_lines(sys.stderr, [(Own(prefix), cut(message, DIAGNOSTIC_LIMIT))])
         if sys.stderr is not None:
             sys.stderr.flush()
+
+
+def _noting_interrupts(
+    previous: Callable[[Any], object], swallowed: list[BaseException]
+) -> Callable[[Any], object]:
+    """An unraisable-exception hook that notes a KeyboardInterrupt instead of printing
+    it: a Ctrl-C that lands in a callback of the import machinery (while a module is
+    loaded on first use) is caught there, and Python would print its traceback as
+    "Exception ignored" while the run goes on. Anything else goes to ``previous``."""
+
+    def hook(unraisable: Any) -> object:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            swallowed.append(unraisable.exc_value)
+            return None
+        return previous(unraisable)
+
+    return hook
 
 
 def interrupted() -> int:
