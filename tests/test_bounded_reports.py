@@ -82,16 +82,20 @@ def test_quoting_is_json_dumps_cut_to_the_limit(value: Any, limit: int) -> None:
 @given(JSON_VALUES | st.text(), st.integers(min_value=1, max_value=120))
 @example("https://b.s3.us-west-1.amazonaws.com/" + "d/" * 40 + "style_1_vV7.safetensors", 60)
 @example("\n" * 100, 9)
+@example("a" * 100 + "\x01" * 40, 60)
+@example("\x01" * 13 + "X" * 5, 20)
 def test_a_value_cut_in_the_middle_keeps_both_ends(value: Any, limit: int) -> None:
     text = json.dumps(value, ensure_ascii=False)
     shown = quoted_middle(value, limit)
     if not isinstance(value, str) or len(text) <= limit or limit < 3:
         assert shown == quoted(value, limit)
         return
-    # As long as the limit: the JSON text's start, an ellipsis for the middle, its end.
-    head = limit - 1 - (limit - 1) // 2
-    assert len(shown) == limit and shown[head] == "…"
-    assert text.startswith(shown[:head]) and text.endswith(shown[head + 1 :])
+    # No longer than the limit: the JSON text's start, an ellipsis for the middle, and
+    # its end in whole escapes (a JSON string's end once the opening quote is added).
+    head, _, end = shown.rpartition("…")
+    assert len(shown) <= limit and len(head) >= limit - 1 - (limit - 1) // 2
+    assert text.startswith(head) and text.endswith(end)
+    assert isinstance(json.loads('"' + end), str)
 
 
 def test_a_url_cut_in_the_middle_keeps_its_file_name() -> None:
@@ -282,7 +286,7 @@ def test_model_files_that_are_different_bytes_are_not_duplicates(cli: Cli, write
         1,
         [
             "1 file changed, 2 duplicates removed, 0 backups written",
-            "To undo: git checkout -- FILE restores a file git has (no backup was written)",
+            "To undo: no backup was written; git checkout -- FILE restores a file git tracks",
         ],
     )
     after = json.loads(path.read_text())["versions"]

@@ -395,9 +395,15 @@ def test_after_fix_the_last_line_says_how_to_undo(cli: Cli, tmp_path: Path) -> N
     assert (backups / "a" / "training_versions.json.backup").read_text() == DIRTY
     (repo / "a" / "training_versions.json").write_text(DIRTY)
     unbacked = cli("--fix", "--no-backup", repo / "a").out.splitlines()[-1]
-    assert (
-        unbacked == "To undo: git checkout -- FILE restores a file git has (no backup was written)"
+    assert unbacked == (
+        "To undo: no backup was written; git checkout -- FILE restores a file git tracks"
     )
+    # Standard input's fixed text goes to stdout: no file changed, nothing to undo; and
+    # what fixes it is a command of its own.
+    piped = tvlint("--fix", "-", stdin=DIRTY, cwd=tmp_path)
+    assert b"undo" not in piped.stderr and piped.stdout == FIXED.encode()
+    checked = tvlint("-", stdin=DIRTY, cwd=tmp_path)
+    assert b"1 fixable with `tvlint --fix -`\n" in checked.stdout
     # Nothing written, nothing to undo.
     (repo / "a" / "training_versions.json").write_text(DIRTY)
     assert "undo" not in cli("--diff", repo / "a").out + cli(repo / "a").out

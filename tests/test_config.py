@@ -344,3 +344,56 @@ def test_a_tvlint_toml_is_checked_as_the_table_is(tmp_path: Path) -> None:
         f"tvlint: error: {tmp_path / 'tvlint.toml'}: unknown key 'selct' (known: exclude, "
         "extend-select, ignore, include, max-file-size, protect, rules, schema, select)\n"
     )
+
+
+# A mistake in a configuration is an error wherever it is, whatever the flags say.
+
+
+def test_a_flag_does_not_hide_a_mistake_in_the_file(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "training_versions.json").write_text(json.dumps({"versions": []}))
+    for body, flag, words in [
+        ('select = ["TV999"]\n', "--select", "select: no rule 'TV999'"),
+        ('ignore = ["TV0O5"]\n', "--ignore", "ignore: no rule 'TV0O5'"),
+        (
+            '[rules.lora-host]\nallowed-hosts = ["http://[bad"]\n',
+            "--select",
+            "[rules.lora-host]: allowed-hosts: 'http://[bad' is not a host pattern (",
+        ),
+        # Both spellings of the schema are checked as the key is, a flag given or not.
+        (
+            '[rules.TV003]\nschema = "../../../../../../../../etc/passwd"\n',
+            "--schema",
+            "[rules.TV003]: schema: ",
+        ),
+    ]:
+        (tmp_path / "tvlint.toml").write_text(body)
+        (tmp_path / "s.json").write_text("{}")
+        value = str(tmp_path / "s.json") if flag == "--schema" else "TV004"
+        run = cli(flag, value, tmp_path)
+        assert run.code == 2, body
+        assert f"{tmp_path / 'tvlint.toml'}: {words}" in run.err, run.err
+
+
+def test_messages_name_the_tables_as_the_file_writes_them(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "q.json").write_text("{}")
+    (tmp_path / "tvlint.toml").write_text('schema = "q.json"\n[rules.TV003]\nschema = "q.json"\n')
+    run = cli(tmp_path)
+    assert run.err.endswith(
+        "[rules.TV003]: schema: the schema is set twice (and as a key): keep one\n"
+    )
+    entry = {**s3_entry(), "loraUrl": "https://models.example.net/m/style_1_vV7.safetensors"}
+    (tmp_path / "training_versions.json").write_text(json.dumps({"versions": [entry]}))
+    config = tmp_path / "ci.toml"  # named with --config: read as a tvlint.toml is
+    for table in ("lora-host", "TV006"):
+        config.write_text(f'[rules.{table}]\nallowed-hosts = ["*.amazonaws.com"]\n')
+        (tmp_path / "tvlint.toml").unlink(missing_ok=True)
+        [problem] = cli("--format", "json", "--config", config, tmp_path).json()["problems"]
+        assert f"ci.toml [rules.{table}]) does not allow" in problem["message"]
+
+
+def test_the_extend_select_flag_adds_to_the_file_s(cli: Cli, tmp_path: Path) -> None:
+    entries = [webhook_entry(timestamp="2999-10-12T08:41:02Z"), webhook_entry()]
+    (tmp_path / "training_versions.json").write_text(json.dumps({"versions": entries}))
+    (tmp_path / "tvlint.toml").write_text('select = ["TV001"]\nextend-select = ["TV007"]\n')
+    run = cli("--format", "json", "--extend-select", "TV005", tmp_path)
+    assert sorted(p["code"] for p in run.json()["problems"]) == ["TV005", "TV007"]

@@ -18,7 +18,7 @@ from tvlint.options import Options, UsageError, misused_flags, plain_options
 from tvlint.report import ReportOptions, emit, render
 from tvlint.result import Mode, RunResult
 from tvlint.rules import RULES, rule_named
-from tvlint.rules.interpret import rule_codes
+from tvlint.rules.interpret import interpret, rule_codes
 from tvlint.runner import Stdin, run
 from tvlint.schema import SchemaLoadError
 from tvlint.untrusted import Own, cut, flush, write_all, write_bytes, write_lines, write_patch
@@ -57,7 +57,7 @@ def configured_for(args: Options) -> Configured:
         "protect": None if args.protect is None else tuple(args.protect),
     }
     given = {name: value for name, value in flags.items() if value is not None}
-    return Configured(ConfigFinder(given, args.config), args.filter_files)
+    return Configured(ConfigFinder(given, args.config, interpret), args.filter_files)
 
 
 def use_color(choice: str, stream: TextIO | None) -> bool:

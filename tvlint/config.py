@@ -37,6 +37,7 @@ class Settings:
     FIELDS = (
         "root", "schema", "select", "ignore", "include", "exclude", "max_file_size",
         "protect", "rule_options", "source", "extend_select", "clock", "table", "flags",
+        "option_tables",
     )  # fmt: skip
     __slots__ = FIELDS
 
@@ -60,6 +61,8 @@ class Settings:
         clock: Callable[[], float] = time.time,  # now, for rules whose verdict needs it
         table: str = "tool.tvlint",  # the table they come from ("" for a tvlint.toml)
         flags: frozenset[str] = frozenset(),  # the fields the command line set
+        # Each rule's table as the file names it (by code or name), by rule name.
+        option_tables: Mapping[str, str] | None = None,
     ) -> None:
         self.root, self.schema, self.max_file_size = root, schema, max_file_size
         self.select, self.ignore, self.include, self.exclude = select, ignore, include, exclude
@@ -67,6 +70,7 @@ class Settings:
         self.extend_select, self.clock = extend_select, clock
         self.rule_options = {} if rule_options is None else rule_options
         self.table, self.flags = table, flags
+        self.option_tables = {} if option_tables is None else option_tables
 
     @property
     def where(self) -> str:
@@ -114,11 +118,20 @@ class ConfigFinder:
     holds ``.git``), never past it, or to the file system's root outside git. Each
     directory is searched once, and each configuration read once, in a run; ``flags``
     (the command line's) replace what a configuration sets. ``config``, a file named
-    with ``--config``, is the configuration of every directory.
+    with ``--config``, is the configuration of every directory. ``check`` reads each
+    configuration as it is read, before the flags replace anything in it (the rule
+    registry's ``interpret``: a mistake in a file is an error even where a flag
+    overrides the key).
     """
 
-    def __init__(self, flags: Mapping[str, Any] | None = None, config: str | None = None) -> None:
+    def __init__(
+        self,
+        flags: Mapping[str, Any] | None = None,
+        config: str | None = None,
+        check: Callable[[Settings], Settings] | None = None,
+    ) -> None:
         self._flags = dict(flags or {})
+        self._check = check
         self._at: dict[str, Settings] = {}
         self._read: dict[str | None, Settings] = {}
         self._fixed = None if config is None else self._settings(config, named=True)
@@ -161,6 +174,8 @@ class ConfigFinder:
         known = self._read.get(path)
         if known is None:
             loaded = Settings() if path is None else _load(path, named)
+            if self._check is not None:
+                loaded = self._check(loaded)
             known = self._read[path] = override(loaded, **self._flags)
         return known
 
@@ -282,4 +297,6 @@ def override(settings: Settings, **flags: Any) -> Settings:
     """``settings`` with every flag that was given on the command line (not None)."""
     given = {k: v for k, v in flags.items() if v is not None}
     assert set(given) <= set(Settings.FIELDS), set(given) - set(Settings.FIELDS)
+    if "extend_select" in given:  # adds to the configuration's list, as ruff's does
+        given["extend_select"] = (*settings.extend_select, *given["extend_select"])
     return settings.replace(**given, flags=settings.flags | frozenset(given))

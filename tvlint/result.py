@@ -140,7 +140,7 @@ if TYPE_CHECKING:
 class RunResult:
     """Everything a run found and did: one outcome for each path, in order."""
 
-    __slots__ = ("empty", "excluded", "mode", "outcomes", "skipped")
+    __slots__ = ("empty", "excluded", "mode", "outcomes", "skipped", "stdin")
 
     def __init__(
         self,
@@ -149,12 +149,14 @@ class RunResult:
         skipped: list[str],
         empty: list[str],
         excluded: Sequence[str] = (),
+        stdin: str | None = None,
     ) -> None:
         self.mode = mode
         self.outcomes = outcomes
         self.skipped = skipped  # directories discovery did not search
         self.empty = empty  # directories searched that held nothing to check
         self.excluded = list(excluded)  # files named that the configuration excludes
+        self.stdin = stdin  # the name standard input was checked under, if it was
 
     @property
     def checked(self) -> list[Outcome]:

@@ -108,7 +108,9 @@ def run(
     else:
         # Each document is dropped once checked: a run holds only the problems.
         outcomes = (check(target) for target in files)
-    return RunResult(mode, [*unlistable, *outcomes], found.skipped, found.empty, found.excluded)
+    outcomes = [*unlistable, *outcomes]
+    name = None if stdin is None else stdin.name
+    return RunResult(mode, outcomes, found.skipped, found.empty, found.excluded, name)
 
 
 def _fixer(linter: Linter, mode: Mode) -> Fixer | None:

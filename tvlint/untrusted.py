@@ -180,11 +180,19 @@ def quoted_middle(value: Any, limit: int = VALUE_LIMIT) -> str:
     whole = quoted(value, limit)
     if not isinstance(value, str) or not whole.endswith("…") or limit < 3:
         return whole
-    tail = (limit - 1) // 2
-    # The end of the JSON string, closing quote included: the last characters are
-    # escaped alone (an escape is never longer than its character needs).
-    end = json.dumps(value[-tail:], ensure_ascii=False)[1:]
-    return quoted(value, limit - tail) + end[-tail:]
+    room = (limit - 1) // 2
+    # The end of the JSON string, closing quote included, in whole escapes: the last
+    # characters, each escaped alone, as many as fit.
+    pieces = ['"']
+    used = 1
+    for char in reversed(value[-room:]):
+        piece = json.dumps(char, ensure_ascii=False)[1:-1]
+        if used + len(piece) > room:
+            break
+        pieces.append(piece)
+        used += len(piece)
+    end = "".join(reversed(pieces))
+    return quoted(value, limit - len(end)) + end
 
 
 def clipped(value: Any, limit: int = VALUE_LIMIT) -> Any:

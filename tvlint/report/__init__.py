@@ -43,6 +43,7 @@ class Summary:
         "errors",
         "files",
         "files_with_problems",
+        "fix_command",
         "fixable",
         "omitted",
         "problems",
@@ -72,6 +73,9 @@ class Summary:
             (o.path, code, count) for o in result.outcomes for code, count in o.omitted.items()
         ]
         self.undo = undo_line(result)
+        # What fixes them: standard input alone is fixed by a command of its own.
+        only_stdin = result.stdin is not None and all(o.path == result.stdin for o in result.outcomes)
+        self.fix_command = "tvlint --fix -" if only_stdin else "tvlint --fix"
 
 
 class LineReport:
@@ -159,7 +163,7 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
         counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
         lines.append(f"{plural(s.problems, 'problem')} ({counts})")
     if mode is Mode.CHECK and s.fixable:
-        lines.append(f"{s.fixable} fixable with `tvlint --fix`")
+        lines.append(f"{s.fixable} fixable with `{s.fix_command}`")
     if s.by_hand:
         codes = ", ".join(s.by_hand)
         which = s.by_hand[0] if len(s.by_hand) == 1 else "CODE"
@@ -174,11 +178,12 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
 
 def undo_line(result: RunResult) -> str | None:
     """How to take back what ``--fix`` wrote: where its backups are, or git."""
-    written = [fix for fix in result.fixes if fix.written]
+    # Standard input's fixed text went to stdout: no file changed, nothing to undo.
+    written = [fix for fix in result.fixes if fix.written and fix.path != result.stdin]
     if not written:
         return None
-    if any(fix.backup is None for fix in written):
-        return "To undo: git checkout -- FILE restores a file git has (no backup was written)"
+    if all(fix.backup is None for fix in written):  # --no-backup
+        return "To undo: no backup was written; git checkout -- FILE restores a file git tracks"
     # Inside git, every backup sits under one directory: .git/tvlint/backups/<path>.
     bases = {backup_directory(fix.path, fix.backup) for fix in written if fix.backup}
     if len(bases) > 1:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
         protect: tuple[str, ...]
         source: str | None
         clock: Callable[[], float]  # now, in seconds since the epoch (time.time)
+        table: str  # "tool.tvlint", or "" for a tvlint.toml
+        option_tables: Mapping[str, str]  # each rule's table as the file names it
 
 
 class Option:
@@ -88,6 +90,11 @@ class Rule:
             raise TypeError(f"{self.code} has no option {', '.join(sorted(unknown))}")
         values.update(options)
         self.values: Mapping[str, Any] = values
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> None:
+        """ValueError, saying why, for option values of the right kinds that this rule
+        still cannot use (read whether or not the rule runs)."""
 
     @classmethod
     def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document, join_pointer
-from tvlint.errors import ConfigError
 from tvlint.model import model_of
 from tvlint.rules.base import Option, Rule
 from tvlint.untrusted import cut, quoted
@@ -69,10 +68,16 @@ class LoraHost(Rule):
         self.where = "allowed-hosts"  # where the list is set, as a message names it
 
     @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> None:
+        AllowedHosts(options.get("allowed-hosts", []))  # ValueError for a bad pattern
+
+    @classmethod
     def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
         rule = cls(**options)
         if settings.source is not None and "allowed-hosts" in options:
-            rule.where = f"allowed-hosts (set in {_table(settings.source, cls.name)})"
+            prefix = f"{settings.table}.rules" if settings.table else "rules"
+            table = f"{prefix}.{settings.option_tables.get(cls.name, cls.name)}"
+            rule.where = f"allowed-hosts (set in {_shown(settings.source)} [{table}])"
         return rule
 
     def check(self, doc: Document) -> Iterator[Finding]:
@@ -99,17 +104,14 @@ class LoraHost(Rule):
                 )
 
 
-def _table(source: str, rule: str) -> str:
-    """Where a rule's options are set, as a person looks for them: the configuration
-    file (from the working directory if it is below it) and the table."""
+def _shown(source: str) -> str:
+    """A configuration file as a message names it: from the working directory if it is
+    below it, as the paths of the problems are; otherwise whole."""
     try:
         shown = os.path.relpath(source)
     except ValueError:  # another drive
         shown = os.pardir
-    if shown.startswith(os.pardir):
-        shown = os.path.abspath(source)
-    prefix = "" if os.path.basename(source) == "tvlint.toml" else "tool.tvlint."
-    return f"{shown} [{prefix}rules.{rule}]"
+    return os.path.abspath(source) if shown.startswith(os.pardir) else shown
 
 
 class UnreadableHost(ValueError):
@@ -127,9 +129,8 @@ class AllowedHosts:
             try:
                 host = normal_host(pattern, pattern=True)
             except UnreadableHost as exc:
-                raise ConfigError(
-                    f"[tool.tvlint.rules.lora-host]: allowed-hosts: {cut(pattern)!r} "
-                    f"is not a host pattern ({exc})"
+                raise ValueError(
+                    f"allowed-hosts: {cut(pattern)!r} is not a host pattern ({exc})"
                 ) from None
             if host.startswith("["):
                 self.addresses.add(host)

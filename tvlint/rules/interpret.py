@@ -35,14 +35,17 @@ def interpret(settings: Settings) -> Settings:
             codes[field] = rule_codes(names, f"{where}: {field.replace('_', '-')}")
     rules = f"{settings.source or ''}: [{rules_table(settings.table)}"
     options = rule_options(settings.rule_options, rules)
+    # The tables as the file names them, for messages (kept from a first reading).
+    tables = {rule_named(key).name: key for key in settings.rule_options}
+    tables = {name: settings.option_tables.get(name, key) for name, key in tables.items()}
     schema = settings.schema
     option = options.get("schema", {}).pop("schema", None)
     if option is not None and "schema" not in settings.flags:
-        here = f"{rules}.schema]: schema"
+        here = f"{rules}.{tables['schema']}]: schema"
         if schema is not None:
             raise ConfigError(f"{here}: the schema is set twice (and as a key): keep one")
         schema = path_setting(option, here, settings.source or "", settings.root)
-    return settings.replace(**codes, rule_options=options, schema=schema)
+    return settings.replace(**codes, rule_options=options, schema=schema, option_tables=tables)
 
 
 def enabled_codes(settings: Settings) -> frozenset[str]:
@@ -97,5 +100,9 @@ def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
                 raise ConfigError(f"{here}: unknown option {cut(key)!r} (options: {known})")
             if not option.accepts(value):
                 raise ConfigError(f"{here}: {key} must be {_KIND_WORDS[option.kind]}")
+        try:
+            rule.check_options(table)  # whether the rule runs or not
+        except ValueError as exc:
+            raise ConfigError(f"{here}: {exc}") from None
         found[rule.name] = dict(table)
     return found
