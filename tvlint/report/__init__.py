@@ -74,7 +74,9 @@ class Summary:
         ]
         self.undo = undo_line(result)
         # What fixes them: standard input alone is fixed by a command of its own.
-        only_stdin = result.stdin is not None and all(o.path == result.stdin for o in result.outcomes)
+        only_stdin = result.stdin is not None and all(
+            o.path == result.stdin for o in result.outcomes
+        )
         self.fix_command = "tvlint --fix -" if only_stdin else "tvlint --fix"
 
 
