@@ -21,14 +21,6 @@ def check(text: str | bytes) -> list[Problem]:
     return list(result.problems)
 
 
-def where(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
-    """1-based line and column of the nth occurrence of needle."""
-    offset = -1
-    for _ in range(nth + 1):
-        offset = text.index(needle, offset + 1)
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
 def test_registry_has_stable_codes_names_and_docs() -> None:
     codes = [r.code for r in RULES]
     # Codes are TV and three digits, in order, none reused; names are kebab-case.

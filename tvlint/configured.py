@@ -8,7 +8,6 @@ import os
 from tvlint.config import ConfigFinder, Settings
 from tvlint.discover import FileFilter
 from tvlint.lint import Linter
-from tvlint.rules.interpret import interpret
 
 
 class Configured:
@@ -32,7 +31,7 @@ class Configured:
         is found to check (ConfigError)."""
         for path in paths:
             directory = path if os.path.isdir(path) else os.path.dirname(path)
-            interpret(self.finder.settings_at(directory or os.curdir))
+            self.finder.settings_at(directory or os.curdir)
 
     def linter_for(self, path: str) -> Linter:
         """The file's linter (ConfigError or SchemaLoadError if its configuration

@@ -4,7 +4,7 @@ name, the rules that run. An error names the file, the table and the key."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.config import ConfigError, Settings, path_setting, rules_table
@@ -68,13 +68,11 @@ def rule_codes(names: Sequence[str], where: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def rule_options(tables: Any, where: str) -> dict[str, dict[str, Any]]:
+def rule_options(tables: Mapping[str, Any], where: str) -> dict[str, dict[str, Any]]:
     """Each rule's options from ``[tool.tvlint.rules.<rule name or code>]``, checked
     against the options the rule declares: an unknown rule or option, a value of the
     wrong type, or one rule's table under both its code and its name, is an error that
-    names the table and the key."""
-    if not isinstance(tables, dict):
-        raise ConfigError(f"{where}] must be a table of tables, one for each rule")
+    names the table and the key (``tvlint.config`` has checked it is a table)."""
     found: dict[str, dict[str, Any]] = {}
     for name, table in tables.items():
         try:
