@@ -75,8 +75,7 @@ class Settings:
     @property
     def where(self) -> str:
         """The configuration file and table, as an error names them."""
-        source = self.source or ""
-        return f"{source}: [{self.table}]" if self.table else source
+        return table_where(self.source or "", self.table)
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with ``changes`` (keyword arguments of ``__init__``)."""
@@ -222,7 +221,7 @@ def settings_from_table(
 ) -> Settings:
     """The settings a configuration's table sets: ``[tool.tvlint]`` of a
     ``pyproject.toml``, or the whole of a ``tvlint.toml`` (``table_name`` "")."""
-    where = f"{source}: [{table_name}]" if table_name else source
+    where = table_where(source, table_name)
     values: dict[str, Any] = {"root": root, "source": source}
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
@@ -256,6 +255,12 @@ def settings_from_table(
         values["rule_options"] = rules  # each rule's table, as written: the registry reads them
     values["table"] = table_name
     return Settings(**values)
+
+
+def table_where(source: str, table_name: str) -> str:
+    """A configuration's table as an error names it: ``pyproject.toml: [tool.tvlint]``,
+    or the file alone for a ``tvlint.toml``, whose keys are at the top."""
+    return f"{source}: [{table_name}]" if table_name else source
 
 
 def rules_table(table_name: str) -> str:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.config import rules_table
 from tvlint.document import Document, join_pointer
 from tvlint.model import model_of
 from tvlint.rules.base import Option, Rule
@@ -75,8 +76,9 @@ class LoraHost(Rule):
     def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
         rule = cls(**options)
         if settings.source is not None and "allowed-hosts" in options:
-            prefix = f"{settings.table}.rules" if settings.table else "rules"
-            table = f"{prefix}.{settings.option_tables.get(cls.name, cls.name)}"
+            table = (
+                f"{rules_table(settings.table)}.{settings.option_tables.get(cls.name, cls.name)}"
+            )
             rule.where = f"allowed-hosts (set in {_shown(settings.source)} [{table}])"
         return rule
 
