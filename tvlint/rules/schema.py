@@ -85,13 +85,15 @@ class SchemaRule(Rule):
                 return
             left = MAX_SCHEMA_PROBLEMS
             more = self.finding("")
+            required_texts: dict[int, dict[str, Any]] = {}
             for error in self.schema.errors(doc.data):
                 if left <= 0:
                     yield more
                     continue
                 left -= 1
                 pointer = join_pointer(*error.absolute_path)
-                yield self.finding(f"{cut(pointer) or '/'}: {_message(error)}", pointer)
+                message = _message(error, required_texts)
+                yield self.finding(f"{cut(pointer) or '/'}: {message}", pointer)
         except (RecursionError, OverflowError) as exc:
             # A schema that refers to itself without end, or data the schema's numbers
             # cannot be compared with: said, not a traceback.
@@ -120,10 +122,11 @@ _TYPES = {
 }
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: ValidationError, required_texts: dict[int, dict[str, Any]]) -> str:
     """The error in JSON's words for the keywords the training-versions schema uses
     (``"done"`` and ``null``, not Python's ``'done'`` and ``None``), with the form a
-    value should have; jsonschema's own message for any other."""
+    value should have; jsonschema's own message for any other. ``required_texts``
+    remembers, for each ``required`` list, the message of each of its keys."""
     keyword, expected, value = error.validator, error.validator_value, error.instance
     shown = quoted_middle(value, VALUE_LIMIT)  # a URL keeps its file name
     if keyword == "format" and isinstance(expected, str):
@@ -139,10 +142,14 @@ def _message(error: ValidationError) -> str:
     if keyword == "pattern" and isinstance(expected, str):
         return f"{shown} does not match the pattern {quoted(expected, _MAX_VALUE)}"
     if keyword == "required" and isinstance(value, dict) and isinstance(expected, list):
-        # jsonschema makes one error for each missing key, and names it only in the text.
-        for key in expected:
-            if key not in value and error.message == f"{key!r} is a required property":
-                return f"the required key {quoted(key)} is missing"
+        # jsonschema makes one error for each missing key, and names it only in the text:
+        # the texts of a list are made once, not once for each of its errors.
+        texts = required_texts.get(id(expected))
+        if texts is None:
+            texts = {f"{key!r} is a required property": key for key in expected}
+            required_texts[id(expected)] = texts
+        if error.message in texts:
+            return f"the required key {quoted(texts[error.message])} is missing"
     return _shorten(error.message, value)
 
 
