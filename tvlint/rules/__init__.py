@@ -13,6 +13,7 @@ from tvlint.rules.duplicates import DuplicateId, DuplicateLoraUrl
 from tvlint.rules.hosts import LoraHost
 from tvlint.rules.schema import SchemaRule
 from tvlint.rules.syntax import DuplicateKey, InvalidJson
+from tvlint.rules.timestamps import TimestampInFuture
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ RULES: tuple[type[Rule], ...] = (
     DuplicateLoraUrl,
     DuplicateId,
     LoraHost,
+    TimestampInFuture,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}
