@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -20,10 +21,11 @@ REGIONAL = "https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker
 def webhook_entry(
     job: str = "3e248bb6-012c-4384-ae6c-4b19c126d093-e1", model: str = "style_1_vV7", **extra: Any
 ) -> dict[str, Any]:
-    """A detailed entry as the training webhook writes it."""
+    """A detailed entry as the training webhook writes it, named by the version its
+    model file's name ends with."""
     entry: dict[str, Any] = {
         "id": job,
-        "name": "V7",
+        "name": version_of_model(model),
         "timestamp": "2025-10-12T08:14:00.884Z",
         "parameters": {
             "network_dim": 16,
@@ -50,10 +52,11 @@ def webhook_entry(
 
 
 def s3_entry(model: str = "style_1_vV7", **extra: Any) -> dict[str, Any]:
-    """A minimal entry as the S3 sync writes it."""
+    """A minimal entry as the S3 sync writes it today, named by its version (it once
+    wrote the model file's name: ``legacy_s3_entry``)."""
     entry: dict[str, Any] = {
         "id": model,
-        "name": model + ".safetensors",
+        "name": version_of_model(model),
         "status": "completed",
         "loraUrl": REGIONAL + model + ".safetensors",
         "timestamp": "2025-10-12T08:41:02+00:00",
@@ -63,6 +66,18 @@ def s3_entry(model: str = "style_1_vV7", **extra: Any) -> dict[str, Any]:
     }
     entry.update(extra)
     return entry
+
+
+def legacy_s3_entry(model: str = "style_1_vV7", **extra: Any) -> dict[str, Any]:
+    """An entry as the S3 sync once wrote it: named by the model file's name (TV009)."""
+    return s3_entry(model, **{"name": model + ".safetensors", **extra})
+
+
+def version_of_model(model: str) -> str:
+    """The version a model file's stem ends with (``style_1_vV8`` → ``V8``); ``V7`` for
+    a stem without one."""
+    match = re.search(r"_[Vv][Vv]?([0-9]+)$", model)
+    return f"V{match.group(1)}" if match else "V7"
 
 
 def lint_bytes(linter: Linter, path: str, raw: bytes) -> tuple[Outcome, Document | None]:

@@ -294,7 +294,8 @@ def test_model_files_that_are_different_bytes_are_not_duplicates(cli: Cli, write
 
 
 def test_model_files_that_differ_only_in_bytes_that_are_not_utf8(cli: Cli, write: Any) -> None:
-    path = write({"versions": [s3_entry("model%FE", id="a"), s3_entry("model%FF", id="b")]})
+    entries = [s3_entry("model%FE", id="a", name="V1"), s3_entry("model%FF", id="b", name="V2")]
+    path = write({"versions": entries})
     before = path.read_bytes()
     assert cli(path).code == 0
     fixed = cli("--fix", path)

@@ -143,6 +143,7 @@ def test_every_option_has_its_documented_default() -> None:
         "diff": False,
         "explain": None,
         "no_backup": False,
+        "unsafe_fixes": None,
         "stdin_filename": None,
         "format": "text",
         "output_file": None,
@@ -222,6 +223,7 @@ def test_json_output_shape(cli: Cli, write: Write, tmp_path: Path) -> None:
         "problems": 2,
         "duplicates": 1,
         "fixable": 1,
+        "unsafe_fixable": 0,
         "errors": 0,
         "skipped": 0,
         "by_rule": {"TV003": 1, "TV004": 1},
@@ -229,7 +231,7 @@ def test_json_output_shape(cli: Cli, write: Write, tmp_path: Path) -> None:
     assert result["errors"] == []
     first, second = result["problems"]
     assert list(first) == [
-        "path", "line", "column", "code", "rule", "message", "pointer", "fixable"
+        "path", "line", "column", "code", "rule", "message", "pointer", "fixable", "fix"
     ]  # fmt: skip
     assert first["path"] == str(tmp_path / "styles/1/training_versions.json")
     assert (first["code"], first["rule"], first["pointer"]) == (

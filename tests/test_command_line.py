@@ -108,7 +108,7 @@ def test_standard_input_holds_what_the_same_file_holds(
     # fall between the two measures, and each would count a different path.
     monkeypatch.setattr(NativeVerdict, "valid", lambda self, instance, size: None)
     path = tmp_path / "training_versions.json"
-    entries = [s3_entry(id=f"e{i}", loraUrl=f"https://b/{i}") for i in range(3000)]
+    entries = [s3_entry(id=f"e{i}", name=f"V{i}", loraUrl=f"https://b/{i}") for i in range(3000)]
     path.write_text(dumps({"versions": entries}))
 
     def peak(*args: str | Path) -> int:
@@ -317,7 +317,7 @@ def test_a_clean_run_ends_in_one_all_clear_line(cli: Cli, tmp_path: Path) -> Non
 
 def test_fixable_counts_only_what_fix_would_change(cli: Cli, tmp_path: Path) -> None:
     conflict = [s3_entry(id="a", isGood=True), webhook_entry(id="b", isGood=False)]
-    other = [s3_entry("other", id="c"), webhook_entry(model="other", id="d")]
+    other = [s3_entry("style_1_vV8", id="c"), webhook_entry(model="style_1_vV8", id="d")]
     path = tmp_path / "training_versions.json"
     path.write_text(dumps({"versions": conflict + other}))
     run = cli(path)

@@ -341,7 +341,8 @@ def test_a_tvlint_toml_is_checked_as_the_table_is(tmp_path: Path) -> None:
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr == (
         f"tvlint: error: {tmp_path / 'tvlint.toml'}: unknown key 'selct' (known: exclude, "
-        "extend-select, ignore, include, max-file-size, protect, rules, schema, select)\n"
+        "extend-select, ignore, include, max-file-size, protect, rules, schema, select, "
+        "unsafe-fixes)\n"
     )
 
 

@@ -312,10 +312,10 @@ def test_every_configuration_example_is_accepted() -> None:
 
 def test_the_readme_configuration_passes_the_bundled_example(tmp_path: Path) -> None:
     # Pasted as it is, it allows the hosts the studio's files use: only the example's
-    # duplicate is reported.
+    # duplicate is reported, and the duplicate's name, its model file's.
     [block] = fenced(section(readme(), "Configuration"), "toml")
     config = tmp_path / "pyproject.toml"
     config.write_text(block)
     run = run_process("--config", str(config), "--format", "json", "examples/actor_maker", cwd=ROOT)
     assert run.code == 1
-    assert [p["code"] for p in json.loads(run.out)["problems"]] == ["TV004"]
+    assert [p["code"] for p in json.loads(run.out)["problems"]] == ["TV009", "TV004"]

@@ -17,22 +17,23 @@ from tvlint.fix import SelfCheckFailed, plan_fix
 from tvlint.patch import Edit, apply_edits, unified_diff
 from tvlint.tree import Tree
 
-from .factories import Run, dumps, s3_entry, webhook_entry
+from .factories import Run, dumps, legacy_s3_entry, s3_entry, webhook_entry
 
 Cli = Callable[..., Run]
 Write = Callable[..., Path]
 
 
 def studio_versions() -> list[dict[str, Any]]:
-    """Newest first: a synced duplicate above its webhook entry, a pending run, another pair."""
+    """Newest first: a synced duplicate above its webhook entry, a pending run, another
+    pair; the sync's entries named by their model files, as it once wrote them."""
     pending = webhook_entry(job="aa11-e3", status="pending", name="V8")
     del pending["loraUrl"], pending["completedAt"]
     return [
         pending,
-        s3_entry(),
+        legacy_s3_entry(),
         webhook_entry(),
         webhook_entry(job="bb22-e1", model="style_1_vV6", name="V6"),
-        s3_entry("style_1_vV6"),
+        legacy_s3_entry("style_1_vV6"),
     ]
 
 
@@ -196,10 +197,10 @@ def _carry_rewritten(old: str, new: str) -> Callable[..., Edit]:
 
     real_carry = fix_module._carry
 
-    def carry(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
-        start, end, text = real_carry(doc, spans, group, key, source)
-        assert old in text
-        return (start, end, text.replace(old, new))
+    def carry(text: str, at: int, spans: Any, key: str, source: int) -> Edit:
+        start, end, written = real_carry(text, at, spans, key, source)
+        assert old in written
+        return (start, end, written.replace(old, new))
 
     return carry
 
@@ -286,15 +287,15 @@ def test_self_check_refuses_a_carried_member_out_of_place(
 
     real_carry = fix_module._carry
 
-    def carry_first(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
+    def carry_first(text: str, at: int, spans: Any, key: str, source: int) -> Edit:
         # The member written first in the kept entry instead of last: equal data.
-        _, _, text = real_carry(doc, spans, group, key, source)
-        opening = spans[group.kept][0] + 1
-        separator, member = text[0], text[1:]
+        _, _, written = real_carry(text, at, spans, key, source)
+        opening = at + 1
+        separator, member = written[0], written[1:]
         return (opening, opening, member.lstrip() + separator)
 
     monkeypatch.setattr(fix_module, "_carry", carry_first)
-    with pytest.raises(SelfCheckFailed, match="change an entry it keeps"):
+    with pytest.raises(SelfCheckFailed, match="reorder an entry's members"):
         applied(dumps(CARRYING).encode())
 
 
@@ -311,10 +312,10 @@ def test_self_check_refuses_carried_members_in_another_order(
     assert list(json.loads(plan.apply(doc).text)["versions"][0])[-2:] == ["isGood", "note"]
     real_carry = fix_module._carry
 
-    def carry_swapped(doc: Any, spans: Any, group: Any, key: str, source: int) -> Edit:
+    def carry_swapped(text: str, at: int, spans: Any, key: str, source: int) -> Edit:
         # Each member written where the other goes: the same members, in another order.
         other = {"isGood": "note", "note": "isGood"}[key]
-        return real_carry(doc, spans, group, other, source)
+        return real_carry(text, at, spans, other, source)
 
     monkeypatch.setattr(fix_module, "_carry", carry_swapped)
     doc = parse(raw)
@@ -469,7 +470,7 @@ def test_a_clean_file_is_not_touched(cli: Cli, write: Write, tmp_path: Path) -> 
 
 
 def test_other_problems_are_reported_never_fixed(cli: Cli, write: Write) -> None:
-    versions = [webhook_entry(imageCount="43"), s3_entry(), webhook_entry(model="other")]
+    versions = [webhook_entry(imageCount="43"), s3_entry(), webhook_entry(model="other", name="V8")]
     path = write({"versions": versions})
     run = cli("--fix", "--format", "json", path)
     assert run.code == 1

@@ -250,7 +250,7 @@ def test_patch_applies_the_diff_for_any_name(tmp_path: Path, directory: str) -> 
 
 
 def test_an_entry_whose_lora_url_is_not_a_string_is_never_removed(cli: Cli, write: Write) -> None:
-    odd = s3_entry(id="odd")
+    odd = s3_entry(id="odd", name="V9")
     odd["loraUrl"] = [s3_entry()["loraUrl"]]  # names the same model, but not as a string
     path = write({"versions": [webhook_entry(), s3_entry(), odd]})
     run = cli("--fix", "--format", "json", path)

@@ -55,6 +55,7 @@ def configured_for(args: Options) -> Configured:
         "exclude": None if args.exclude is None else tuple(args.exclude),
         "max_file_size": args.max_file_size,
         "protect": None if args.protect is None else tuple(args.protect),
+        "unsafe_fixes": args.unsafe_fixes,
     }
     given = {name: value for name, value in flags.items() if value is not None}
     return Configured(ConfigFinder(given, args.config, interpret), args.filter_files)

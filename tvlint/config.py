@@ -37,7 +37,7 @@ class Settings:
     FIELDS = (
         "root", "schema", "select", "ignore", "include", "exclude", "max_file_size",
         "protect", "rule_options", "source", "extend_select", "clock", "table", "flags",
-        "option_tables",
+        "option_tables", "unsafe_fixes",
     )  # fmt: skip
     __slots__ = FIELDS
 
@@ -63,6 +63,7 @@ class Settings:
         flags: frozenset[str] = frozenset(),  # the fields the command line set
         # Each rule's table as the file names it (by code or name), by rule name.
         option_tables: Mapping[str, str] | None = None,
+        unsafe_fixes: bool = False,  # --fix also makes the fixes that change values
     ) -> None:
         self.root, self.schema, self.max_file_size = root, schema, max_file_size
         self.select, self.ignore, self.include, self.exclude = select, ignore, include, exclude
@@ -71,6 +72,7 @@ class Settings:
         self.rule_options = {} if rule_options is None else rule_options
         self.table, self.flags = table, flags
         self.option_tables = {} if option_tables is None else option_tables
+        self.unsafe_fixes = unsafe_fixes
 
     @property
     def where(self) -> str:
@@ -90,7 +92,7 @@ class Settings:
 
 _KEYS = {
     "schema", "select", "extend-select", "ignore", "include", "exclude", "max-file-size",
-    "protect", "rules",
+    "protect", "rules", "unsafe-fixes",
 }  # fmt: skip
 
 
@@ -244,6 +246,10 @@ def settings_from_table(
         if protect != []:  # an empty list protects nothing
             protect = _strings(protect, f"{where}: protect")
         values["protect"] = tuple(protect)
+    if "unsafe-fixes" in table:
+        if type(table["unsafe-fixes"]) is not bool:
+            raise ConfigError(f"{where}: unsafe-fixes must be true or false")
+        values["unsafe_fixes"] = table["unsafe-fixes"]
     if "max-file-size" in table:
         values["max_file_size"] = size_setting(table["max-file-size"], f"{where}: max-file-size")
     if "rules" in table:

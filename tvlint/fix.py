@@ -1,12 +1,14 @@
-"""Duplicate entries → a removal plan → the new file text, checked before it is used.
+"""Duplicate entries → a plan of edits → the new file text, checked before it is used.
 
 Only the removed entries' text goes: each one's span with the separator that joins it
-to its neighbour; and a protected member that only a removed entry held is added to
-the kept entry, as its last member, written like that entry's other members and with
-the removed entry's own text of the value. Every other character stays as it was
-(indentation, key order, number literals, non-ASCII text, CRLF, the final newline or
-its absence), and a BOM is put back, because the new text is edited from the old text
-rather than re-serialised. A group held for a person is left as it is.
+to its neighbour. A member a kept entry gains (a protected member that only a removed
+entry held; with ``--unsafe-fixes``, what a merge of one run recorded twice copies) is
+added as its last member, written like that entry's other members and with the source
+entry's own text of the value; a value an unsafe fix changes (``status``, ``name``) is
+replaced in place. Every other character stays as it was (indentation, key order,
+number literals, non-ASCII text, CRLF, the final newline or its absence), and a BOM is
+put back, because the new text is edited from the old text rather than re-serialised.
+A group held for a person is left as it is.
 """
 
 from __future__ import annotations
@@ -31,16 +33,33 @@ from tvlint.model import model_of
 from tvlint.patch import Edit, edited_text, unified_diff
 from tvlint.ranking import DuplicateGroup
 from tvlint.result import FileFix, Mode, Outcome
+from tvlint.rules.duplicates import DuplicateLoraUrl
+from tvlint.rules.runs import DuplicateVersion, FileNameAsName
+from tvlint.runs import RunGroup
+from tvlint.versions import file_version, named_by_file
 
 if TYPE_CHECKING:
     from typing import Any
 
 VERSIONS = "/versions"
+# The rules whose fixes a plan makes, by what their fixes are.
+SAFE = frozenset({DuplicateLoraUrl.code})
+UNSAFE = frozenset({DuplicateVersion.code, FileNameAsName.code})
 
 
 class SelfCheckFailed(Exception):
-    """The new text does not parse to the old data minus exactly the removed entries
-    plus exactly the carried members."""
+    """The new text does not parse to the old data minus exactly the removed entries,
+    with exactly the planned members added and values replaced."""
+
+
+@dataclass(frozen=True)
+class EntryEdit:
+    """What a plan changes in one entry it keeps: the members whose value it replaces
+    (key, and the new value's text) and the members it adds after the last (key, and
+    the entry whose member is copied)."""
+
+    replaced: tuple[tuple[str, str], ...] = ()
+    added: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,13 +73,16 @@ class FixPlan:
     those of a few thousand entries are spread over all of it.
     """
 
-    groups: tuple[DuplicateGroup, ...]
+    groups: tuple[DuplicateGroup, ...]  # one model file named more than once (TV004)
+    runs: tuple[RunGroup, ...]  # one run recorded more than once, merged (TV008)
+    renames: tuple[tuple[int, str], ...]  # (entry, its version): a name set (TV009)
     edits: tuple[Edit, ...]  # what goes and what is added, as edits of the old text
     spans: Spans  # the old text's versions elements
     removed: frozenset[int]
+    changed: dict[int, EntryEdit]  # the kept entries whose text changes
     repeated_keys: int  # in the old text
     protect: tuple[str, ...]
-    every_group: bool  # no group is held for a person
+    every_group: bool  # no model-file group is left as it is
 
     def apply(self, old: Text) -> Text:
         """The new text, checked; SelfCheckFailed if it is not what the plan means."""
@@ -94,48 +116,123 @@ class FixPlan:
         diff: str | None = None,
     ) -> FileFix:
         """What a run keeps of this plan once it is applied to ``old`` (or shown)."""
-        named = sorted({i for g in self.groups for i in (g.kept, *(r.index for r in g.removed))})
-        entries = {i: _entry(old.text, self.spans[i]) for i in named}
-        return FileFix(path, self.groups, entries, written, backup, diff)
+        named = {i for g in self.groups for i in (g.kept, *(r.index for r in g.removed))}
+        named.update(i for g in self.runs for i in (g.kept, *(r.index for r in g.removed)))
+        named.update(i for i, _ in self.renames)
+        entries = {i: _entry(old.text, self.spans[i]) for i in sorted(named)}
+        return FileFix(path, self.groups, entries, written, backup, diff, self.runs, self.renames)
 
 
-def plan_fix(doc: Document, protect: Sequence[str] = DEFAULT_PROTECT) -> FixPlan | None:
-    """The plan for ``doc``, or None when it has no duplicate group ``--fix`` may fix."""
-    all_groups = model_of(doc).duplicate_groups(protect)
-    groups = tuple(g for g in all_groups if g.hold is None)
-    if not groups:
+def plan_fix(
+    doc: Document, protect: Sequence[str] = DEFAULT_PROTECT, fixing: Set[str] = SAFE
+) -> FixPlan | None:
+    """The plan for ``doc`` of the fixes of the rules ``fixing`` (codes), or None when
+    there is nothing they may fix."""
+    model = model_of(doc)
+    all_groups = model.duplicate_groups(protect)
+    groups = tuple(g for g in all_groups if g.hold is None) if fixing >= SAFE else ()
+    runs: tuple[RunGroup, ...] = ()
+    if DuplicateVersion.code in fixing:
+        # Merges are worked out with the model-file groups fixed; without that fix, one
+        # that takes in an entry of such a group is not made.
+        grouped = set() if groups else {g.kept for g in all_groups}
+        runs = tuple(
+            run
+            for run in model.run_groups(protect)
+            if run.left is None and not grouped & {run.kept, *(r.index for r in run.removed)}
+        )
+    removed = frozenset(
+        [r.index for g in groups for r in g.removed] + [r.index for g in runs for r in g.removed]
+    )
+    renames: tuple[tuple[int, str], ...] = ()
+    if FileNameAsName.code in fixing:
+        renames = _renames(model.versions, removed | model.partial_entries)
+    if not (groups or runs or renames):
         return None
-    removed = frozenset(r.index for g in groups for r in g.removed)
+    changed = _entry_edits(groups, runs, renames, removed)
     spans = doc.element_spans(VERSIONS)
     edits = [(a, b, "") for a, b in _cuts(doc.text, spans, removed)]
-    edits += [_carry(doc, spans, g, key, source) for g in groups for key, source in g.carried]
-    # By place only: members carried to one entry go in ``protect``'s order (a sort by
-    # the whole edit would order them by their text).
+    for index, change in changed.items():
+        edits += _edits_of(doc.text, spans[index][0], spans, change)
+    # By place only: members added to one entry go in the plan's order (a sort by the
+    # whole edit would order them by their text).
     edits.sort(key=lambda edit: (edit[0], edit[1]))
     return FixPlan(
         groups=groups,
+        runs=runs,
+        renames=renames,
         edits=tuple(edits),
         spans=spans,
         removed=removed,
+        changed=changed,
         repeated_keys=len(doc.duplicate_keys),
         protect=tuple(protect),
         every_group=len(groups) == len(all_groups),
     )
 
 
-def _carry(doc: Document, spans: Spans, group: DuplicateGroup, key: str, source: int) -> Edit:
-    """The edit that adds ``key``, as entry ``source`` writes it, to the kept entry.
+def _renames(versions: Sequence[Any], skipped: Set[int]) -> tuple[tuple[int, str], ...]:
+    """(entry, its version) for each entry named by its model file whose version the
+    file's name tells, but those ``skipped``."""
+    found = []
+    for index, entry in enumerate(versions):
+        if index not in skipped and isinstance(entry, dict) and named_by_file(entry):
+            version = file_version(entry)
+            if version is not None:
+                found.append((index, version))
+    return tuple(found)
 
-    Written as the kept entry's last member: after its last value, separated and
-    indented as its last member is from the one before (or from the opening brace).
-    """
-    text, start = doc.text, spans[group.kept][0]
+
+def _entry_edits(
+    groups: Sequence[DuplicateGroup],
+    runs: Sequence[RunGroup],
+    renames: Sequence[tuple[int, str]],
+    removed: Set[int],
+) -> dict[int, EntryEdit]:
+    """What changes in each kept entry, in the order the edits are written."""
+    added: dict[int, list[tuple[str, int]]] = {}
+    replaced: dict[int, list[tuple[str, str]]] = {}
+    for group in groups:
+        # A kept entry that a merge then removes hands its members on: the merge copies them.
+        if group.carried and group.kept not in removed:
+            added.setdefault(group.kept, []).extend(group.carried)
+    for run in runs:
+        if run.copied:
+            added.setdefault(run.kept, []).extend(run.copied)
+        if run.completes:
+            replaced.setdefault(run.kept, []).append(("status", '"completed"'))
+    for index, version in renames:
+        replaced.setdefault(index, []).append(("name", json.dumps(version)))
+    return {
+        index: EntryEdit(tuple(replaced.get(index, ())), tuple(added.get(index, ())))
+        for index in sorted({*added, *replaced})
+    }
+
+
+def _edits_of(text: str, start: int, spans: Spans, change: EntryEdit) -> list[Edit]:
+    """The edits of the text that make ``change`` to the entry at ``start``: each
+    replaced value, then each added member after the last, written as the entry's last
+    member is written after the one before (or after the opening brace)."""
+    replaced = dict(change.replaced)
+    edits = [
+        (m.value_start, m.value_end, replaced[m.key])
+        for m in members(text, start)
+        if m.key in replaced
+    ]
+    return edits + [_carry(text, start, spans, key, source) for key, source in change.added]
+
+
+def _carry(text: str, start: int, spans: Spans, key: str, source: int) -> Edit:
+    """The edit that adds ``key``, as entry ``source`` writes it, to the entry at
+    ``start``: after its last value, separated and indented as its last member is from
+    the one before (or from the opening brace)."""
     kept = members(text, start)
     separator, colon = _layout(text, start, kept)
-    member = _carried_member(text, spans[source][0], key)
-    value = text[member.value_start : member.value_end]
+    member = _source_member(text, spans[source][0], key)
     name = text[member.key_start : member.key_end]
-    return (kept[-1].value_end, kept[-1].value_end, f"{separator}{name}{colon}{value}")
+    value = text[member.value_start : member.value_end]
+    end = kept[-1].value_end
+    return (end, end, f"{separator}{name}{colon}{value}")
 
 
 def _layout(text: str, start: int, kept: list[Member]) -> tuple[str, str]:
@@ -150,7 +247,7 @@ def _layout(text: str, start: int, kept: list[Member]) -> tuple[str, str]:
     return separator, text[last.key_end : last.value_start]
 
 
-def _carried_member(text: str, source: int, key: str) -> Member:
+def _source_member(text: str, source: int, key: str) -> Member:
     """The member ``key`` of the object at ``source`` that json keeps: the last."""
     return [m for m in members(text, source) if m.key == key][-1]
 
@@ -188,24 +285,27 @@ def _entry(text: str, span: tuple[int, int]) -> Any:
 
 
 _NOT_THE_PLAN = (
-    "the fixed text would not equal the old data minus the duplicates plus the carried members"
+    "the fixed text would not equal the old data minus the duplicates, with the planned "
+    "members added and values replaced"
 )
-_CHANGED = "the fixed text would change an entry it keeps"
+_CHANGED = "the fixed text would change an entry it keeps beyond the plan"
 
 
 def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
     """SelfCheckFailed unless ``new_text`` is the old text with exactly the removed
-    entries gone (each with its separator) and the carried members added.
+    entries gone (each with its separator), and the planned members added and values
+    replaced.
 
     The new text is parsed (without keeping its entries) and compared, piece by piece
     between the places that parse finds, with what the old text says it must be: the
     old text before the first entry and after the last, each kept entry's own text
-    and the separator that followed it. An entry that gains members must be its own
-    text up to its last value and from there on, with, between, members that are
-    exactly the removed entries' key and value texts, in the plan's order. So the new
-    text holds the old data minus the removed entries plus the carried members, each
-    written as it was (equal data alone would let ``1`` become ``1.0``), and no edit
-    of the plan is taken on trust. The old data is not needed beside the new text.
+    and the separator that followed it. An entry the plan changes must be its own
+    text member by member, but for the values the plan replaces, which must be the
+    plan's text, followed by the added members, each exactly the source entry's key
+    and value text, in the plan's order. So the new text holds the old data with
+    exactly the planned changes, each member written as it was (equal data alone
+    would let ``1`` become ``1.0``), and no edit of the plan is taken on trust. The
+    old data is not needed beside the new text.
 
     The text is checked rather than the bytes to be written: those are its UTF-8
     encoding, which gives back the same text (it is made of pieces of a text decoded
@@ -224,15 +324,15 @@ def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
         or new_text[new_spans[last][1] :] != old_text[old_spans[len(old_spans) - 1][1] :]
     ):
         raise SelfCheckFailed(_NOT_THE_PLAN)
-    # Cutting whole entries can only drop repeated keys. More of them means a carried key
-    # the kept entry had already, whose value json would replace with the carried one.
+    # Cutting whole entries can only drop repeated keys. More of them means an added key
+    # the kept entry had already, whose value json would replace with the added one.
     if repeated_keys > plan.repeated_keys:
         raise SelfCheckFailed("the fixed text would have repeated keys the old text had not")
-    carried = {g.kept: g.carried for g in plan.groups if g.carried}
     for position, i in enumerate(kept):
         (start, end), (old_start, old_end) = new_spans[position], old_spans[i]
-        if i in carried:
-            _check_gaining(old_text, new_text, old_spans, i, (start, end), carried[i])
+        change = plan.changed.get(i)
+        if change is not None:
+            _check_changed(old_text, new_text, old_spans, i, (start, end), change)
         elif new_text[start:end] != old_text[old_start:old_end]:
             raise SelfCheckFailed(_CHANGED)
         # What follows a kept entry is the separator that followed it (the next kept
@@ -243,37 +343,53 @@ def _self_check(plan: FixPlan, old_text: str, new_text: str) -> None:
                 raise SelfCheckFailed(_NOT_THE_PLAN)
 
 
-def _check_gaining(
+def _check_changed(
     old_text: str,
     new_text: str,
     old_spans: Spans,
     kept: int,
     new_span: tuple[int, int],
-    carried: tuple[tuple[str, int], ...],
+    change: EntryEdit,
 ) -> None:
     """SelfCheckFailed unless the kept entry at ``new_span`` is old entry ``kept`` with
-    the ``carried`` members added after its last, each with the key and value text of
-    the removed entry it comes from, laid out as the entry's last member."""
+    the values ``change`` replaces as its texts say, and the members it adds after the
+    last, each with the key and value text of the entry it comes from, laid out as the
+    entry's last member."""
     old_span = old_spans[kept]
-    old = members(old_text, old_span[0])
-    old_end = old[-1].value_end
-    # Its own text first: only then is it known to be an object whose members to read.
-    head = old_end - old_span[0]
-    if new_text[new_span[0] : new_span[0] + head] != old_text[old_span[0] : old_end]:
+    # An object first: only then are its members there to read.
+    if not new_text.startswith("{", new_span[0]):
         raise SelfCheckFailed(_CHANGED)
+    old = members(old_text, old_span[0])
     new = members(new_text, new_span[0])
-    keys, expected = [m.key for m in new], [m.key for m in old] + [key for key, _ in carried]
+    keys = [m.key for m in new]
+    expected = [m.key for m in old] + [key for key, _ in change.added]
     if keys != expected:
         reordered = sorted(keys) == sorted(expected)
         raise SelfCheckFailed(
             "the fixed text would reorder an entry's members" if reordered else _CHANGED
         )
-    if new_text[new[-1].value_end : new_span[1]] != old_text[old_end : old_span[1]]:
+    replaced = dict(change.replaced)
+    if not replaced.keys() <= set(keys[: len(old)]):
+        raise SelfCheckFailed(_NOT_THE_PLAN)
+    # Each old member as it was, with what comes before it (a separator, its key, its
+    # colon), its value the plan's where the plan replaces it.
+    old_at, new_at = old_span[0], new_span[0]
+    for was, now in zip(old, new, strict=False):
+        value = replaced.get(was.key)
+        if value is None:
+            value = old_text[was.value_start : was.value_end]
+        if (
+            new_text[new_at : now.value_start] != old_text[old_at : was.value_start]
+            or new_text[now.value_start : now.value_end] != value
+        ):
+            raise SelfCheckFailed(_CHANGED)
+        old_at, new_at = was.value_end, now.value_end
+    if new_text[new[-1].value_end : new_span[1]] != old_text[old[-1].value_end : old_span[1]]:
         raise SelfCheckFailed(_CHANGED)
     separator, colon = _layout(old_text, old_span[0], old)
-    pairs = zip(new[len(old) - 1 : -1], new[len(old) :], carried, strict=True)
+    pairs = zip(new[len(old) - 1 : -1], new[len(old) :], change.added, strict=True)
     for before, member, (key, source) in pairs:
-        written = _carried_member(old_text, old_spans[source][0], key)
+        written = _source_member(old_text, old_spans[source][0], key)
         if (
             new_text[before.value_end : member.key_start] != separator
             or new_text[member.key_start : member.key_end]

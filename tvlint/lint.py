@@ -28,6 +28,7 @@ class Linter:
         enabled: Iterable[str] | None = None,
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,
         protect: Sequence[str] = DEFAULT_PROTECT,
+        unsafe_fixes: bool = False,
     ) -> None:
         wanted = set(BY_CODE) if enabled is None else set(enabled)
         if rules is None:
@@ -36,6 +37,7 @@ class Linter:
         self.rules = [rule for rule in rules if rule.code in wanted]
         self.max_file_size = max_file_size
         self.protect = tuple(protect)  # the keys every fix carries or holds for a person
+        self.unsafe_fixes = unsafe_fixes  # --fix also makes the fixes that change values
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Linter:
@@ -44,7 +46,7 @@ class Linter:
         settings = interpret(settings)
         enabled = enabled_codes(settings)
         rules = configured_rules(settings, settings.rule_options, enabled)
-        return cls(rules, enabled, settings.max_file_size, settings.protect)
+        return cls(rules, enabled, settings.max_file_size, settings.protect, settings.unsafe_fixes)
 
     def parse_file(self, path: str, tree: Tree | None = None) -> Document:
         """The file's document; OSError if it cannot be read (or is not a regular file,
@@ -80,14 +82,16 @@ class Linter:
 
     def lint_document(self, path: str, doc: Document) -> Outcome:
         findings = (finding for rule in self.rules for finding in rule.check(doc))
-        return Outcome(path, locate(path, doc, findings))
+        return Outcome(path, locate(path, doc, findings, self.unsafe_fixes))
 
 
 # Problems of these rules shown for one file, at most (the rest are counted).
 _CAPPED = {SchemaRule.code: MAX_SCHEMA_PROBLEMS}
 
 
-def locate(path: str, doc: Document, findings: Iterable[Finding]) -> Problems:
+def locate(
+    path: str, doc: Document, findings: Iterable[Finding], unsafe_fixes: bool = False
+) -> Problems:
     """The findings placed in the text, in text order; each placed as it comes, so
     that no more than the problems kept are held at once."""
     placed: list[tuple[int, str, Finding]] = []
@@ -104,11 +108,17 @@ def locate(path: str, doc: Document, findings: Iterable[Finding]) -> Problems:
     placed.sort(key=lambda item: (item[0], item[1]))
     # In text order, so positions cost one pass.
     return Problems(
-        (_placed(path, finding, doc.position(offset)) for offset, _, finding in placed), omitted
+        (
+            _placed(path, finding, doc.position(offset), unsafe_fixes)
+            for offset, _, finding in placed
+        ),
+        omitted,
     )
 
 
-def _placed(path: str, finding: Finding, position: tuple[int, int] | None) -> Problem:
+def _placed(
+    path: str, finding: Finding, position: tuple[int, int] | None, unsafe_fixes: bool = False
+) -> Problem:
     from tvlint.problem import Problem  # made only where a file has a problem
 
     line, column = position or (1, 1)
@@ -116,6 +126,6 @@ def _placed(path: str, finding: Finding, position: tuple[int, int] | None) -> Pr
     if len(pointer) > VALUE_LIMIT:  # keys from the file: each shown cut
         pointer = "/".join(cut(token) for token in pointer.split("/"))
     rule = BY_CODE[finding.code]
-    return Problem(
-        path, line, column, rule.code, rule.name, finding.message, pointer, finding.fixable
-    )
+    fix = finding.fix
+    fixable = fix == "safe" or (fix == "unsafe" and unsafe_fixes)
+    return Problem(path, line, column, rule.code, rule.name, finding.message, pointer, fixable, fix)

@@ -10,12 +10,14 @@ import bisect
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document
 from tvlint.model_file import shared_model_files
+from tvlint.versions import shared_versions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
     from tvlint.ranking import DuplicateGroup
+    from tvlint.runs import RunGroup
 
 
 class Model:
@@ -23,7 +25,7 @@ class Model:
 
     # No reference to the document: it keeps its model, and a cycle would keep a large
     # file's data alive until a collection (the run pauses them).
-    __slots__ = ("_groups", "partial_entries", "versions")
+    __slots__ = ("_groups", "_runs", "partial_entries", "versions")
 
     def __init__(self, doc: Document) -> None:
         data = doc.data
@@ -34,6 +36,7 @@ class Model:
         # the data of such an entry is not all of it.
         self.partial_entries = _partial_entries(doc, self.versions)
         self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
+        self._runs: dict[tuple[str, ...], list[RunGroup]] = {}
 
     def duplicate_groups(self, protect: Sequence[str]) -> list[DuplicateGroup]:
         """The entries that name one model file, with ``protect`` the keys a person sets
@@ -48,6 +51,26 @@ class Model:
 
                 groups = rank_groups(shared, self.versions, protect, self.partial_entries)
             self._groups[key] = groups
+        return groups
+
+    def run_groups(self, protect: Sequence[str]) -> list[RunGroup]:
+        """The entries that record one training run by version, among those the
+        duplicate groups keep (see ``runs.run_groups``); computed once for TV008 and
+        ``--fix``."""
+        key = tuple(protect)
+        groups = self._runs.get(key)
+        if groups is None:
+            duplicates = self.duplicate_groups(protect)
+            gone = {r.index for g in duplicates for r in g.removed}
+            shared = shared_versions(self.versions, gone)
+            groups = []
+            if shared:  # the merge and its records only for a file that needs them
+                from tvlint.runs import merge_groups
+
+                groups = merge_groups(
+                    shared, self.versions, duplicates, protect, self.partial_entries
+                )
+            self._runs[key] = groups
         return groups
 
     def known_duplicate_groups(self, protect: Sequence[str], groups: list[DuplicateGroup]) -> None:

@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument(
         "--fix",
         action="store_true",
-        help="remove duplicate-loraUrl entries (TV004), keeping the best of each group",
+        help="remove duplicate-loraUrl entries (TV004), keeping the best of each group; "
+        "with --unsafe-fixes, also merge one run recorded twice (TV008) and set names (TV009)",
     )
     action.add_argument(
         "--diff", action="store_true", help="print the diff --fix would apply; write nothing"
@@ -106,6 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-backup", action="store_true", help="with --fix: write no <file>.backup copy"
+    )
+    unsafe = parser.add_mutually_exclusive_group()
+    unsafe.add_argument(
+        "--unsafe-fixes",
+        action="store_const",
+        const=True,
+        dest="unsafe_fixes",
+        help="with --fix or --diff: also make the fixes that change values (TV008, TV009); "
+        "overrides unsafe-fixes in the configuration",
+    )
+    unsafe.add_argument(
+        "--no-unsafe-fixes",
+        action="store_const",
+        const=False,
+        dest="unsafe_fixes",
+        help="make only the safe fixes, whatever the configuration says",
     )
     parser.add_argument(
         "--stdin-filename",

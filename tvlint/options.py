@@ -24,6 +24,7 @@ class Options:
     diff = False
     explain: str | None = None
     no_backup = False
+    unsafe_fixes: bool | None = None
     stdin_filename: str | None = None
     format = "text"
     output_file: str | None = None
@@ -92,6 +93,9 @@ def misused_flags(options: Options) -> str | None:
     """A usage error for flags that make no sense together, or None."""
     if options.no_backup and not options.fix:
         return "argument --no-backup: only with --fix"
+    if options.unsafe_fixes is not None and not (options.fix or options.diff):
+        flag = "--unsafe-fixes" if options.unsafe_fixes else "--no-unsafe-fixes"
+        return f"argument {flag}: only with --fix or --diff"
     if options.stdin_filename is not None and "-" not in options.paths:
         return "argument --stdin-filename: only with - (standard input) among the paths"
     return None

@@ -21,7 +21,9 @@ class Finding:
     pointer: str = ""
     offset: int | None = None
     position: tuple[int, int] | None = None
-    fixable: bool = False  # whether ``--fix`` (without options) would remove it
+    # The fix that would remove it: "safe" (``--fix``), "unsafe" (``--fix
+    # --unsafe-fixes``: it changes values, not only removes entries), or None.
+    fix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,4 +37,5 @@ class Problem:
     rule: str
     message: str
     pointer: str
-    fixable: bool = False
+    fixable: bool = False  # whether this run's ``--fix`` (with its unsafe-fixes) removes it
+    fix: str | None = None  # the fix that would remove it: "safe", "unsafe" or None

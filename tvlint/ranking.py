@@ -116,16 +116,23 @@ def rank_groups(
     """``duplicate_groups`` from the entries found to share a model file."""
     groups = []
     for name, indices in shared:
-        ranks = {i: (i not in partial, *_rank(versions[i], i)) for i in indices}
-        kept = max(indices, key=ranks.__getitem__)
-        removed = tuple(
-            Removal(i, _deciding_criterion(ranks[kept][1:], ranks[i][1:]))
-            for i in indices
-            if i != kept
-        )
+        kept, removed = keep_best(indices, versions, partial)
         carried, hold = _protected((kept, *(r.index for r in removed)), versions, protect, partial)
         groups.append(DuplicateGroup(name, kept, removed, carried, hold))
     return groups
+
+
+def keep_best(
+    indices: Sequence[int], versions: Sequence[Any], partial: Set[int] = frozenset()
+) -> tuple[int, tuple[Removal, ...]]:
+    """The entry of ``indices`` the ranking keeps, and the others with what decided each
+    (an entry that repeats a key is kept only where every entry does)."""
+    ranks = {i: (i not in partial, *_rank(versions[i], i)) for i in indices}
+    kept = max(indices, key=ranks.__getitem__)
+    removed = tuple(
+        Removal(i, _deciding_criterion(ranks[kept][1:], ranks[i][1:])) for i in indices if i != kept
+    )
+    return kept, removed
 
 
 def _protected(

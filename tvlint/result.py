@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from tvlint.problem import Problem
     from tvlint.ranking import DuplicateGroup
+    from tvlint.runs import RunGroup
 
 
 # Where backups go inside a git work tree, under its git directory: a backup beside the
@@ -29,29 +30,39 @@ class Mode(enum.Enum):
 
 
 class FileFix:
-    """Duplicates removed from one file (``written``), or that ``--diff`` would remove.
+    """What ``--fix`` changed in one file (``written``), or ``--diff`` would: duplicates
+    removed, runs merged, names set.
 
     Only what the reports show: the groups and their entries, not the plan's texts, of
     which a run over many files would otherwise keep two copies for every file fixed.
     """
 
-    __slots__ = ("backup", "diff", "entries", "groups", "path", "written")
+    __slots__ = ("backup", "diff", "entries", "groups", "path", "renames", "runs", "written")
 
     def __init__(
         self,
         path: str,
         groups: tuple[DuplicateGroup, ...],
-        entries: dict[int, Any],  # the groups' entries, by index in versions
+        entries: dict[int, Any],  # the entries the fix touched, by index in versions
         written: bool,
         backup: str | None = None,
         diff: str | None = None,
+        runs: tuple[RunGroup, ...] = (),  # one run recorded twice, merged
+        renames: tuple[tuple[int, str], ...] = (),  # (entry, the version it is now named)
     ) -> None:
         self.path, self.groups, self.entries = path, groups, entries
         self.written, self.backup, self.diff = written, backup, diff
+        self.runs, self.renames = runs, renames
 
     @property
     def removed(self) -> list[int]:
+        """The entries removed as duplicates of a model file (TV004)."""
         return sorted(r.index for g in self.groups for r in g.removed)
+
+    @property
+    def merged(self) -> list[int]:
+        """The entries merged into another entry of their run (TV008)."""
+        return sorted(r.index for g in self.runs for r in g.removed)
 
 
 class Problems(tuple["Problem", ...]):

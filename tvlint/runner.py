@@ -115,14 +115,18 @@ def run(
 
 def _fixer(linter: Linter, mode: Mode) -> Fixer | None:
     """What plans a document's fix, for ``--fix`` and ``--diff``, if the linter runs a
-    rule whose problems ``--fix`` removes (TV004's duplicates, the one such rule)."""
-    if mode is Mode.CHECK or not any(rule.fixes for rule in linter.rules):
+    rule whose fix this run makes (a safe one; an unsafe one with unsafe-fixes)."""
+    if mode is Mode.CHECK:
+        return None
+    allowed = ("safe", "unsafe") if linter.unsafe_fixes else ("safe",)
+    fixing = frozenset(rule.code for rule in linter.rules if rule.fixes in allowed)
+    if not fixing:
         return None
 
     def plan(doc: Document) -> FixPlan | None:
         from tvlint.fix import plan_fix  # a check plans no fix
 
-        return plan_fix(doc, linter.protect)
+        return plan_fix(doc, linter.protect, fixing)
 
     return plan
 

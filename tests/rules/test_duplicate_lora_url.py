@@ -38,7 +38,7 @@ def test_one_problem_per_entry_beyond_the_kept_one() -> None:
 
 def test_entries_without_lora_url_never_collide() -> None:
     a = webhook_entry(status="pending")
-    b = webhook_entry(job="other-e2", status="training")
+    b = webhook_entry(job="other-e2", status="training", name="V8")
     del a["loraUrl"], b["loraUrl"]
     check(dumps({"versions": [a, b]}))
 

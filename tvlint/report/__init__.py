@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.result import BACKUP_DIRECTORY, Mode, RunResult
+from tvlint.result import BACKUP_DIRECTORY, FileFix, Mode, RunResult
 from tvlint.rules import BY_CODE, RULES
 from tvlint.untrusted import write_json, write_lines
 
@@ -45,11 +45,14 @@ class Summary:
         "files_with_problems",
         "fix_command",
         "fixable",
+        "merged",
         "omitted",
         "problems",
         "removed",
+        "renamed",
         "skipped",
         "undo",
+        "unsafe_fixable",
     )  # fmt: skip
 
     def __init__(self, result: RunResult) -> None:
@@ -62,10 +65,14 @@ class Summary:
         self.counted = {r.counted_as: counts[r.code] for r in RULES if r.counted_as}
         self.by_rule = dict(sorted(counts.items()))  # rule code → count, in code order
         self.fixable = sum(p.fixable for p in problems)  # what --fix would remove
-        self.by_hand = sorted({p.code for p in problems if not p.fixable})  # rule codes
+        # What only --fix --unsafe-fixes would remove (these files' settings leave it out).
+        self.unsafe_fixable = sum(p.fix == "unsafe" and not p.fixable for p in problems)
+        self.by_hand = sorted({p.code for p in problems if p.fix is None})  # rule codes
         self.errors = len(result.errors)
         self.changed = len(result.fixes)  # files fixed (or, with --diff, that would be)
         self.removed = sum(len(f.removed) for f in result.fixes)
+        self.merged = sum(len(f.merged) for f in result.fixes)
+        self.renamed = sum(len(f.renames) for f in result.fixes)
         self.backups = sum(f.backup is not None for f in result.fixes)
         self.skipped = len(result.skipped)  # directories not searched (virtualenvs)
         # (path, rule code, count) of the problems found but not shown, in path order.
@@ -153,19 +160,24 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
         lines = [f"{checked}, {s.files_with_problems} with problems{left}{errors}{skipped}"]
     if mode is Mode.FIX:
         lines.append(
-            f"{plural(s.changed, 'file')} changed, {plural(s.removed, 'duplicate')} removed, "
-            f"{plural(s.backups, 'backup')} written"
+            f"{plural(s.changed, 'file')} changed, {plural(s.removed, 'duplicate')} removed"
+            f"{_unsafe_counts(s, '')}, {plural(s.backups, 'backup')} written"
         )
     elif mode is Mode.DIFF:
         lines.append(
             f"{plural(s.changed, 'file')} would change, "
             f"{plural(s.removed, 'duplicate')} would be removed"
+            f"{_unsafe_counts(s, 'would be ')}"
         )
     if s.problems:
         counts = ", ".join(f"{code} {BY_CODE[code].name}: {n}" for code, n in s.by_rule.items())
         lines.append(f"{plural(s.problems, 'problem')} ({counts})")
     if mode is Mode.CHECK and s.fixable:
         lines.append(f"{s.fixable} fixable with `{s.fix_command}`")
+    if s.unsafe_fixable:
+        more = "more " if mode is Mode.CHECK and s.fixable else ""
+        command = s.fix_command.replace("--fix", "--fix --unsafe-fixes")
+        lines.append(f"{s.unsafe_fixable} {more}fixable with `{command}`")
     if s.by_hand:
         codes = ", ".join(s.by_hand)
         which = s.by_hand[0] if len(s.by_hand) == 1 else "CODE"
@@ -176,6 +188,17 @@ def summary_lines(summary: Summary, mode: Mode, options: ReportOptions) -> list[
     if options.statistics:
         lines += [f"{count:<6} {code} {BY_CODE[code].name}" for code, count in s.by_rule.items()]
     return lines
+
+
+def _unsafe_counts(s: Summary, verb: str) -> str:
+    """What the unsafe fixes did (with ``--unsafe-fixes``): ``, 1 entry merged, 1 name
+    set``; nothing where they did nothing, as in a run without the flag."""
+    parts = []
+    if s.merged:
+        parts.append(f"{s.merged} {'entry' if s.merged == 1 else 'entries'} {verb}merged")
+    if s.renamed:
+        parts.append(f"{plural(s.renamed, 'name')} {verb}set")
+    return "".join(", " + part for part in parts)
 
 
 def undo_line(result: RunResult) -> str | None:
@@ -205,6 +228,21 @@ def backup_directory(path: str, backup: str) -> str | None:
     mark = os.sep + BACKUP_DIRECTORY + os.sep
     at = backup.find(mark)
     return None if at < 0 else backup[: at + len(mark) - 1]
+
+
+def fix_words(fix: FileFix) -> str:
+    """What a fix did to one file, or would do: ``removed 1 duplicate, merged 1 entry
+    into its run, set 1 name``."""
+    done = fix.written
+    parts = []
+    if fix.removed or not (fix.merged or fix.renames):
+        parts.append(f"{'removed' if done else 'remove'} {plural(len(fix.removed), 'duplicate')}")
+    if fix.merged:
+        entries = "1 entry" if len(fix.merged) == 1 else f"{len(fix.merged)} entries"
+        parts.append(f"{'merged' if done else 'merge'} {entries} into its run")
+    if fix.renames:
+        parts.append(f"set {plural(len(fix.renames), 'name')}")
+    return ("" if done else "would ") + ", ".join(parts)
 
 
 def omitted_line(path: str, code: str, count: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
-from tvlint.report import LineReport, ReportOptions, Summary, plural
+from tvlint.report import LineReport, ReportOptions, Summary, fix_words
 from tvlint.result import RunResult
 from tvlint.untrusted import Own, visible
 
@@ -24,11 +24,10 @@ def _property(value: str) -> str:
 def render(result: RunResult, summary: Summary, options: ReportOptions) -> LineReport:
     notices: list[tuple[Line, list[Line]]] = []
     for fix in result.fixes:
-        verb = "removed" if fix.written else "would remove"
         notice = (
             Own("::notice file="),
             _property(fix.path),
-            Own(f",title=tvlint --fix::{verb} {plural(len(fix.removed), 'duplicate')}"),
+            Own(f",title=tvlint --fix::{fix_words(fix)}"),
         )
         notices.append((notice, []))
     lines: list[Line] = []

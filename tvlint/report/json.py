@@ -10,12 +10,12 @@ from tvlint.untrusted import clipped, cut
 if TYPE_CHECKING:
     from typing import Any
 
-    from tvlint.report.groups import EntryReport, GroupReport
+    from tvlint.report.groups import EntryReport, GroupReport, RunReport
     from tvlint.result import FileFix
 
 
 def _fix(fix: FileFix) -> dict[str, Any]:
-    from tvlint.report.groups import group_reports
+    from tvlint.report.groups import group_reports, rename_reports, run_reports
 
     groups = group_reports(fix)
     record: dict[str, Any] = {
@@ -26,6 +26,11 @@ def _fix(fix: FileFix) -> dict[str, Any]:
         "removed": [clipped(r.id) for g in groups for r in g.removed],
         # Values from the file, clipped: a report grows with the entries, not their size.
         "groups": [_clipped(g) for g in groups],
+        "runs": [_clipped_run(run) for run in run_reports(fix)],
+        "renamed": [
+            {"id": clipped(r.id), "name": clipped(r.name), "version": r.version}
+            for r in rename_reports(fix)
+        ],
     }
     if fix.diff is not None:
         record["diff"] = fix.diff
@@ -33,25 +38,35 @@ def _fix(fix: FileFix) -> dict[str, Any]:
 
 
 def _clipped(group: GroupReport) -> dict[str, Any]:
-    # Field by field rather than through asdict, which copies every value deeply only
-    # for the values to be cut here.
-    def entry(report: EntryReport) -> dict[str, Any]:
-        shown = {**vars(report), "id": clipped(report.id), "name": clipped(report.name)}
-        for field in ("only_here", "carried"):
-            if field in shown:
-                shown[field] = {cut(k): clipped(v) for k, v in shown[field].items()}
-        if "differs" in shown:
-            shown["differs"] = {
-                cut(k): {side: clipped(v) for side, v in values.items()}
-                for k, values in shown["differs"].items()
-            }
-        return shown
-
     return {
         "model_file": cut(group.model_file),
-        "kept": entry(group.kept),
-        "removed": [entry(r) for r in group.removed],
+        "kept": _clipped_entry(group.kept),
+        "removed": [_clipped_entry(r) for r in group.removed],
     }
+
+
+def _clipped_run(run: RunReport) -> dict[str, Any]:
+    return {
+        "version": run.version,
+        "kept": _clipped_entry(run.kept),
+        "merged": [_clipped_entry(r) for r in run.removed],
+        "completed": run.completed,
+    }
+
+
+def _clipped_entry(report: EntryReport) -> dict[str, Any]:
+    # Field by field rather than through asdict, which copies every value deeply only
+    # for the values to be cut here.
+    shown = {**vars(report), "id": clipped(report.id), "name": clipped(report.name)}
+    for field in ("only_here", "carried"):
+        if field in shown:
+            shown[field] = {cut(k): clipped(v) for k, v in shown[field].items()}
+    if "differs" in shown:
+        shown["differs"] = {
+            cut(k): {side: clipped(v) for side, v in values.items()}
+            for k, values in shown["differs"].items()
+        }
+    return shown
 
 
 def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[str, Any]:
@@ -62,6 +77,7 @@ def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[
         "problems": s.problems,
         **{f"{noun}s": count for noun, count in s.counted.items()},
         "fixable": s.fixable,  # what --fix would remove
+        "unsafe_fixable": s.unsafe_fixable,  # what only --fix --unsafe-fixes would
         "errors": s.errors,
         "skipped": s.skipped,
         "by_rule": s.by_rule,
@@ -79,6 +95,12 @@ def render(result: RunResult, summary: Summary, options: ReportOptions) -> dict[
             {"path": path, "code": code, "count": count} for path, code, count in s.omitted
         ]
     if result.mode is not Mode.CHECK:
-        counts.update(changed=s.changed, removed=s.removed, backups=s.backups)
+        counts.update(
+            changed=s.changed,
+            removed=s.removed,
+            merged=s.merged,
+            renamed=s.renamed,
+            backups=s.backups,
+        )
         document["fixes"] = [_fix(f) for f in result.fixes]
     return document

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from tvlint import TYPE_CHECKING
-from tvlint.report import LineReport, ReportOptions, Summary, omitted_line, plural
+from tvlint.report import LineReport, ReportOptions, Summary, fix_words, omitted_line
 from tvlint.result import RunResult
 from tvlint.untrusted import Own, cut, quoted, quoted_middle
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from tvlint.problem import Problem
-    from tvlint.report.groups import EntryReport
+    from tvlint.report.groups import EntryReport, RemovedReport
     from tvlint.result import FileFix
     from tvlint.untrusted import Line
 
@@ -44,31 +45,42 @@ def _fix_lines(fix: FileFix) -> tuple[Line, list[Line]]:
     """The changed file's line, and below it each group: the entry kept, and each entry
     removed with what only it held and its values that the kept entry does not share
     (its id and name are in its own line)."""
-    from tvlint.report.groups import group_reports
+    from tvlint.report.groups import group_reports, rename_reports, run_reports
 
-    count = plural(len(fix.removed), "duplicate")
+    headline = f"{fix.path}: {fix_words(fix)}"
     if fix.written:
-        backup = f"backup {fix.backup}" if fix.backup else "no backup"
-        headline: Line = f"{fix.path}: removed {count} ({backup})"
-    else:
-        headline = f"{fix.path}: would remove {count}"
+        headline += f" ({f'backup {fix.backup}' if fix.backup else 'no backup'})"
     lines: list[Line] = []
     for group in group_reports(fix):
         lines.append(f"  {cut(group.model_file)}: kept {_entry(group.kept)}")
-        for removed in group.removed:
-            lines.append(f"    removed {_entry(removed)}: {WHY[removed.criterion]}")
-            if removed.carried:
-                lines.append(f"      carried into the kept entry: {_members(removed.carried)}")
-            if removed.only_here:
-                lines.append(f"      only the removed entry had: {_members(removed.only_here)}")
-            differs = {
-                key: values["removed"]
-                for key, values in removed.differs.items()
-                if key not in ("id", "name")
-            }
-            if differs:
-                lines.append(f"      the removed entry's other values: {_members(differs)}")
+        lines += _removed_lines(group.removed, "removed", "carried into")
+    for run in run_reports(fix):
+        completed = ", now completed" if run.completed else ""
+        lines.append(f"  version {run.version}: kept {_entry(run.kept)}{completed}")
+        lines += _removed_lines(run.removed, "merged", "copied into")
+    for rename in rename_reports(fix):
+        lines.append(f"  {quoted(rename.id)}: name {quoted(rename.name)} set to {rename.version}")
     return headline, lines
+
+
+def _removed_lines(removed: Sequence[RemovedReport], verb: str, carried: str) -> list[Line]:
+    """Each entry a group's fix removed (or merged): why, what went into the kept entry,
+    what only it had, and its values that differ from the kept entry's."""
+    lines: list[Line] = []
+    for entry in removed:
+        lines.append(f"    {verb} {_entry(entry)}: {WHY[entry.criterion]}")
+        if entry.carried:
+            lines.append(f"      {carried} the kept entry: {_members(entry.carried)}")
+        if entry.only_here:
+            lines.append(f"      only the removed entry had: {_members(entry.only_here)}")
+        differs = {
+            key: values["removed"]
+            for key, values in entry.differs.items()
+            if key not in ("id", "name")
+        }
+        if differs:
+            lines.append(f"      the removed entry's other values: {_members(differs)}")
+    return lines
 
 
 _RESET = "\x1b[0m"

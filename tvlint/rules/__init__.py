@@ -11,6 +11,7 @@ from tvlint import TYPE_CHECKING
 from tvlint.rules.base import Option, Rule
 from tvlint.rules.duplicates import DuplicateId, DuplicateLoraUrl
 from tvlint.rules.hosts import LoraHost
+from tvlint.rules.runs import DuplicateVersion, FileNameAsName
 from tvlint.rules.schema import SchemaRule
 from tvlint.rules.syntax import DuplicateKey, InvalidJson
 from tvlint.rules.timestamps import TimestampInFuture
@@ -29,6 +30,8 @@ RULES: tuple[type[Rule], ...] = (
     DuplicateId,
     LoraHost,
     TimestampInFuture,
+    DuplicateVersion,
+    FileNameAsName,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in RULES}

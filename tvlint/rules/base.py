@@ -75,8 +75,9 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     # The noun the JSON summary counts this rule's problems with ("duplicates": 3).
     counted_as: ClassVar[str | None] = None
-    # Whether ``--fix`` can remove this rule's problems (``tvlint.fix`` plans it).
-    fixes: ClassVar[bool] = False
+    # The fix ``--fix`` makes of this rule's problems (``tvlint.fix`` plans it): "safe",
+    # "unsafe" (only with ``--unsafe-fixes``: it changes values), or None.
+    fixes: ClassVar[str | None] = None
     # Reported whatever --select and --ignore say (a file that is not JSON).
     always: ClassVar[bool] = False
     # Run unless deselected; a rule off by default runs only where select or
@@ -126,10 +127,10 @@ class Rule:
         pointer: str = "",
         offset: int | None = None,
         position: tuple[int, int] | None = None,
-        fixable: bool = False,
+        fix: str | None = None,
     ) -> Finding:
         # Imported here: a clean file makes no finding, and dataclasses costs a
         # one-file run more than checking the file (tests/test_startup.py).
         from tvlint.problem import Finding
 
-        return Finding(self.code, message, pointer, offset, position, fixable)
+        return Finding(self.code, message, pointer, offset, position, fix)

@@ -63,7 +63,7 @@ class DuplicateLoraUrl(Rule):
     name = "duplicate-lora-url"
 
     counted_as = "duplicate"
-    fixes = True
+    fixes = "safe"
 
     def __init__(self, protect: Sequence[str] = DEFAULT_PROTECT) -> None:
         super().__init__()
@@ -96,7 +96,7 @@ class DuplicateLoraUrl(Rule):
                     f"entry {describe_id(versions[removal.index])} {duplicates}"
                     f"{again if position else why}",
                     join_pointer("versions", removal.index, "loraUrl"),
-                    fixable=group.hold is None,
+                    fix="safe" if group.hold is None else None,
                 )
 
 
