@@ -155,7 +155,14 @@ def rule_page(rule: type[Rule]) -> str:
             fix += [_markdown(block.text[len(_FIX) :].strip()), ""]
         else:
             what += [_markdown(block.text), ""]
-    if rule.fixes:
+    if rule.fixes == "unsafe":
+        fix += [
+            "`tvlint --fix --unsafe-fixes` fixes it, and `tvlint --diff --unsafe-fixes` shows "
+            "the change first: see [unsafe fixes](fix.md#unsafe-fixes-one-run-recorded-twice"
+            "---unsafe-fixes). Plain `--fix` leaves it.",
+            "",
+        ]
+    elif rule.fixes:
         fix += [
             "`tvlint --fix` fixes it, and `tvlint --diff` shows the change first: see "
             "[`--fix` and `--diff`](fix.md).",
@@ -182,7 +189,10 @@ def rule_page(rule: type[Rule]) -> str:
         options.append("")
     else:
         options = [f"None in `[tool.tvlint.rules.{rule.name}]`.", ""]
-    fixable = "Fixable with `tvlint --fix`." if rule.fixes else "Not changed by `--fix`."
+    fixable = {
+        "safe": "Fixable with `tvlint --fix`.",
+        "unsafe": "Fixable with `tvlint --fix --unsafe-fixes` (an unsafe fix: it changes values).",
+    }.get(rule.fixes or "", "Not changed by `--fix`.")
     if not rule.default:
         fixable += f' Off by default: `extend-select = ["{rule.code}"]` turns it on.'
     out = [f"## {rule.code} {rule.name}", "", fixable, ""]

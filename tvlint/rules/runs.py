@@ -28,8 +28,7 @@ def _version_pointer(entry: Any, index: int) -> str:
 
 
 class DuplicateVersion(Rule):
-    """Two or more entries of one file are the same version: one training run recorded
-    twice.
+    """Two or more entries are the same version: one training run recorded twice.
 
     The training webhook records a run when it starts (``pending``, its parameters, no
     ``loraUrl`` yet); if the completion never reaches it, the S3 sync later adds the
