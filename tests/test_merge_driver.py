@@ -1,0 +1,175 @@
+"""tvlint-merge as git runs it: real merges in temporary repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tvlint.merge_driver import ATTRIBUTES_LINE, main
+
+from .factories import dumps, s3_entry, webhook_entry
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+DRIVER = os.path.join(os.path.dirname(sys.executable), "tvlint-merge")
+FILE = "styles/1_watercolor/training_versions.json"
+
+
+class Repo:
+    """A repository with one training-versions file, a base commit, and two branches."""
+
+    def __init__(self, root: Path, base: str | bytes, driver: bool = True) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.email", "t@example.com")
+        self.git("config", "user.name", "t")
+        self.write(base)
+        self.git("add", "-A")
+        self.git("commit", "-qm", "base")
+        if driver:
+            run = subprocess.run([DRIVER, "--install"], cwd=root, capture_output=True, text=True)
+            assert run.returncode == 0, run.stderr
+            self.git("add", ".gitattributes")
+            self.git("commit", "-qm", "the merge driver")
+
+    def git(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args], cwd=self.root, capture_output=True, text=True, check=False
+        )
+
+    def write(self, content: str | bytes) -> None:
+        path = self.root / FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+
+    def read(self) -> bytes:
+        return (self.root / FILE).read_bytes()
+
+    def branches(self, ours: str | bytes, theirs: str | bytes) -> subprocess.CompletedProcess[str]:
+        """Commit ``theirs`` on a branch and ``ours`` on main, then merge the branch."""
+        self.git("checkout", "-qb", "theirs")
+        self.write(theirs)
+        self.git("commit", "-qam", "theirs")
+        self.git("checkout", "-q", "main")
+        self.write(ours)
+        self.git("commit", "-qam", "ours")
+        return self.git("merge", "--no-edit", "theirs")
+
+
+def entries(text: bytes) -> list[dict[str, Any]]:
+    versions: list[dict[str, Any]] = json.loads(text)["versions"]
+    return versions
+
+
+def pending(job: str, version: str) -> dict[str, Any]:
+    entry = webhook_entry(job=job, model=f"style_1_v{version}", status="pending")
+    del entry["loraUrl"], entry["completedAt"]
+    return entry
+
+
+BASE = [webhook_entry(), webhook_entry(job="bb22-e1", model="style_1_vV6")]
+
+
+def test_two_appends_merge_cleanly_where_git_alone_conflicts(tmp_path: Path) -> None:
+    ours = [pending("ours-e1", "V8"), *BASE]
+    theirs = [pending("theirs-e1", "V9"), *BASE]
+    plain = Repo(tmp_path / "plain", dumps({"versions": BASE}), driver=False)
+    assert plain.branches(dumps({"versions": ours}), dumps({"versions": theirs})).returncode != 0
+    repo = Repo(tmp_path / "driven", dumps({"versions": BASE}))
+    merged = repo.branches(dumps({"versions": ours}), dumps({"versions": theirs}))
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    # Both added at the top: ours' first, then theirs'.
+    assert entries(repo.read()) == [ours[0], theirs[0], *BASE]
+    assert repo.read() == dumps({"versions": [ours[0], theirs[0], *BASE]}).encode()
+
+
+def test_the_webhook_and_the_sync_adding_one_model_file_leave_the_best(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    webhook = webhook_entry(job="cc33-e1", model="style_1_vV8")
+    synced = s3_entry("style_1_vV8", isGood=True)
+    merged = repo.branches(
+        dumps({"versions": [webhook, *BASE]}), dumps({"versions": [synced, *BASE]})
+    )
+    assert merged.returncode == 0, merged.stderr
+    assert entries(repo.read()) == [{**webhook, "isGood": True}, *BASE]
+
+
+def test_edits_to_different_entries_both_land(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    ours = [{**BASE[0], "isGood": True}, BASE[1]]
+    theirs = [BASE[0], {**BASE[1], "description": "retrained"}]
+    assert repo.branches(dumps({"versions": ours}), dumps({"versions": theirs})).returncode == 0
+    assert entries(repo.read()) == [ours[0], theirs[1]]
+
+
+def test_opposite_edits_to_one_entry_are_a_conflict_with_both_values(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    ours = [{**BASE[0], "isGood": True}, BASE[1]]
+    theirs = [{**BASE[0], "isGood": False}, BASE[1]]
+    merged = repo.branches(dumps({"versions": ours}), dumps({"versions": theirs}))
+    assert merged.returncode != 0
+    text = repo.read().decode()
+    assert "<<<<<<< ours" in text and '"isGood": true' in text and '"isGood": false' in text
+    assert "Traceback" not in merged.stderr + merged.stdout
+    assert (
+        "changed on both sides, differently; left to git's line merge"
+        in merged.stdout + merged.stderr
+    )
+
+
+def test_a_removal_is_taken_also_beside_an_append(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "theirs-adds", dumps({"versions": BASE}))
+    added = pending("theirs-e1", "V9")
+    merged = repo.branches(dumps({"versions": [BASE[0]]}), dumps({"versions": [added, *BASE]}))
+    assert merged.returncode == 0, merged.stderr
+    assert entries(repo.read()) == [added, BASE[0]]
+    repo2 = Repo(tmp_path / "ours-adds", dumps({"versions": BASE}))
+    merged = repo2.branches(dumps({"versions": [added, *BASE]}), dumps({"versions": [BASE[1]]}))
+    assert merged.returncode == 0, merged.stderr
+    assert entries(repo2.read()) == [added, BASE[1]]
+
+
+def test_a_side_that_is_not_json_is_git_s_conflict(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    broken = dumps({"versions": [pending("theirs-e1", "V9"), *BASE]}).replace("{", "", 1)
+    merged = repo.branches(dumps({"versions": [pending("ours-e1", "V8"), *BASE]}), broken)
+    assert merged.returncode != 0
+    assert "theirs is not valid JSON" in merged.stdout + merged.stderr
+    assert "Traceback" not in merged.stdout + merged.stderr
+    assert (
+        b"<<<<<<< ours" in repo.read() and b"ours-e1" in repo.read() and b"theirs-e1" in repo.read()
+    )
+
+
+def test_ours_bytes_are_kept_in_a_crlf_four_space_file(tmp_path: Path) -> None:
+    def styled(versions: list[dict[str, Any]]) -> bytes:
+        return json.dumps({"versions": versions}, indent=4).replace("\n", "\r\n").encode() + b"\r\n"
+
+    repo = Repo(tmp_path, styled(BASE))
+    ours = [pending("ours-e1", "V8"), *BASE]
+    theirs = [*BASE, pending("theirs-e1", "V9")]  # appended at the end, as some writers do
+    merged = repo.branches(styled(ours), styled(theirs))
+    assert merged.returncode == 0, merged.stderr
+    assert repo.read() == styled([*ours, theirs[-1]])
+
+
+def test_install_is_idempotent_and_writes_the_absolute_path(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    assert subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True).returncode == 0
+    driver = repo.git("config", "merge.tvlint.driver").stdout.strip()
+    assert driver == f"{DRIVER} %O %A %B %P" and os.path.isabs(driver.split()[0])
+    lines = (tmp_path / ".gitattributes").read_text().splitlines()
+    assert lines.count(ATTRIBUTES_LINE) == 1
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["only-one"]) == 2
+    assert "usage: tvlint-merge BASE OURS THEIRS [PATH]" in capsys.readouterr().err
