@@ -23,9 +23,12 @@ FILE = "styles/1_watercolor/training_versions.json"
 
 
 class Repo:
-    """A repository with one training-versions file, a base commit, and two branches."""
+    """A repository with one training-versions file, a base commit, and two branches; the
+    driver set up with ``--install``, or with ``setup`` (shell lines) where given."""
 
-    def __init__(self, root: Path, base: str | bytes, driver: bool = True) -> None:
+    def __init__(
+        self, root: Path, base: str | bytes, driver: bool = True, setup: str | None = None
+    ) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
@@ -34,7 +37,17 @@ class Repo:
         self.write(base)
         self.git("add", "-A")
         self.git("commit", "-qm", "base")
-        if driver:
+        if setup is not None:
+            # As a user pastes them, with the installation's commands on PATH.
+            path = os.path.dirname(DRIVER) + os.pathsep + os.environ.get("PATH", "")
+            env = {**os.environ, "PATH": path}
+            run = subprocess.run(
+                ["sh", "-ec", setup], cwd=root, env=env, capture_output=True, text=True
+            )
+            assert run.returncode == 0, run.stderr
+            self.git("add", ".gitattributes")
+            self.git("commit", "-qm", "the merge driver")
+        elif driver:
             run = subprocess.run([DRIVER, "--install"], cwd=root, capture_output=True, text=True)
             assert run.returncode == 0, run.stderr
             self.git("add", ".gitattributes")
@@ -159,6 +172,19 @@ def test_ours_bytes_are_kept_in_a_crlf_four_space_file(tmp_path: Path) -> None:
     merged = repo.branches(styled(ours), styled(theirs))
     assert merged.returncode == 0, merged.stderr
     assert repo.read() == styled([*ours, theirs[-1]])
+
+
+def test_the_readme_s_two_setup_lines_work_as_pasted(tmp_path: Path) -> None:
+    from .test_docs import fenced, readme, section
+
+    [setup] = fenced(section(readme(), "Merges"), "sh")
+    assert len([line for line in setup.splitlines() if line.strip()]) == 2
+    repo = Repo(tmp_path, dumps({"versions": BASE}), setup=setup)
+    ours = [pending("ours-e1", "V8"), *BASE]
+    theirs = [pending("theirs-e1", "V9"), *BASE]
+    merged = repo.branches(dumps({"versions": ours}), dumps({"versions": theirs}))
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert entries(repo.read()) == [ours[0], theirs[0], *BASE]
 
 
 def test_install_is_idempotent_and_writes_the_absolute_path(tmp_path: Path) -> None:
