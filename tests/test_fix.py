@@ -15,7 +15,6 @@ import pytest
 from tvlint.document import Document, Text, parse
 from tvlint.fix import SelfCheckFailed, plan_fix
 from tvlint.patch import Edit, apply_edits, unified_diff
-from tvlint.tree import Tree
 
 from .factories import Run, dumps, legacy_s3_entry, s3_entry, webhook_entry
 
@@ -354,10 +353,10 @@ def test_the_old_data_is_let_go_before_the_fixed_text_is_made(
     loaded: list[weakref.ref[Document]] = []
     from tvlint.patch import edited_text as real_edited_text
 
-    real_parse_file = Linter.parse_file
+    real_parse_bytes = Linter.parse_bytes
 
-    def parse_file(self: Linter, path: str, tree: Tree | None = None) -> Document:
-        doc = real_parse_file(self, path, tree)
+    def parse_bytes(self: Linter, held: list[bytes]) -> Document:
+        doc = real_parse_bytes(self, held)
         loaded.append(weakref.ref(doc))
         return doc
 
@@ -365,7 +364,7 @@ def test_the_old_data_is_let_go_before_the_fixed_text_is_made(
         assert loaded and all(ref() is None for ref in loaded)
         return real_edited_text(text, edits)
 
-    monkeypatch.setattr(Linter, "parse_file", parse_file)
+    monkeypatch.setattr(Linter, "parse_bytes", parse_bytes)
     monkeypatch.setattr(fix_module, "edited_text", edited_text)
     path = write({"versions": [webhook_entry(), {**s3_entry(), "isGood": True}]})
     for mode in ("--diff", "--fix"):  # --diff writes nothing; --fix then has the same to do

@@ -131,6 +131,11 @@ class Document(Text):
         # text in all, even in a file that is a single line.
         return [0], [1], [0]
 
+    @property
+    def size(self) -> int:
+        """The text's length: what a verdict's cost grows with."""
+        return len(self.text)
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; columns count characters."""
         text = self.text
@@ -223,6 +228,39 @@ class Document(Text):
             if key == token and not whole:
                 break
         return seen.get(token)
+
+
+class NeedsText(Exception):
+    """A place was asked of a document parsed without its text (``Unplaced``)."""
+
+
+class Unplaced(Document):
+    """A document whose data came from the compiled parser (``tvlint.compiled_json``),
+    with no text: enough to find that a file has no problem, never to place one.
+
+    Asking where anything is raises NeedsText; the file then takes the walking parse.
+    It has no repeated key: the compiled parser refuses those.
+    """
+
+    def __init__(self, data: Any, size: int) -> None:
+        super().__init__("", data, False, ())
+        self._size = size
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def position(self, offset: int) -> tuple[int, int]:
+        raise NeedsText
+
+    def locate(self, pointer: str) -> int:
+        raise NeedsText
+
+    def members(self, start: int) -> list[Member]:
+        raise NeedsText
+
+    def element_spans(self, pointer: str) -> Spans:
+        raise NeedsText
 
 
 def parse(raw: bytes, spans: bool = True) -> Document:

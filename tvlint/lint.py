@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.compiled_json import compiled_data
 from tvlint.config import DEFAULT_PROTECT, Settings
-from tvlint.document import Document, InvalidJSON, decode, parse_text
+from tvlint.document import Document, InvalidJSON, NeedsText, Unplaced, decode, parse_text
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.result import Outcome, Problems
 from tvlint.rules import BY_CODE, Rule, configured_rules
@@ -52,21 +53,50 @@ class Linter:
         """The file's document; OSError if it cannot be read (or is not a regular file,
         is over the size limit, or leads out of ``tree``), InvalidJSON if it is not
         JSON."""
-        raw = read_file(path, self.max_file_size, tree)
-        text, has_bom = decode(raw)
-        # The text is the file from here: holding its bytes as well would add the
-        # file's whole size to the peak memory.
-        del raw
+        return self.parse_bytes([read_file(path, self.max_file_size, tree)])
+
+    def parse_bytes(self, held: list[bytes]) -> Document:
+        """The document of the bytes ``held`` (their only reference, taken from it).
+
+        The text is the file from here: holding its bytes as well would add the file's
+        whole size to the peak memory.
+        """
+        text, has_bom = decode(held.pop())
         return parse_text(text, has_bom)
 
     def load(self, path: str, tree: Tree | None = None) -> Document | Outcome:
-        """The file's document, or its outcome if it cannot be read or is not JSON."""
+        """The file's document, or its outcome if it cannot be read, is not JSON, or is
+        found clean without one (``clean``)."""
         try:
-            return self.parse_file(path, tree)
+            raw = read_file(path, self.max_file_size, tree)
         except OSError as exc:
             return Outcome(path, error=describe_os_error(exc))
+        found = self.clean(path, raw)
+        if found is not None:
+            return found
+        held = [raw]
+        del raw  # the one reference is handed over, to be let go once decoded
+        try:
+            return self.parse_bytes(held)
         except InvalidJSON as exc:
             return self.invalid(path, exc)
+
+    def clean(self, path: str, raw: bytes) -> Outcome | None:
+        """The outcome of a file with no problem, decided on the compiled parser's data;
+        None where it has one, or where that parser cannot decide (the walking parse
+        then places what there is)."""
+        parsed = compiled_data(raw)
+        if parsed is None:
+            return None
+        doc = Unplaced(parsed[0], len(raw))
+        del parsed
+        try:
+            for rule in self.rules:
+                for _ in rule.check(doc):
+                    return None
+        except NeedsText:  # a rule found something and went to say where
+            return None
+        return Outcome(path, Problems())
 
     def check_file(self, path: str, tree: Tree | None = None) -> Outcome:
         """One file's outcome: its problems, or why it could not be read."""

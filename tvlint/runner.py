@@ -136,6 +136,9 @@ def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Fixer | Non
     ``stdin.fixed`` is its new text."""
 
     def load() -> Document | Outcome:
+        clean = linter.clean(stdin.name, stdin.raw)
+        if clean is not None:
+            return clean  # its bytes kept: --fix - gives them back as they came
         try:
             text, has_bom = decode(stdin.raw)
             stdin.raw = b""

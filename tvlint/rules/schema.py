@@ -81,7 +81,7 @@ class SchemaRule(Rule):
         # Each error is made into a finding as it comes, and let go. Past the problems
         # shown, one finding stands for each error: counted, never shown.
         try:
-            if self.schema.fast_verdict(doc.data, len(doc.text)):
+            if self.schema.fast_verdict(doc.data, doc.size):
                 return
             left = MAX_SCHEMA_PROBLEMS
             more = self.finding("")
