@@ -249,12 +249,9 @@ def test_every_fix_loses_no_member_and_is_done_in_one_go(
         for key, value in old.items():
             if key not in CHANGED:
                 assert now[key] == value
-        if now["status"] != old["status"]:
-            assert (old["status"], now["status"], "loraUrl" in old) == (
-                old["status"],
-                "completed",
-                False,
-            ) and old["status"] in ("pending", "starting", "training")
+        if now["status"] != old["status"]:  # a merged run that now names its model file
+            assert now["status"] == "completed" and "loraUrl" in now
+            assert old["status"] in ("pending", "starting", "training")
         for key in set(now) - set(old):
             assert any(e.get(key) == now[key] for e in versions)
     # Fixing twice is fixing once.
@@ -262,3 +259,109 @@ def test_every_fix_loses_no_member_and_is_done_in_one_go(
     unsafe = Linter.for_settings(Settings(unsafe_fixes=True))
     result, _ = lint_bytes(unsafe, "f.json", new.raw)
     assert not any(p.fixable for p in result.problems or ())
+
+
+def test_without_tv004_a_merge_that_needs_its_fix_is_not_fixable(cli: Cli, tmp_path: Path) -> None:
+    # The sync's entry of V8 is named twice (two hosts); TV004 off, it is not collapsed,
+    # so the merge with the webhook's pending V8 is not made, and not promised.
+    twice = s3_entry(
+        "style_1_vV8",
+        id="again",
+        loraUrl=REGIONAL.replace("s3.us-west-1", "s3-accelerate") + "style_1_vV8.safetensors",
+    )
+    path = tmp_path / "training_versions.json"
+    path.write_text(dumps({"versions": [s3_entry("style_1_vV8"), twice, pending()]}))
+    checked = cli("--ignore", "TV004", "--format", "json", path).json()
+    [problem] = [p for p in checked["problems"] if p["code"] == "TV008"]
+    assert problem["fix"] is None and checked["summary"]["unsafe_fixable"] == 0
+    assert (
+        cli("--ignore", "TV004", "--format", "json", path, "--fix", "--unsafe-fixes").json()[
+            "fixes"
+        ]
+        == []
+    )
+
+
+def test_without_tv004_a_file_name_is_not_promised_to_go_with_its_entry(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "training_versions.json"
+    text = dumps({"versions": [webhook_entry(), legacy_s3_entry()]})
+    path.write_text(text)
+    [problem] = cli("--select", "TV009", "--format", "json", path).json()["problems"]
+    assert (problem["fix"], problem["fixable"]) == ("unsafe", False)
+    assert cli("--select", "TV009", "--fix", path).code == 1 and path.read_text() == text
+    cli("--select", "TV009", "--fix", "--unsafe-fixes", path)
+    assert path.read_text() == text.replace('"style_1_vV7.safetensors"', '"V7"')
+
+
+def test_a_protected_key_the_ranking_reads_is_judged_as_carried(cli: Cli, tmp_path: Path) -> None:
+    # TV004 carries completedAt (protected here) into k, which then outranks p: one run
+    # makes what a second would, and the second changes nothing.
+    host = "https://h/m/s_vV8.safetensors"
+    versions = [
+        {
+            "id": "k",
+            "name": "x",
+            "status": "pending",
+            "parameters": {"a": 1},
+            "timestamp": "2025-10-10T00:00:00Z",
+            "loraUrl": host,
+        },
+        {
+            "id": "r",
+            "name": "y",
+            "status": "completed",
+            "parameters": {},
+            "timestamp": "2025-10-09T00:00:00Z",
+            "loraUrl": host.replace("//h/", "//h2/"),
+            "completedAt": "2025-10-12T08:41:05Z",
+        },
+        {
+            "id": "p",
+            "name": "V8",
+            "status": "completed",
+            "parameters": {"a": 1},
+            "timestamp": "2025-10-11T00:00:00Z",
+        },
+    ]
+    path = tmp_path / "training_versions.json"
+    path.write_text(dumps({"versions": versions}))
+    cli("--fix", "--unsafe-fixes", "--protect", "completedAt", "--no-backup", path)
+    once = path.read_bytes()
+    cli("--fix", "--unsafe-fixes", "--protect", "completedAt", "--no-backup", path)
+    assert path.read_bytes() == once
+
+
+def test_a_long_version_is_cut_where_it_is_shown(cli: Cli, tmp_path: Path) -> None:
+    long = "V" + "9" * 100_000
+    path = tmp_path / "training_versions.json"
+    path.write_text(
+        dumps({"versions": [pending(name=long), s3_entry("style_1_vV8", name="v0" + long[1:])]})
+    )
+    for args in ((), ("--diff", "--unsafe-fixes")):
+        run = cli(*args, path)
+        assert (
+            max(
+                len(line)
+                for line in (run.out + run.err).splitlines()
+                if not line.startswith(("-", "+"))
+            )
+            < 1_000
+        )
+
+
+def test_json_lists_as_kept_only_what_stays(cli: Cli, tmp_path: Path) -> None:
+    # TV004 keeps "style_1_vV8" over its twin; TV008 then merges it into the webhook's V8.
+    twice = s3_entry(
+        "style_1_vV8",
+        id="twin",
+        timestamp="2025-10-01T00:00:00Z",
+        loraUrl=REGIONAL.replace("s3.us-west-1", "s3-accelerate") + "style_1_vV8.safetensors",
+    )
+    path = tmp_path / "training_versions.json"
+    path.write_text(dumps({"versions": [s3_entry("style_1_vV8"), twice, pending()]}))
+    [fix] = cli("--fix", "--unsafe-fixes", "--format", "json", path).json()["fixes"]
+    assert (fix["kept"], fix["removed"]) == ([], ["twin"])
+    assert [m["id"] for m in fix["runs"][0]["merged"]] == ["style_1_vV8"]
+    assert [e["id"] for e in json.loads(path.read_text())["versions"]] == ["aa11-e3"]

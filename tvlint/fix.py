@@ -135,7 +135,7 @@ def plan_fix(
     if DuplicateVersion.code in fixing:
         # Merges are worked out with the model-file groups fixed; without that fix, one
         # that takes in an entry of such a group is not made.
-        grouped = set() if groups else {g.kept for g in all_groups}
+        grouped = set() if fixing >= SAFE else {g.kept for g in all_groups}
         runs = tuple(
             run
             for run in model.run_groups(protect)

@@ -85,6 +85,8 @@ class Linter:
         """The outcome of a file with no problem, decided on the compiled parser's data;
         None where it has one, or where that parser cannot decide (the walking parse
         then places what there is)."""
+        if len(raw) > COMPILED_UP_TO:
+            return None
         parsed = compiled_data(raw)
         if parsed is None:
             return None
@@ -114,6 +116,11 @@ class Linter:
         findings = (finding for rule in self.rules for finding in rule.check(doc))
         return Outcome(path, locate(path, doc, findings, self.unsafe_fixes))
 
+
+# Files larger than this take the walking parse at once: a file with a problem is parsed
+# twice where the compiled parser goes first, and for a large one the second parse costs
+# more than the first saves (bench/README.md).
+COMPILED_UP_TO = 1 << 20
 
 # Problems of these rules shown for one file, at most (the rest are counted).
 _CAPPED = {SchemaRule.code: MAX_SCHEMA_PROBLEMS}

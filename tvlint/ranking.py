@@ -15,7 +15,7 @@ be read whole (it repeats a key: json kept only one of the values).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
@@ -123,7 +123,9 @@ def rank_groups(
 
 
 def keep_best(
-    indices: Sequence[int], versions: Sequence[Any], partial: Set[int] = frozenset()
+    indices: Sequence[int],
+    versions: Sequence[Any] | Mapping[int, Any],
+    partial: Set[int] = frozenset(),
 ) -> tuple[int, tuple[Removal, ...]]:
     """The entry of ``indices`` the ranking keeps, and the others with what decided each
     (an entry that repeats a key is kept only where every entry does)."""

@@ -34,6 +34,7 @@ class Left:
     reason: str
     entries: tuple[int, ...]
     key: str | None = None
+    sources: tuple[int, ...] = ()  # for a conflict: the entry whose value each holds
 
 
 REASONS = ("repeats-key", "duplicate-held", "failed", "model-files", "not-running", "conflict")
@@ -71,8 +72,12 @@ def merge_groups(
     carried = {g.kept: dict(g.carried) for g in duplicates if g.hold is None and g.carried}
     merge, groups = _Merge(versions, carried), []
     for version, indices in shared:
-        kept, removed = keep_best(indices, versions, partial)
-        groups.append(merge.group(version, kept, removed, protect, partial, held))
+        # Judged as the entries will be once their model files' fix has carried what it
+        # carries into them (a protected key can be one the ranking reads): so a second
+        # fix finds what the first left.
+        view = {i: merge.after(i) for i in indices}
+        kept, removed = keep_best(indices, view, partial)
+        groups.append(merge.group(version, kept, removed, protect, partial, held, view))
     return groups
 
 
@@ -83,6 +88,14 @@ class _Merge:
         self.versions = versions
         # The protected members a fix of the model-file groups adds to their kept entry.
         self.carried = carried
+
+    def after(self, index: int) -> Any:
+        """Entry ``index`` with the members its model file's fix carries into it."""
+        entry = self.versions[index]
+        carried = self.carried.get(index)
+        if not carried:
+            return entry
+        return {**entry, **{key: self.versions[source][key] for key, source in carried.items()}}
 
     def holders(self, key: str, members: Sequence[int]) -> list[tuple[int, int]]:
         """(member, entry whose member ``key`` it has) for each member that has ``key``
@@ -103,33 +116,38 @@ class _Merge:
         protect: Sequence[str],
         partial: Set[int],
         held: Set[int],
+        view: Mapping[int, Any],
     ) -> RunGroup:
         versions = self.versions
         members = (kept, *(r.index for r in removed))
 
-        def left(reason: str, entries: Sequence[int], key: str | None = None) -> RunGroup:
-            return RunGroup(version, kept, removed, left=Left(reason, tuple(entries), key))
+        def left(
+            reason: str, entries: Sequence[int], key: str | None = None, sources: Sequence[int] = ()
+        ) -> RunGroup:
+            found = Left(reason, tuple(entries), key, tuple(sources))
+            return RunGroup(version, kept, removed, left=found)
 
         # Each check names what a person must look at; the first that applies says why.
         checks = (
             ("repeats-key", [i for i in members if i in partial]),
             ("duplicate-held", [i for i in members if i in held]),
-            ("failed", [i for i in members if versions[i].get("status") == "failed"]),
+            ("failed", [i for i in members if view[i].get("status") == "failed"]),
         )
         for reason, entries in checks:
             if entries:
                 return left(reason, entries)
-        naming = [i for i in members if "loraUrl" in versions[i]]
+        naming = [i for i in members if "loraUrl" in view[i]]
         if len(naming) > 1:
             return left("model-files", naming)
-        if versions[kept].get("status") not in RUNNING:
+        if view[kept].get("status") not in RUNNING:
             return left("not-running", [kept])
         copied = []
         for key in dict.fromkeys((*COPIED, *protect)):
             holders = self.holders(key, members)
             if len({canonical(versions[source][key]) for _, source in holders}) > 1:
-                return left("conflict", [i for i, _ in holders], key)
+                return left("conflict", [i for i, _ in holders], key, [j for _, j in holders])
             if holders and all(i != kept for i, _ in holders):
                 copied.append((key, holders[0][1]))
-        completes = any(key == "loraUrl" for key, _ in copied)
+        # Once merged, the run names its model file: it completed.
+        completes = "loraUrl" in view[kept] or any(key == "loraUrl" for key, _ in copied)
         return RunGroup(version, kept, removed, tuple(copied), completes)

@@ -81,7 +81,7 @@ def group_reports(fix: FileFix) -> list[GroupReport]:
         GroupReport(
             group.model_file,
             _entry(fix.entries[group.kept]),
-            _removed(fix, group.kept, group.removed, group.carried),
+            _removed(fix, group.kept, group.removed, group.carried, {}),
         )
         for group in fix.groups
     ]
@@ -89,11 +89,14 @@ def group_reports(fix: FileFix) -> list[GroupReport]:
 
 def run_reports(fix: FileFix) -> list[RunReport]:
     """What was kept and merged into it in each group of one run of one fixed file."""
+    # A member a merge copies from an entry that a fix of its model file removed came to
+    # the merged entry through that fix: it is shown as that entry's.
+    through = {r.index: g.kept for g in fix.groups for r in g.removed} if fix.runs else {}
     return [
         RunReport(
             run.version,
             _entry(fix.entries[run.kept]),
-            _removed(fix, run.kept, run.removed, run.copied),
+            _removed(fix, run.kept, run.removed, run.copied, through),
             run.completes,
         )
         for run in fix.runs
@@ -113,15 +116,15 @@ def _removed(
     kept_index: int,
     removals: tuple[Removal, ...],
     carried: tuple[tuple[str, int], ...],
+    through: dict[int, int],
 ) -> tuple[RemovedReport, ...]:
     """Each removed entry of a group: why, what of it went into the kept entry (the
-    members ``carried``: key and source entry), and how it differs from the kept one."""
+    members ``carried``: key and source entry, which came ``through`` the entry that
+    kept it, where a fix of its model file removed it), and how it differs from the
+    kept one."""
     kept = fix.entries[kept_index]
     # What the kept entry now has (carried from this entry or another) is not lost.
     kept_now = {key for key, _ in carried}
-    # A member a merge copies from an entry that a fix of its model file removed came to
-    # the merged entry through that fix: it is shown as that entry's.
-    through = {r.index: g.kept for g in fix.groups for r in g.removed}
     reports = []
     for removal in removals:
         entry = fix.entries[removal.index]

@@ -18,17 +18,24 @@ def _fix(fix: FileFix) -> dict[str, Any]:
     from tvlint.report.groups import group_reports, rename_reports, run_reports
 
     groups = group_reports(fix)
+    merged = set(fix.merged)
     record: dict[str, Any] = {
         "path": fix.path,
         "written": fix.written,
         "backup": fix.backup,
-        "kept": [clipped(g.kept.id) for g in groups],
+        # The entries kept for their model file that are still there (a merge of one run
+        # recorded twice may have taken one in: it is listed among its run's merged).
+        "kept": [
+            clipped(g.kept.id)
+            for g, group in zip(groups, fix.groups, strict=True)
+            if group.kept not in merged
+        ],
         "removed": [clipped(r.id) for g in groups for r in g.removed],
         # Values from the file, clipped: a report grows with the entries, not their size.
         "groups": [_clipped(g) for g in groups],
         "runs": [_clipped_run(run) for run in run_reports(fix)],
         "renamed": [
-            {"id": clipped(r.id), "name": clipped(r.name), "version": r.version}
+            {"id": clipped(r.id), "name": clipped(r.name), "version": clipped(r.version)}
             for r in rename_reports(fix)
         ],
     }
@@ -47,7 +54,7 @@ def _clipped(group: GroupReport) -> dict[str, Any]:
 
 def _clipped_run(run: RunReport) -> dict[str, Any]:
     return {
-        "version": run.version,
+        "version": clipped(run.version),
         "kept": _clipped_entry(run.kept),
         "merged": [_clipped_entry(r) for r in run.removed],
         "completed": run.completed,

@@ -56,10 +56,12 @@ def _fix_lines(fix: FileFix) -> tuple[Line, list[Line]]:
         lines += _removed_lines(group.removed, "removed", "carried into")
     for run in run_reports(fix):
         completed = ", now completed" if run.completed else ""
-        lines.append(f"  version {run.version}: kept {_entry(run.kept)}{completed}")
+        lines.append(f"  version {cut(run.version)}: kept {_entry(run.kept)}{completed}")
         lines += _removed_lines(run.removed, "merged", "copied into")
     for rename in rename_reports(fix):
-        lines.append(f"  {quoted(rename.id)}: name {quoted(rename.name)} set to {rename.version}")
+        lines.append(
+            f"  {quoted(rename.id)}: name {quoted(rename.name)} set to {cut(rename.version)}"
+        )
     return headline, lines
 
 

@@ -50,12 +50,15 @@ def configured_rules(
 ) -> list[Rule]:
     """The enabled rules (codes), each set up with its ``options`` (by rule name) and
     the run's settings; a rule that does not run is not set up."""
-    wanted = set(enabled)
-    return [
+    wanted = frozenset(enabled)
+    made = [
         rule.configured(options.get(rule.name, {}), settings)
         for rule in RULES
         if rule.code in wanted
     ]
+    for rule in made:
+        rule.running = wanted
+    return made
 
 
 __all__ = ["BY_CODE", "BY_NAME", "RULES", "Option", "Rule", "configured_rules", "rule_named"]

@@ -84,6 +84,14 @@ class Rule:
     # extend-select names it (its verdict depends on more than the file).
     default: ClassVar[bool] = True
 
+    # The codes of the rules that run beside this one, as the registry sets them up (None:
+    # every rule): a rule whose fix another rule's fix makes possible reads it.
+    running: frozenset[str] | None = None
+
+    def runs(self, code: str) -> bool:
+        """Whether the rule ``code`` runs beside this one."""
+        return self.running is None or code in self.running
+
     def __init__(self, **options: Any) -> None:
         values = {option.name: option.default for option in self.options}
         unknown = set(options) - set(values)

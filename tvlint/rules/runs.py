@@ -9,7 +9,7 @@ from tvlint.config import DEFAULT_PROTECT
 from tvlint.document import Document, join_pointer
 from tvlint.model import model_of
 from tvlint.rules.base import Rule
-from tvlint.rules.duplicates import describe_id
+from tvlint.rules.duplicates import DuplicateLoraUrl, describe_id
 from tvlint.untrusted import cut, quoted
 from tvlint.versions import file_version, named_by_file, version_name
 
@@ -44,7 +44,7 @@ class DuplicateVersion(Rule):
     model file and the entry kept is ``pending``, ``starting`` or ``training``: the
     others are removed, and the kept entry gets, where it lacks them, their
     ``loraUrl`` and ``completedAt`` (and the protected keys, as TV004 carries them),
-    and ``status: "completed"`` once it names the model file. Unsafe, as it changes
+    and ``status: "completed"`` as it then names the model file. Unsafe, as it changes
     values: plain ``--fix`` leaves it. A group with a failed run, two model files, a
     kept entry that is not running, or values that disagree is left to a person.
 
@@ -74,12 +74,20 @@ class DuplicateVersion(Rule):
         return cls(settings.protect)  # [tool.tvlint] protect, shared with --fix
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        versions = model_of(doc).versions
-        for group in model_of(doc).run_groups(self.protect):
+        model = model_of(doc)
+        versions = model.versions
+        # Without TV004's fix, a merge that takes in an entry of a model file named twice
+        # is not made (fix.plan_fix).
+        grouped = set()
+        if not self.runs(DuplicateLoraUrl.code):
+            grouped = {g.kept for g in model.duplicate_groups(self.protect)}
+        for group in model.run_groups(self.protect):
+            members = {group.kept, *(r.index for r in group.removed)}
+            fixable = group.left is None and not grouped & members
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
             same = (
                 f"duplicates {describe_id(versions[group.kept])} (line {kept_line}): "
-                f"same version {group.version}"
+                f"same version {cut(group.version)}"
             )
             why = again = ""
             if group.left is not None:
@@ -91,7 +99,7 @@ class DuplicateVersion(Rule):
                 yield self.finding(
                     f"entry {describe_id(entry)} {same}{again if position else why}",
                     _version_pointer(entry, removal.index),
-                    fix="unsafe" if group.left is None else None,
+                    fix="unsafe" if fixable else None,
                 )
 
 
@@ -112,13 +120,8 @@ def _describe_left(group: RunGroup, left: Left, versions: Sequence[Any]) -> str:
     key = cut(left.key) if left.key is not None else ""
     holders = ", ".join(
         ("kept " if i == group.kept else "")
-        + describe_id(versions[i])
-        + (
-            f" {quoted(versions[i][left.key], 40)}"
-            if left.key in versions[i]
-            else " (from its TV004 group)"
-        )
-        for i in left.entries
+        + f"{describe_id(versions[i])} {quoted(versions[source].get(left.key), 40)}"
+        for i, source in zip(left.entries, left.sources or left.entries, strict=False)
     )
     status = quoted(versions[group.kept].get("status"), 40)
     return _LEFT[left.reason].format(entries=entries, key=key, holders=holders, status=status)
@@ -165,8 +168,10 @@ class FileNameAsName(Rule):
         if not named:
             return
         # An entry that --fix removes anyway, as TV004's duplicate, needs no new name.
-        groups = model.duplicate_groups(self.protect)
-        removed = {r.index for g in groups if g.hold is None for r in g.removed}
+        removed: set[int] = set()
+        if self.runs(DuplicateLoraUrl.code):
+            groups = model.duplicate_groups(self.protect)
+            removed = {r.index for g in groups if g.hold is None for r in g.removed}
         for index in named:
             entry = model.versions[index]
             version = file_version(entry)
@@ -174,7 +179,7 @@ class FileNameAsName(Rule):
             if version is None:
                 what += "a version (the file's name ends with no version tag such as _V7)"
             else:
-                what += f"its version {version}"
+                what += f"its version {cut(version)}"
             fix = "unsafe" if version is not None and index not in model.partial_entries else None
             if index in removed:
                 fix = "safe"
