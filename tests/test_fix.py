@@ -113,12 +113,12 @@ def test_self_check_refuses_a_text_that_would_not_round_trip(
 
     raw = dumps({"versions": [webhook_entry(), s3_entry()]}).encode()
     # Cutting nothing: the text parses, but still holds the duplicate.
-    monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: [])
+    monkeypatch.setattr(fix_module, "removal_cuts", lambda text, spans, removed: [])
     with pytest.raises(SelfCheckFailed, match="minus the duplicates"):
         applied(raw)
     # Cutting the closing brace: the text no longer parses.
     monkeypatch.setattr(
-        fix_module, "_cuts", lambda text, spans, removed: [(len(text) - 1, len(text))]
+        fix_module, "removal_cuts", lambda text, spans, removed: [(len(text) - 1, len(text))]
     )
     with pytest.raises(SelfCheckFailed, match="would not parse"):
         applied(raw)
@@ -137,7 +137,7 @@ def test_self_check_refuses_two_entries_run_together(monkeypatch: pytest.MonkeyP
     joined = [(close, close + 1), (comma + 1, text.index("{", comma) + 1)]
     cut = text[:close] + text[close + 1 : comma + 1] + text[joined[1][1] :]
     assert parse(cut.encode()).data == {"versions": [s3_entry()]}
-    monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: joined)
+    monkeypatch.setattr(fix_module, "removal_cuts", lambda text, spans, removed: joined)
     with pytest.raises(SelfCheckFailed, match="repeated keys"):
         applied(raw)
 
@@ -182,10 +182,10 @@ def test_self_check_refuses_a_carried_member_written_otherwise(
 
 
 def _cut_also(text: str, start: int, end: int) -> Callable[..., Any]:
-    """_cuts, and also text[start:end]."""
+    """removal_cuts, and also text[start:end]."""
     import tvlint.fix as fix_module
 
-    real_cuts = fix_module._cuts
+    real_cuts = fix_module.removal_cuts
     assert start < end <= len(text)
     return lambda text, spans, removed: sorted([*real_cuts(text, spans, removed), (start, end)])
 
@@ -231,17 +231,17 @@ def _wrong_edits() -> list[tuple[str, str, str, Callable[[str], tuple[str, Any]]
     nested = dumps({"versions": [KEPT, {**REMOVED, "isGood": {"a": 1, "b": 2}}]})
     member = '"isGood": false'
     return [
-        ("a member of a kept entry cut", plain, member, lambda t: ("_cuts", _cut_also(t, t.rindex(",", 0, t.index(member)), t.index(member) + len(member)))),
-        ("a digit of a kept entry cut", plain, "10", lambda t: ("_cuts", _cut_also(t, t.index("10") + 1, t.index("10") + 2))),
-        ("the sign of -0.0 cut", zero, "-0.0", lambda t: ("_cuts", _cut_also(t, t.index("-0.0"), t.index("-0.0") + 1))),
-        ("the indent before a kept entry cut", plain, "other", lambda t: ("_cuts", _cut_also(t, spans[1][0] - 2, spans[1][0]))),
-        ("a kept entry cut whole", plain, "other", lambda t: ("_cuts", _cut_also(t, spans[0][1], spans[1][1]))),
-        ("the end of the entry that gains cut", carrying, "10", lambda t: ("_cuts", _cut_also(t, t.index("}", t.index("10")) + 1, t.index("}", t.index("10")) + 3))),
+        ("a member of a kept entry cut", plain, member, lambda t: ("removal_cuts", _cut_also(t, t.rindex(",", 0, t.index(member)), t.index(member) + len(member)))),
+        ("a digit of a kept entry cut", plain, "10", lambda t: ("removal_cuts", _cut_also(t, t.index("10") + 1, t.index("10") + 2))),
+        ("the sign of -0.0 cut", zero, "-0.0", lambda t: ("removal_cuts", _cut_also(t, t.index("-0.0"), t.index("-0.0") + 1))),
+        ("the indent before a kept entry cut", plain, "other", lambda t: ("removal_cuts", _cut_also(t, spans[1][0] - 2, spans[1][0]))),
+        ("a kept entry cut whole", plain, "other", lambda t: ("removal_cuts", _cut_also(t, spans[0][1], spans[1][1]))),
+        ("the end of the entry that gains cut", carrying, "10", lambda t: ("removal_cuts", _cut_also(t, t.index("}", t.index("10")) + 1, t.index("}", t.index("10")) + 3))),
         ("a carried key escaped", carrying, "true", lambda t: ("_carry", _carry_rewritten('"isGood"', '"\\u0069sGood"'))),
         ("a carried member's separator changed", carrying, "true", lambda t: ("_carry", _carry_rewritten(',\n      "isGood"', ', "isGood"'))),
         ("a carried member's colon changed", carrying, "true", lambda t: ("_carry", _carry_rewritten('"isGood": ', '"isGood"  :\t'))),
         ("the entry that gains made a string", carrying, '"keep"', lambda t: ("edited_text", _first_entry_replaced('"x"'))),
-        ("10 made 1 in the kept entry that gains", carrying, "10", lambda t: ("_cuts", _cut_also(t, t.index("10") + 1, t.index("10") + 2))),
+        ("10 made 1 in the kept entry that gains", carrying, "10", lambda t: ("removal_cuts", _cut_also(t, t.index("10") + 1, t.index("10") + 2))),
         ("true carried as 1", carrying, "true", lambda t: ("_carry", _carry_rewritten("true", "1"))),
         ("a carried object reordered", nested, '"a": 1', lambda t: ("_carry", _carry_rewritten('"a": 1,\n        "b": 2', '"b": 2,\n        "a": 1'))),
     ]  # fmt: skip
@@ -268,13 +268,13 @@ def test_self_check_refuses_a_change_outside_the_entries(monkeypatch: pytest.Mon
 
     raw = dumps({"name": "ab", "versions": [webhook_entry(), s3_entry()], "z": "cd"}).encode()
     text = raw.decode()
-    real_cuts = fix_module._cuts
+    real_cuts = fix_module.removal_cuts
     for outside in (text.index("ab") + 1, text.index("cd") + 1):  # before and after versions
 
         def cuts_and_more(text: str, spans: Any, removed: Any, at: int = outside) -> Any:
             return sorted([*real_cuts(text, spans, removed), (at, at + 1)])
 
-        monkeypatch.setattr(fix_module, "_cuts", cuts_and_more)
+        monkeypatch.setattr(fix_module, "removal_cuts", cuts_and_more)
         with pytest.raises(SelfCheckFailed, match="minus the duplicates"):
             applied(raw)
 
@@ -329,7 +329,7 @@ def test_a_fix_its_self_check_refuses_leaves_the_file_and_reports_it(
 ) -> None:
     import tvlint.fix as fix_module
 
-    monkeypatch.setattr(fix_module, "_cuts", lambda text, spans, removed: [])  # cuts nothing
+    monkeypatch.setattr(fix_module, "removal_cuts", lambda text, spans, removed: [])  # cuts nothing
     path = write({"versions": [webhook_entry(), s3_entry()]})
     before = path.read_bytes()
     run = cli("--fix", "--format", "json", path)

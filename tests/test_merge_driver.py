@@ -70,10 +70,12 @@ class Repo:
         """Commit ``theirs`` on a branch and ``ours`` on main, then merge the branch."""
         self.git("checkout", "-qb", "theirs")
         self.write(theirs)
-        self.git("commit", "-qam", "theirs")
+        self.git("add", FILE)
+        self.git("commit", "-qm", "theirs")
         self.git("checkout", "-q", "main")
         self.write(ours)
-        self.git("commit", "-qam", "ours")
+        self.git("add", FILE)
+        self.git("commit", "-qm", "ours")
         return self.git("merge", "--no-edit", "theirs")
 
 
@@ -199,3 +201,24 @@ def test_install_is_idempotent_and_writes_the_absolute_path(tmp_path: Path) -> N
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["only-one"]) == 2
     assert "usage: tvlint-merge BASE OURS THEIRS [PATH]" in capsys.readouterr().err
+
+
+def test_a_schema_that_cannot_be_loaded_falls_back_to_git_s_merge(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    (tmp_path / "tvlint.toml").write_text('schema = "schemas/missing.json"\n')
+    merged = repo.branches(
+        dumps({"versions": [pending("ours-e1", "V8"), *BASE]}),
+        dumps({"versions": [pending("theirs-e1", "V9"), *BASE]}),
+    )
+    assert merged.returncode != 0 and "Traceback" not in merged.stdout + merged.stderr
+    assert b"ours-e1" in repo.read() and b"theirs-e1" in repo.read()
+
+
+def test_both_sides_creating_the_file_merge(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    repo.git("rm", "-q", FILE)
+    repo.git("commit", "-qm", "no file")
+    ours, theirs = [pending("ours-e1", "V8")], [pending("theirs-e1", "V9")]
+    merged = repo.branches(dumps({"versions": ours}), dumps({"versions": theirs}))
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert entries(repo.read()) == [*ours, *theirs]

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +124,47 @@ def test_merges_lose_nothing_invent_nothing_and_do_not_depend_on_the_side(
     # The other way round: the same entries, perhaps in another order.
     swapped = json.loads(merge(encoded(base), encoded(theirs), encoded(ours), LINTER))["versions"]
     assert sorted(map(canonical, swapped)) == sorted(map(canonical, merged))
+
+
+def test_top_level_keys_merge_key_by_key() -> None:
+    versions = [{"id": "a", "name": "V1"}]
+    base = dumps({"versions": versions, "owner": "mia", "note": "x"}).encode()
+    ours = dumps({"versions": versions, "owner": "mia", "note": "x", "mine": 1}).encode()
+    theirs = dumps({"versions": versions}).encode()  # the last two removed
+    assert json.loads(merge(base, ours, theirs)) == {"versions": versions, "mine": 1}
+
+
+def test_an_entry_changed_on_one_side_is_not_dropped_as_a_duplicate() -> None:
+    synced = s3_entry("style_1_vV2")
+    base = encoded([synced])
+    ours = encoded([{**synced, "description": "Use for client X"}])
+    theirs = encoded([webhook_entry(model="style_1_vV2"), synced])
+    with pytest.raises(Conflict, match="changed on one side, would be removed as a duplicate"):
+        merge(base, ours, theirs, LINTER)
+
+
+def test_an_entry_without_an_id_changed_on_both_sides_is_a_conflict() -> None:
+    base = encoded([{"name": "V1", "note": "a"}])
+    with pytest.raises(Conflict, match="without an id"):
+        merge(base, encoded([{"name": "V1", "note": "b"}]), encoded([{"name": "V1", "note": "c"}]))
+    # Added on both sides: both kept.
+    both = merge(
+        base,
+        encoded([{"name": "V1", "note": "a"}, {"name": "V2"}]),
+        encoded([{"name": "V1", "note": "a"}, {"name": "V3"}]),
+    )
+    assert json.loads(both)["versions"] == [
+        {"name": "V1", "note": "a"},
+        {"name": "V2"},
+        {"name": "V3"},
+    ]
+
+
+def test_a_conflict_both_sides_had_is_still_a_conflict() -> None:
+    # A clean result names each model file once: a group left to a person stays so.
+    held = [s3_entry("style_1_vV2", isGood=True), webhook_entry(model="style_1_vV2", isGood=False)]
+    base = encoded(held)
+    ours = encoded([webhook_entry(job="n-e1", model="style_1_vV3"), *held])
+    theirs = encoded([*held, webhook_entry(job="m-e1", model="style_1_vV4")])
+    with pytest.raises(Conflict, match="conflicting isGood"):
+        merge(base, ours, theirs, LINTER)

@@ -151,7 +151,7 @@ def plan_fix(
         return None
     changed = _entry_edits(groups, runs, renames, removed)
     spans = doc.element_spans(VERSIONS)
-    edits = [(a, b, "") for a, b in _cuts(doc.text, spans, removed)]
+    edits = [(a, b, "") for a, b in removal_cuts(doc.text, spans, removed)]
     for index, change in changed.items():
         edits += _edits_of(doc.text, spans[index][0], spans, change)
     # By place only: members added to one entry go in the plan's order (a sort by the
@@ -227,7 +227,7 @@ def _carry(text: str, start: int, spans: Spans, key: str, source: int) -> Edit:
     ``start``: after its last value, separated and indented as its last member is from
     the one before (or from the opening brace)."""
     kept = members(text, start)
-    separator, colon = _layout(text, start, kept)
+    separator, colon = member_layout(text, start, kept)
     member = _source_member(text, spans[source][0], key)
     name = text[member.key_start : member.key_end]
     value = text[member.value_start : member.value_end]
@@ -235,7 +235,7 @@ def _carry(text: str, start: int, spans: Spans, key: str, source: int) -> Edit:
     return (end, end, f"{separator}{name}{colon}{value}")
 
 
-def _layout(text: str, start: int, kept: list[Member]) -> tuple[str, str]:
+def member_layout(text: str, start: int, kept: list[Member]) -> tuple[str, str]:
     """How a member is written after the last of ``kept``, the members of the object at
     ``start``: the separator before it (as between the last two, or as after the
     opening brace) and its colon (as the last member's)."""
@@ -252,7 +252,7 @@ def _source_member(text: str, source: int, key: str) -> Member:
     return [m for m in members(text, source) if m.key == key][-1]
 
 
-def _cuts(text: str, spans: Spans, removed: Set[int]) -> list[tuple[int, int]]:
+def removal_cuts(text: str, spans: Spans, removed: Set[int]) -> list[tuple[int, int]]:
     """The character ranges to cut so that exactly the removed elements go.
 
     A kept element keeps the separator that follows it; the last kept one keeps what
@@ -386,7 +386,7 @@ def _check_changed(
         old_at, new_at = was.value_end, now.value_end
     if new_text[new[-1].value_end : new_span[1]] != old_text[old[-1].value_end : old_span[1]]:
         raise SelfCheckFailed(_CHANGED)
-    separator, colon = _layout(old_text, old_span[0], old)
+    separator, colon = member_layout(old_text, old_span[0], old)
     pairs = zip(new[len(old) - 1 : -1], new[len(old) :], change.added, strict=True)
     for before, member, (key, source) in pairs:
         written = _source_member(old_text, old_spans[source][0], key)

@@ -17,12 +17,13 @@ Nothing here touches a file or runs git: ``tvlint.merge_driver`` does.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
 from tvlint.config import DEFAULT_PROTECT
 from tvlint.document import Document, InvalidJSON, Text, members, parse, parse_text
-from tvlint.fix import SelfCheckFailed, plan_fix
+from tvlint.fix import SelfCheckFailed, member_layout, plan_fix, removal_cuts
 from tvlint.model import model_of
 from tvlint.patch import apply_edits
 from tvlint.ranking import canonical
@@ -64,13 +65,15 @@ def merge(base: bytes, ours: bytes, theirs: bytes, linter: Linter | None = None)
         merged = parse_text(merged_text, o.doc.has_bom)
     except InvalidJSON as exc:  # a bug of the edits, never the sides': they parsed
         raise Conflict(f"the merged text would not parse: {exc.message}") from None
-    final = _fixed(merged, linter)
+    final = _fixed(merged, linter, sides, sequence)
     if linter is not None:
         _no_new_problem(linter, final, o.doc, t.doc)
     return final.raw
 
 
 def _side(name: str, raw: bytes) -> Side:
+    if name == "base" and not raw.strip():
+        raw = b'{"versions": []}'  # both sides created the file: no common ancestor
     try:
         doc = parse(raw)
     except InvalidJSON as exc:
@@ -133,6 +136,12 @@ def _describe(key: Any) -> str:
 
 def _merge_entries(b: Side, o: Side, t: Side) -> tuple[set[Any], dict[Any, str]]:
     """The keys of the entries the merge keeps, and the side whose text each takes."""
+    # An entry without an id is known only by its value: a change is its removal and
+    # another's addition. Where both sides removed one and did not add alike, a person
+    # decides (one removed it, the other changed it; or both changed it apart).
+    base, ours, theirs = ({key for key in side.keys if key[0] == "value"} for side in (b, o, t))
+    if (base - ours) & (base - theirs) and ours - base != theirs - base:
+        raise Conflict("an entry without an id was changed on both sides, differently")
     kept: set[Any] = set()
     taken: dict[Any, str] = {}
     for key in dict.fromkeys([*b.keys, *o.keys, *t.keys]):
@@ -227,13 +236,12 @@ def _versions_edit(o: Side, t: Side, sequence: list[Any], taken: dict[Any, str])
     parts: list[str] = []
     previous = None
     separator = _separator(text, o, style)
+    position = {key: i for i, key in enumerate(o.keys)}
     for key in sequence:
         if previous is not None:
             between = None
-            if key in o.values and previous in o.values:
-                i, j = o.keys.index(previous), o.keys.index(key)
-                if j == i + 1:
-                    between = text[o.spans[previous][1] : o.spans[key][0]]
+            if key in position and previous in position and position[key] == position[previous] + 1:
+                between = text[o.spans[previous][1] : o.spans[key][0]]
             parts.append(between if between is not None else separator)
         if taken[key] == "ours":
             start, end = o.spans[key]
@@ -246,7 +254,7 @@ def _versions_edit(o: Side, t: Side, sequence: list[Any], taken: dict[Any, str])
         return (first, last, "".join(parts))
     # Ours had no entry: they go on lines of their own, one level inside the line that
     # holds the array.
-    newline = style.newline if style else "\n"
+    newline = "\r\n" if "\r\n" in text else "\n"
     line_start = text.rfind("\n", 0, array) + 1
     line = text[line_start:array]
     closing = line[: len(line) - len(line.lstrip(" \t"))]
@@ -274,10 +282,12 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
     """The edits of ours' top-level members other than versions: theirs' change of a key
     ours left as it was (its value's text replaced, or the member added or removed)."""
     root = (b.doc.data, o.doc.data, t.doc.data)
-    edits: list[Edit] = []
     text = o.doc.text
-    ours_members = {m.key: m for m in members(text, _root(text))}
-    order = list(ours_members)
+    ours = members(text, _root(text))
+    at = {m.key: i for i, m in enumerate(ours)}
+    edits: list[Edit] = []
+    removed: set[int] = set()
+    added: list[tuple[str, str]] = []
     for name in dict.fromkeys([*root[0], *root[1], *root[2]]):
         if name == "versions":
             continue
@@ -286,28 +296,23 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
         )
         if side == "ours":
             continue
-        if value is _MISSING:  # theirs removed it: ours' member goes with a separator
-            member = ours_members[name]
-            position = order.index(name)
-            if position + 1 < len(order):
-                edits.append((member.key_start, ours_members[order[position + 1]].key_start, ""))
-            else:
-                before = ours_members[order[position - 1]]
-                edits.append((before.value_end, member.value_end, ""))
-            continue
-        written = _member_value(t, name)
-        if name in ours_members:
-            member = ours_members[name]
-            edits.append((member.value_start, member.value_end, written))
+        if value is _MISSING:
+            removed.add(at[name])
+        elif name in at:
+            member = ours[at[name]]
+            edits.append((member.value_start, member.value_end, _member_value(t, name)))
         else:
-            last = ours_members[order[-1]]
-            separator = (
-                text[ours_members[order[-2]].value_end : last.key_start] if len(order) > 1 else ", "
-            )
-            colon = text[last.key_end : last.value_start]
-            edits.append(
-                (last.value_end, last.value_end, f"{separator}{json.dumps(name)}{colon}{written}")
-            )
+            added.append((name, _member_value(t, name)))
+    # Members go as entries do: each with the separator after it, or, at the end, before it.
+    spans = [(m.key_start, m.value_end) for m in ours]
+    edits += [(start, end, "") for start, end in removal_cuts(text, spans, removed)]  # type: ignore[arg-type]
+    if added:  # after the last member that stays, laid out as it is
+        stays = [m for i, m in enumerate(ours) if i not in removed]
+        separator, colon = member_layout(text, _root(text), stays)
+        end = stays[-1].value_end
+        edits += [
+            (end, end, f"{separator}{json.dumps(name)}{colon}{value}") for name, value in added
+        ]
     return edits
 
 
@@ -322,21 +327,34 @@ def _member_value(t: Side, name: str) -> str:
     return text[member.value_start : member.value_end]
 
 
-def _fixed(merged: Document, linter: Linter | None) -> Text:
+def _fixed(
+    merged: Document, linter: Linter | None, sides: Sequence[Side], sequence: Sequence[Any]
+) -> Text:
     """The merged text after what ``--fix`` does by default; Conflict where a group of
-    one model file must be left to a person."""
+    one model file must be left to a person (also one both sides had: a clean result
+    names each model file once), or where the fix would remove an entry a side changed."""
+    base = sides[0]
     protect = linter.protect if linter is not None else DEFAULT_PROTECT
-    held = [g for g in model_of(merged).duplicate_groups(protect) if g.hold is not None]
-    if held:
-        what = held[0].hold.key if held[0].hold and held[0].hold.key else "a repeated key"
-        raise Conflict(
-            f"the merged entries name the model file {cut(held[0].model_file)} more than once, "
-            f"with conflicting {what}"
-        )
+    for group in model_of(merged).duplicate_groups(protect):
+        if group.hold is not None:
+            what = group.hold.key or "a repeated key"
+            raise Conflict(
+                f"the merged entries name the model file {cut(group.model_file)} more than "
+                f"once, with conflicting {what}"
+            )
     plan = plan_fix(merged, protect)
     text = Text(merged.text, merged.has_bom)
     if plan is None:
         return text
+    now = model_of(merged).versions
+    for index in sorted(plan.removed):
+        key = sequence[index]
+        was = base.values.get(key, _MISSING)
+        if was is not _MISSING and canonical(was) != canonical(now[index]):
+            raise Conflict(
+                f"{_describe(key)}, changed on one side, would be removed as a duplicate of "
+                "an entry the other side added"
+            )
     try:
         return plan.apply(text)
     except SelfCheckFailed as exc:

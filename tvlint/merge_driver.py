@@ -48,15 +48,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tvlint-merge: {path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     from tvlint.merge import Conflict, merge
+    from tvlint.schema import SchemaLoadError
 
     try:
         merged = merge(raw[0], raw[1], raw[2], _linter_for(path))
-    except (Conflict, ConfigError) as exc:
-        print(f"tvlint-merge: {path}: {exc}; left to git's line merge", file=sys.stderr)
-        _line_merge(base, ours, theirs, raw)
-        return EXIT_CONFLICT
-    _write(ours, merged)
-    return EXIT_CLEAN
+    except (Conflict, ConfigError, SchemaLoadError) as exc:
+        why = str(exc)
+    except Exception as exc:  # git would keep ours alone: a fallback never lets theirs go
+        why = f"unexpected error ({type(exc).__name__}: {exc})"
+    else:
+        _write(ours, merged)
+        return EXIT_CLEAN
+    print(f"tvlint-merge: {path}: {why}; left to git's line merge", file=sys.stderr)
+    _line_merge(base, ours, theirs, raw)
+    return EXIT_CONFLICT
 
 
 def _read(name: str) -> bytes:
