@@ -13,8 +13,10 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tvlint.compiled_json import compiled_data
+from tvlint.config import Settings
 from tvlint.document import InvalidJSON, parse
 from tvlint.lint import Linter
+from tvlint.result import Outcome
 
 from .test_fix_properties import FORMATS, entries, render
 from .test_unsafe_fixes import run_entries
@@ -171,7 +173,7 @@ def test_it_hands_over_what_it_cannot_decide(raw: bytes) -> None:
     assert compiled_data(raw) is None
 
 
-LINTER = Linter()
+LINTER = Linter.for_settings(Settings())
 
 
 @settings(max_examples=300, deadline=None)
@@ -180,10 +182,16 @@ def test_a_file_found_clean_has_no_problem_on_the_plain_path(
     versions: list[dict[str, Any]], fmt: tuple[Any, bool, bool, bool]
 ) -> None:
     raw = render({"versions": versions}, fmt)
-    clean = LINTER.clean("f.json", raw)
+    found = LINTER.compiled("f.json", raw)
     problems = LINTER.lint_document("f.json", parse(raw)).problems
-    event("clean" if clean is not None else "handed over")
-    if clean is not None:
-        assert problems == ()
+    if isinstance(found, Outcome):
+        event("clean")
+        assert found.problems == () and problems == ()
+    elif (
+        found is not None
+    ):  # a problem: placed from the text on demand, exactly as the plain path places it
+        event("placed on demand")
+        assert LINTER.lint_document("f.json", found).problems == problems != ()
     else:
-        assert problems or compiled_data(raw) is None
+        event("handed over")
+        assert compiled_data(raw) is None

@@ -15,6 +15,8 @@ import pytest
 from tvlint.document import Document, Text, parse
 from tvlint.fix import SelfCheckFailed, plan_fix
 from tvlint.patch import Edit, apply_edits, unified_diff
+from tvlint.result import Outcome
+from tvlint.tree import Tree
 
 from .factories import Run, dumps, legacy_s3_entry, s3_entry, webhook_entry
 
@@ -353,18 +355,19 @@ def test_the_old_data_is_let_go_before_the_fixed_text_is_made(
     loaded: list[weakref.ref[Document]] = []
     from tvlint.patch import edited_text as real_edited_text
 
-    real_parse_bytes = Linter.parse_bytes
+    real_load = Linter.load
 
-    def parse_bytes(self: Linter, held: list[bytes]) -> Document:
-        doc = real_parse_bytes(self, held)
-        loaded.append(weakref.ref(doc))
+    def load(self: Linter, path: str, tree: Tree | None = None) -> Document | Outcome:
+        doc = real_load(self, path, tree)
+        if isinstance(doc, Document):
+            loaded.append(weakref.ref(doc))
         return doc
 
     def edited_text(text: str, edits: list[Edit]) -> str:
         assert loaded and all(ref() is None for ref in loaded)
         return real_edited_text(text, edits)
 
-    monkeypatch.setattr(Linter, "parse_bytes", parse_bytes)
+    monkeypatch.setattr(Linter, "load", load)
     monkeypatch.setattr(fix_module, "edited_text", edited_text)
     path = write({"versions": [webhook_entry(), {**s3_entry(), "isGood": True}]})
     for mode in ("--diff", "--fix"):  # --diff writes nothing; --fix then has the same to do

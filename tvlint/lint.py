@@ -66,12 +66,12 @@ class Linter:
 
     def load(self, path: str, tree: Tree | None = None) -> Document | Outcome:
         """The file's document, or its outcome if it cannot be read, is not JSON, or is
-        found clean without one (``clean``)."""
+        found clean without one (``compiled``)."""
         try:
             raw = read_file(path, self.max_file_size, tree)
         except OSError as exc:
             return Outcome(path, error=describe_os_error(exc))
-        found = self.clean(path, raw)
+        found = self.compiled(path, raw)
         if found is not None:
             return found
         held = [raw]
@@ -81,24 +81,35 @@ class Linter:
         except InvalidJSON as exc:
             return self.invalid(path, exc)
 
-    def clean(self, path: str, raw: bytes) -> Outcome | None:
-        """The outcome of a file with no problem, decided on the compiled parser's data;
-        None where it has one, or where that parser cannot decide (the walking parse
-        then places what there is)."""
+    def compiled(self, path: str, raw: bytes) -> Outcome | Document | None:
+        """The file through the compiled parser: the outcome of a file with no problem;
+        for a file with one, its document (its text, and that parser's data, with places
+        found on demand); None where that parser cannot decide (the walking parse then
+        does it all)."""
         if len(raw) > COMPILED_UP_TO:
             return None
         parsed = compiled_data(raw)
         if parsed is None:
             return None
-        doc = Unplaced(parsed[0], len(raw))
+        data = parsed[0]
         del parsed
+        unplaced = Unplaced(data, len(raw))
         try:
             for rule in self.rules:
-                for _ in rule.check(doc):
-                    return None
-        except NeedsText:  # a rule found something and went to say where
-            return None
+                for _ in rule.check(unplaced):
+                    raise NeedsText
+        except NeedsText:  # a rule found something: the document places it
+            text, has_bom = decode(raw)
+            placed = Document(text, data, has_bom, ())
+            placed.model = unplaced.model  # what was worked out of the data holds
+            return placed
         return Outcome(path, Problems())
+
+    def clean(self, path: str, raw: bytes) -> Outcome | None:
+        """The outcome of a file with no problem, decided on the compiled parser's data;
+        None where it has one, or where that parser cannot decide."""
+        found = self.compiled(path, raw)
+        return found if isinstance(found, Outcome) else None
 
     def check_file(self, path: str, tree: Tree | None = None) -> Outcome:
         """One file's outcome: its problems, or why it could not be read."""
