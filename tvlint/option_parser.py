@@ -108,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-backup", action="store_true", help="with --fix: write no <file>.backup copy"
     )
-    unsafe = parser.add_mutually_exclusive_group()
-    unsafe.add_argument(
+    # Two plain flags, not an exclusive group (the last given wins): argparse wraps a
+    # group in the usage line differently from one Python version to the next.
+    parser.add_argument(
         "--unsafe-fixes",
         action="store_const",
         const=True,
@@ -117,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --fix or --diff: also make the fixes that change values (TV008, TV009); "
         "overrides unsafe-fixes in the configuration",
     )
-    unsafe.add_argument(
+    parser.add_argument(
         "--no-unsafe-fixes",
         action="store_const",
         const=False,
