@@ -9,9 +9,10 @@ A rule is one module: adding one is that module, a line in the registry
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.config import DEFAULT_PROTECT
 from tvlint.document import Document, InvalidJSON
 
 if TYPE_CHECKING:
@@ -142,3 +143,17 @@ class Rule:
         from tvlint.problem import Finding
 
         return Finding(self.code, message, pointer, offset, position, fix)
+
+
+class ProtectingRule(Rule):
+    """A rule whose verdict depends on the keys a person sets (``[tool.tvlint]
+    protect``), which ``--fix`` carries or leaves to a person: it reads them as the fix
+    does."""
+
+    def __init__(self, protect: Sequence[str] = DEFAULT_PROTECT) -> None:
+        super().__init__()
+        self.protect = tuple(protect)
+
+    @classmethod
+    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
+        return cls(settings.protect)

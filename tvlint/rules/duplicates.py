@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.config import DEFAULT_PROTECT
 from tvlint.document import Document, join_pointer
 from tvlint.model import model_of
-from tvlint.rules.base import Rule
+from tvlint.rules.base import ProtectingRule, Rule
 from tvlint.untrusted import cut, quoted
 
 if TYPE_CHECKING:
@@ -16,7 +15,6 @@ if TYPE_CHECKING:
 
     from tvlint.problem import Finding
     from tvlint.ranking import DuplicateGroup
-    from tvlint.rules.base import RunSettings
 
 
 def describe_id(entry: Any) -> str:
@@ -24,7 +22,7 @@ def describe_id(entry: Any) -> str:
     return quoted(value) if value is not None else "(no id)"
 
 
-class DuplicateLoraUrl(Rule):
+class DuplicateLoraUrl(ProtectingRule):
     """Two or more entries name the same model file in ``loraUrl``.
 
     The model file is the URL's last path segment, percent-decoded byte for byte
@@ -64,14 +62,6 @@ class DuplicateLoraUrl(Rule):
 
     counted_as = "duplicate"
     fixes = "safe"
-
-    def __init__(self, protect: Sequence[str] = DEFAULT_PROTECT) -> None:
-        super().__init__()
-        self.protect = tuple(protect)
-
-    @classmethod
-    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
-        return cls(settings.protect)  # [tool.tvlint] protect, shared with --fix
 
     def check(self, doc: Document) -> Iterator[Finding]:
         model = model_of(doc)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.config import DEFAULT_PROTECT
 from tvlint.document import Document, join_pointer
 from tvlint.model import model_of
-from tvlint.rules.base import Rule
+from tvlint.rules.base import ProtectingRule
 from tvlint.rules.duplicates import DuplicateLoraUrl, describe_id
 from tvlint.untrusted import cut, quoted
 from tvlint.versions import file_version, named_by_file, version_name
@@ -17,7 +16,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from tvlint.problem import Finding
-    from tvlint.rules.base import RunSettings
     from tvlint.runs import Left, RunGroup
 
 
@@ -27,7 +25,7 @@ def _version_pointer(entry: Any, index: int) -> str:
     return join_pointer("versions", index, key)
 
 
-class DuplicateVersion(Rule):
+class DuplicateVersion(ProtectingRule):
     """Two or more entries are the same version: one training run recorded twice.
 
     The training webhook records a run when it starts (``pending``, its parameters, no
@@ -64,14 +62,6 @@ class DuplicateVersion(Rule):
     code = "TV008"
     name = "duplicate-version"
     fixes = "unsafe"
-
-    def __init__(self, protect: Sequence[str] = DEFAULT_PROTECT) -> None:
-        super().__init__()
-        self.protect = tuple(protect)
-
-    @classmethod
-    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
-        return cls(settings.protect)  # [tool.tvlint] protect, shared with --fix
 
     def check(self, doc: Document) -> Iterator[Finding]:
         model = model_of(doc)
@@ -127,7 +117,7 @@ def _describe_left(group: RunGroup, left: Left, versions: Sequence[Any]) -> str:
     return _LEFT[left.reason].format(entries=entries, key=key, holders=holders, status=status)
 
 
-class FileNameAsName(Rule):
+class FileNameAsName(ProtectingRule):
     """An entry's ``name`` is its model file's name rather than its version.
 
     The S3 sync once named its entries by the model file (``style_1_vV7.safetensors``);
@@ -151,14 +141,6 @@ class FileNameAsName(Rule):
     code = "TV009"
     name = "file-name-as-name"
     fixes = "unsafe"
-
-    def __init__(self, protect: Sequence[str] = DEFAULT_PROTECT) -> None:
-        super().__init__()
-        self.protect = tuple(protect)
-
-    @classmethod
-    def configured(cls, options: Mapping[str, Any], settings: RunSettings) -> Rule:
-        return cls(settings.protect)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         model = model_of(doc)
