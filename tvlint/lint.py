@@ -105,12 +105,6 @@ class Linter:
             return placed
         return Outcome(path, Problems())
 
-    def clean(self, path: str, raw: bytes) -> Outcome | None:
-        """The outcome of a file with no problem, decided on the compiled parser's data;
-        None where it has one, or where that parser cannot decide."""
-        found = self.compiled(path, raw)
-        return found if isinstance(found, Outcome) else None
-
     def check_file(self, path: str, tree: Tree | None = None) -> Outcome:
         """One file's outcome: its problems, or why it could not be read."""
         loaded = self.load(path, tree)

@@ -136,15 +136,15 @@ def _standard_input(linter: Linter, stdin: Stdin, mode: Mode, fixer: Fixer | Non
     ``stdin.fixed`` is its new text."""
 
     def load() -> Document | Outcome:
-        clean = linter.clean(stdin.name, stdin.raw)
-        if clean is not None:
-            return clean  # its bytes kept: --fix - gives them back as they came
+        found = linter.compiled(stdin.name, stdin.raw)
+        if isinstance(found, Outcome):
+            return found  # its bytes kept: --fix - gives them back as they came
         try:
-            text, has_bom = decode(stdin.raw)
+            text, has_bom = decode(stdin.raw) if found is None else (found.text, found.has_bom)
             stdin.raw = b""
             if mode is Mode.FIX:
                 stdin.given = Text(text, has_bom)
-            return parse_text(text, has_bom)
+            return parse_text(text, has_bom) if found is None else found
         except InvalidJSON as exc:
             return linter.invalid(stdin.name, exc)
 
