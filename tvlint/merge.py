@@ -210,11 +210,11 @@ def _style(side: Side) -> _Style | None:
     return _Style(indent, unit, newline, text.isascii() and "\\u" in text)
 
 
-def _restyled(t: Side, key: Any, style: _Style | None) -> str:
-    """Theirs' entry, written as ours writes its entries: theirs' own text where the two
-    styles agree, else written anew in ours' style."""
+def _restyled(t: Side, key: Any, style: _Style | None, theirs: _Style | None) -> str:
+    """Theirs' entry, written as ours writes its entries (``style``): theirs' own text
+    where theirs' style agrees, else written anew in ours' style."""
     start, end = t.spans[key]
-    if style is None or style == _style(t):
+    if style is None or style == theirs:
         return t.doc.text[start:end]
     value = t.values[key]
     if style.unit is None:
@@ -228,7 +228,8 @@ def _versions_edit(o: Side, t: Side, sequence: list[Any], taken: dict[Any, str])
     each entry it keeps as it is, with the separator it had where two of its entries stay
     neighbours; theirs' entries in ours' style."""
     text = o.doc.text
-    style = _style(o) or _style(t)
+    theirs = _style(t)  # once: it reads the whole text
+    style = _style(o) or theirs
     array = o.doc.locate("/versions")
     close = _array_end(text, o)
     if not sequence:
@@ -247,7 +248,7 @@ def _versions_edit(o: Side, t: Side, sequence: list[Any], taken: dict[Any, str])
             start, end = o.spans[key]
             parts.append(text[start:end])
         else:
-            parts.append(_restyled(t, key, style))
+            parts.append(_restyled(t, key, style, theirs))
         previous = key
     if o.keys:
         first, last = o.spans[o.keys[0]][0], o.spans[o.keys[-1]][1]
