@@ -35,7 +35,7 @@ from tvlint.ranking import DuplicateGroup
 from tvlint.result import FileFix, Mode, Outcome
 from tvlint.rules.duplicates import DuplicateLoraUrl
 from tvlint.rules.runs import DuplicateVersion, FileNameAsName
-from tvlint.runs import RunGroup
+from tvlint.runs import RunGroup, made
 from tvlint.versions import file_version, named_by_file
 
 if TYPE_CHECKING:
@@ -133,14 +133,7 @@ def plan_fix(
     groups = tuple(g for g in all_groups if g.hold is None) if fixing >= SAFE else ()
     runs: tuple[RunGroup, ...] = ()
     if DuplicateVersion.code in fixing:
-        # Merges are worked out with the model-file groups fixed; without that fix, one
-        # that takes in an entry of such a group is not made.
-        grouped = set() if fixing >= SAFE else {g.kept for g in all_groups}
-        runs = tuple(
-            run
-            for run in model.run_groups(protect)
-            if run.left is None and not grouped & {run.kept, *(r.index for r in run.removed)}
-        )
+        runs = tuple(made(model.run_groups(protect), all_groups, fixing >= SAFE))
     removed = frozenset(
         [r.index for g in groups for r in g.removed] + [r.index for g in runs for r in g.removed]
     )

@@ -81,6 +81,20 @@ def merge_groups(
     return groups
 
 
+def made(
+    runs: Sequence[RunGroup], duplicates: Sequence[DuplicateGroup], model_files_fixed: bool
+) -> list[RunGroup]:
+    """The groups ``--fix --unsafe-fixes`` merges: those not left to a person, and, where
+    the fix of the groups by model file (``duplicates``) is not made with them, only those
+    that take in no entry kept for one (a merge is worked out with that fix made)."""
+    grouped = set() if model_files_fixed else {g.kept for g in duplicates}
+    return [
+        run
+        for run in runs
+        if run.left is None and not grouped & {run.kept, *(r.index for r in run.removed)}
+    ]
+
+
 class _Merge:
     """What merging a group into its kept entry takes, or why it is left to a person."""
 

@@ -66,14 +66,14 @@ class DuplicateVersion(ProtectingRule):
     def check(self, doc: Document) -> Iterator[Finding]:
         model = model_of(doc)
         versions = model.versions
-        # Without TV004's fix, a merge that takes in an entry of a model file named twice
-        # is not made (fix.plan_fix).
-        grouped = set()
-        if not self.runs(DuplicateLoraUrl.code):
-            grouped = {g.kept for g in model.duplicate_groups(self.protect)}
-        for group in model.run_groups(self.protect):
-            members = {group.kept, *(r.index for r in group.removed)}
-            fixable = group.left is None and not grouped & members
+        groups = model.run_groups(self.protect)
+        if groups:  # what --fix --unsafe-fixes merges, as fix.plan_fix plans it
+            from tvlint.runs import made
+
+            duplicates = model.duplicate_groups(self.protect)
+            merged = set(made(groups, duplicates, self.runs(DuplicateLoraUrl.code)))
+        for group in groups:
+            fixable = group in merged
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
             same = (
                 f"duplicates {describe_id(versions[group.kept])} (line {kept_line}): "
