@@ -49,12 +49,6 @@ class Linter:
         rules = configured_rules(settings, settings.rule_options, enabled)
         return cls(rules, enabled, settings.max_file_size, settings.protect, settings.unsafe_fixes)
 
-    def parse_file(self, path: str, tree: Tree | None = None) -> Document:
-        """The file's document; OSError if it cannot be read (or is not a regular file,
-        is over the size limit, or leads out of ``tree``), InvalidJSON if it is not
-        JSON."""
-        return self.parse_bytes([read_file(path, self.max_file_size, tree)])
-
     def parse_bytes(self, held: list[bytes]) -> Document:
         """The document of the bytes ``held`` (their only reference, taken from it).
 

@@ -1,5 +1,6 @@
 """The training-versions model of a parsed document: its ``versions`` entries, the
-entries that repeat a key, and the groups of entries that name one model file. Each is
+entries that repeat a key, the groups of entries that name one model file and those
+that record one run. Each is
 worked out once, however many rules and fixes ask; the JSON layer below knows none of
 it."""
 
@@ -55,7 +56,7 @@ class Model:
 
     def run_groups(self, protect: Sequence[str]) -> list[RunGroup]:
         """The entries that record one training run by version, among those the
-        duplicate groups keep (see ``runs.run_groups``); computed once for TV008 and
+        duplicate groups keep (see ``runs.merge_groups``); computed once for TV008 and
         ``--fix``."""
         key = tuple(protect)
         groups = self._runs.get(key)
