@@ -67,11 +67,13 @@ class DuplicateVersion(ProtectingRule):
         model = model_of(doc)
         versions = model.versions
         groups = model.run_groups(self.protect)
-        if groups:  # what --fix --unsafe-fixes merges, as fix.plan_fix plans it
-            from tvlint.runs import made
+        if not groups:
+            return
+        from tvlint.runs import made  # loaded already: it made the groups
 
-            duplicates = model.duplicate_groups(self.protect)
-            merged = set(made(groups, duplicates, self.runs(DuplicateLoraUrl.code)))
+        # What --fix --unsafe-fixes merges, as fix.plan_fix plans it.
+        duplicates = model.duplicate_groups(self.protect)
+        merged = set(made(groups, duplicates, self.runs(DuplicateLoraUrl.code)))
         for group in groups:
             fixable = group in merged
             kept_line = doc.position(doc.locate(join_pointer("versions", group.kept)))[0]
