@@ -21,7 +21,16 @@ from tvlint.rules import RULES, rule_named
 from tvlint.rules.interpret import interpret, rule_codes
 from tvlint.runner import Stdin, run
 from tvlint.schema import SchemaLoadError
-from tvlint.untrusted import Own, cut, flush, write_all, write_bytes, write_lines, write_patch
+from tvlint.untrusted import (
+    DIAGNOSTIC_LIMIT,
+    Own,
+    cut,
+    flush,
+    write_all,
+    write_bytes,
+    write_lines,
+    write_patch,
+)
 
 if TYPE_CHECKING:
     from typing import Any, TextIO
@@ -32,8 +41,6 @@ EXIT_PROBLEMS = 1
 # that could not be written (a closed stdout, a full disk).
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
-# A diagnostic names a file or a value at most a few times: longer is a hostile value.
-DIAGNOSTIC_LIMIT = 1_000
 EXIT_BROKEN_PIPE = 141  # the shell's convention for SIGPIPE
 
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 from tvlint import TYPE_CHECKING
 from tvlint.config import DEFAULT_PROTECT
-from tvlint.document import Document, InvalidJSON, Text, members, parse, parse_text
+from tvlint.document import Document, InvalidJSON, Member, Text, members, parse, parse_text
 from tvlint.fix import SelfCheckFailed, member_layout, plan_fix, removal_cuts
 from tvlint.model import model_of
 from tvlint.patch import apply_edits
 from tvlint.ranking import canonical
-from tvlint.untrusted import cut
+from tvlint.untrusted import cut, quoted
 
 if TYPE_CHECKING:
     from typing import Any
@@ -94,7 +94,7 @@ def _side(name: str, raw: bytes) -> Side:
         if isinstance(entry_id, str):
             key: Any = ("id", entry_id)
             if key in values:
-                raise Conflict(f"{name} has two entries with the id {json.dumps(entry_id)}")
+                raise Conflict(f"{name} has two entries with the id {quoted(entry_id)}")
         else:  # matched by its whole value: the n-th entry of that value
             whole = canonical(entry)
             seen[whole] = seen.get(whole, 0) + 1
@@ -130,7 +130,7 @@ def _merged_value(key: str, b: Any, o: Any, t: Any) -> tuple[Any, str]:
 
 def _describe(key: Any) -> str:
     if key[0] == "id":
-        return f"the entry {json.dumps(key[1])}"
+        return f"the entry {quoted(key[1])}"
     return "an entry without an id"
 
 
@@ -288,22 +288,27 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
     at = {m.key: i for i, m in enumerate(ours)}
     edits: list[Edit] = []
     removed: set[int] = set()
-    added: list[tuple[str, str]] = []
+    added: list[tuple[str, str]] = []  # theirs' key and value texts
+    theirs: dict[str, Member] | None = None
     for name in dict.fromkeys([*root[0], *root[1], *root[2]]):
         if name == "versions":
             continue
         value, side = _merged_value(
-            f"the top-level key {json.dumps(name)}", *(d.get(name, _MISSING) for d in root)
+            f"the top-level key {quoted(name)}", *(d.get(name, _MISSING) for d in root)
         )
         if side == "ours":
             continue
         if value is _MISSING:
             removed.add(at[name])
-        elif name in at:
-            member = ours[at[name]]
-            edits.append((member.value_start, member.value_end, _member_value(t, name)))
-        else:
-            added.append((name, _member_value(t, name)))
+            continue
+        if theirs is None:  # walked once: each walk decodes the whole of versions
+            theirs = {m.key: m for m in members(t.doc.text, _root(t.doc.text))}
+        member = theirs[name]
+        written = t.doc.text[member.value_start : member.value_end]
+        if name in at:
+            edits.append((ours[at[name]].value_start, ours[at[name]].value_end, written))
+        else:  # theirs' own spelling of the key
+            added.append((t.doc.text[member.key_start : member.key_end], written))
     # Members go as entries do: each with the separator after it, or, at the end, before it.
     spans = [(m.key_start, m.value_end) for m in ours]
     edits += [(start, end, "") for start, end in removal_cuts(text, spans, removed)]  # type: ignore[arg-type]
@@ -311,21 +316,13 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
         stays = [m for i, m in enumerate(ours) if i not in removed]
         separator, colon = member_layout(text, _root(text), stays)
         end = stays[-1].value_end
-        edits += [
-            (end, end, f"{separator}{json.dumps(name)}{colon}{value}") for name, value in added
-        ]
+        edits += [(end, end, f"{separator}{key}{colon}{value}") for key, value in added]
     return edits
 
 
 def _root(text: str) -> int:
     """Where the top-level object starts (after any whitespace)."""
     return len(text) - len(text.lstrip(" \t\r\n"))
-
-
-def _member_value(t: Side, name: str) -> str:
-    text = t.doc.text
-    member = [m for m in members(text, _root(text)) if m.key == name][-1]
-    return text[member.value_start : member.value_end]
 
 
 def _fixed(

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.errors import ConfigError
+from tvlint.reading import describe_os_error
+from tvlint.untrusted import DIAGNOSTIC_LIMIT, Own, cut, write_lines
 
 if TYPE_CHECKING:
     from tvlint.lint import Linter
@@ -45,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         raw = [_read(name) for name in (base, ours, theirs)]
     except OSError as exc:
-        print(f"tvlint-merge: {path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        _say(f"{path}: cannot read: {describe_os_error(exc)}")
         return EXIT_ERROR
     from tvlint.merge import Conflict, merge
     from tvlint.schema import SchemaLoadError
@@ -59,9 +61,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         _write(ours, merged)
         return EXIT_CLEAN
-    print(f"tvlint-merge: {path}: {why}; left to git's line merge", file=sys.stderr)
+    _say(f"{path}: {why}; left to git's line merge")
     _line_merge(base, ours, theirs, raw)
     return EXIT_CONFLICT
+
+
+def _say(message: str) -> None:
+    """One line on stderr, through the output policy: it holds paths and values from
+    the files."""
+    write_lines(sys.stderr, [(Own("tvlint-merge: "), cut(message, DIAGNOSTIC_LIMIT))])
 
 
 def _read(name: str) -> bytes:
@@ -111,7 +119,7 @@ def install() -> int:
         ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
     )
     if top.returncode != 0:
-        print("tvlint-merge: --install: not inside a git work tree", file=sys.stderr)
+        _say("--install: not inside a git work tree")
         return EXIT_ERROR
     root = top.stdout.strip()
     # Beside the interpreter that runs this: the command of the same installation.
@@ -119,7 +127,7 @@ def install() -> int:
     if not os.path.isfile(found):
         found = shutil.which("tvlint-merge") or ""
     if not found:
-        print("tvlint-merge: --install: the tvlint-merge command is not installed", file=sys.stderr)
+        _say("--install: the tvlint-merge command is not installed")
         return EXIT_ERROR
     driver = shlex.quote(os.path.abspath(found))
     settings = {
@@ -139,6 +147,11 @@ def install() -> int:
             handle.write(
                 ("\n" if written and not written.endswith("\n") else "") + ATTRIBUTES_LINE + "\n"
             )
-    print(f"merge.tvlint.driver = {settings['merge.tvlint.driver']}")
-    print(f"{attributes}: {ATTRIBUTES_LINE}")
+    write_lines(
+        sys.stdout,
+        [
+            f"merge.tvlint.driver = {settings['merge.tvlint.driver']}",
+            f"{attributes}: {ATTRIBUTES_LINE}",
+        ],
+    )
     return EXIT_CLEAN

@@ -83,6 +83,10 @@ def write_patch(stream: TextIO, patch: str, terminal: bool) -> None:
     write_all(stream, patch)
 
 
+# A diagnostic names a file or a value at most a few times: longer is a hostile value.
+DIAGNOSTIC_LIMIT = 1_000
+
+
 def cut(text: str, limit: int = VALUE_LIMIT) -> str:
     """``text``, cut to ``limit`` characters with an ellipsis if it is longer."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
