@@ -245,7 +245,9 @@ def _source_member(text: str, source: int, key: str) -> Member:
     return [m for m in members(text, source) if m.key == key][-1]
 
 
-def removal_cuts(text: str, spans: Spans, removed: Set[int]) -> list[tuple[int, int]]:
+def removal_cuts(
+    text: str, spans: Spans | Sequence[tuple[int, int]], removed: Set[int]
+) -> list[tuple[int, int]]:
     """The character ranges to cut so that exactly the removed elements go.
 
     A kept element keeps the separator that follows it; the last kept one keeps what

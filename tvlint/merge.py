@@ -311,7 +311,7 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
             added.append((t.doc.text[member.key_start : member.key_end], written))
     # Members go as entries do: each with the separator after it, or, at the end, before it.
     spans = [(m.key_start, m.value_end) for m in ours]
-    edits += [(start, end, "") for start, end in removal_cuts(text, spans, removed)]  # type: ignore[arg-type]
+    edits += [(start, end, "") for start, end in removal_cuts(text, spans, removed)]
     if added:  # after the last member that stays, laid out as it is
         stays = [m for i, m in enumerate(ours) if i not in removed]
         separator, colon = member_layout(text, _root(text), stays)
