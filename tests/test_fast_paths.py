@@ -22,7 +22,7 @@ import tvlint.document as document
 import tvlint.json_errors as json_errors
 from tvlint.document import parse
 from tvlint.fastschema import compile_schema, module_source, shipped_module_source
-from tvlint.model_file import model_file
+from tvlint.model_file import entry_model_files, model_file
 from tvlint.native_schema import LOAD_AFTER, NativeVerdict, stricter
 from tvlint.ranking import canonical, same_value
 from tvlint.rules.schema import SchemaRule
@@ -35,6 +35,7 @@ from tvlint.string_formats import (
     rfc3339_instant,
 )
 from tvlint.untrusted import _strict, json_text
+from tvlint.versions import EntryVersions, named_by_file, version_of
 
 from .factories import as_datetime, s3_entry, webhook_entry
 
@@ -800,3 +801,52 @@ def test_the_command_line_says_the_same_with_and_without_compiled_checks(
         assert last.startswith("1 ")
     assert runs["1", ""][1] == "1 True"  # loaded where it pays
     assert runs["1", "1"][1] == "1 False"  # and never with TVLINT_PURE_PYTHON
+
+
+_NAMES = st.one_of(
+    st.sampled_from(["V8", "v08", "V0", "V", "8", "style_1_vV8.safetensors", "actor_1_V3"]),
+    st.text(max_size=8),
+    st.integers(),
+    st.none(),
+)
+_URLS = st.one_of(
+    st.sampled_from(
+        [
+            "https://b.s3.amazonaws.com/m/style_1_vV8.safetensors",
+            "https://b.s3.amazonaws.com/m/actor_1_V3.safetensors?x=1",
+            "https://b.s3.amazonaws.com/m/style_1_vV8.safetensors/",
+            "s3://b/m/style_1_v008.safetensors",
+            "https://b/m/%73tyle_1_vV8.safetensors",
+        ]
+    ),
+    st.text(max_size=12),
+    st.none(),
+)
+
+
+@st.composite
+def _version_entries(draw: st.DrawFn) -> Any:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.one_of(st.none(), st.integers(), st.text(max_size=3)))  # no entry
+    entry: dict[str, Any] = {}
+    name, url = draw(_NAMES), draw(_URLS)
+    if draw(st.booleans()) and isinstance(url, str):
+        name = model_file(url)  # named by its model file, as the sync once wrote
+    if name is not None:
+        entry["name"] = name
+    if url is not None:
+        entry["loraUrl"] = url
+    return entry
+
+
+@given(st.lists(_version_entries(), max_size=8))
+def test_the_one_pass_over_the_entries_is_each_entry_s_own_answer(versions: list[Any]) -> None:
+    files = entry_model_files(versions)
+    assert files == [
+        model_file(e.get("loraUrl")) if isinstance(e, dict) else None for e in versions
+    ]
+    found = EntryVersions(versions, files)
+    assert found.versions == [version_of(e) if isinstance(e, dict) else None for e in versions]
+    assert found.by_file == [
+        i for i, e in enumerate(versions) if isinstance(e, dict) and named_by_file(e)
+    ]

@@ -134,13 +134,21 @@ class ConfigFinder:
         self._flags = dict(flags or {})
         self._check = check
         self._at: dict[str, Settings] = {}
+        # By the directory as given: a run asks for each file's several times, and
+        # making it absolute is a system call (the working directory) each time.
+        self._given: dict[str, Settings] = {}
         self._read: dict[str | None, Settings] = {}
         self._fixed = None if config is None else self._settings(config, named=True)
 
     def settings_at(self, directory: str) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        directory = os.path.abspath(directory)
+        known = self._given.get(directory)
+        if known is None:
+            known = self._given[directory] = self._settings_at(os.path.abspath(directory))
+        return known
+
+    def _settings_at(self, directory: str) -> Settings:
         at = self._at
         passed: list[str] = []
         found: Settings | None = None

@@ -36,7 +36,7 @@ from tvlint.result import FileFix, Mode, Outcome
 from tvlint.rules.duplicates import DuplicateLoraUrl
 from tvlint.rules.runs import DuplicateVersion, FileNameAsName
 from tvlint.runs import RunGroup, made
-from tvlint.versions import file_version, named_by_file
+from tvlint.versions import EntryVersions
 
 if TYPE_CHECKING:
     from typing import Any
@@ -139,7 +139,7 @@ def plan_fix(
     )
     renames: tuple[tuple[int, str], ...] = ()
     if FileNameAsName.code in fixing:
-        renames = _renames(model.versions, removed | model.partial_entries)
+        renames = _renames(model.entry_versions, removed | model.partial_entries)
     if not (groups or runs or renames):
         return None
     changed = _entry_edits(groups, runs, renames, removed)
@@ -164,15 +164,14 @@ def plan_fix(
     )
 
 
-def _renames(versions: Sequence[Any], skipped: Set[int]) -> tuple[tuple[int, str], ...]:
+def _renames(versions: EntryVersions, skipped: Set[int]) -> tuple[tuple[int, str], ...]:
     """(entry, its version) for each entry named by its model file whose version the
     file's name tells, but those ``skipped``."""
     found = []
-    for index, entry in enumerate(versions):
-        if index not in skipped and isinstance(entry, dict) and named_by_file(entry):
-            version = file_version(entry)
-            if version is not None:
-                found.append((index, version))
+    for index in versions.by_file:
+        version = versions.versions[index]
+        if index not in skipped and version is not None:
+            found.append((index, version))
     return tuple(found)
 
 

@@ -88,14 +88,17 @@ class Linter:
         data = parsed[0]
         del parsed
         unplaced = Unplaced(data, len(raw))
+        clean: list[str] = []
         try:
             for rule in self.rules:
                 for _ in rule.check(unplaced):
                     raise NeedsText
+                clean.append(rule.code)
         except NeedsText:  # a rule found something: the document places it
             text, has_bom = decode(raw)
             placed = Document(text, data, has_bom, ())
             placed.model = unplaced.model  # what was worked out of the data holds
+            placed.found_clean = frozenset(clean)  # and so do the verdicts reached
             return placed
         return Outcome(path, Problems())
 
@@ -112,7 +115,10 @@ class Linter:
         )
 
     def lint_document(self, path: str, doc: Document) -> Outcome:
-        findings = (finding for rule in self.rules for finding in rule.check(doc))
+        clean = doc.found_clean
+        findings = (
+            finding for rule in self.rules if rule.code not in clean for finding in rule.check(doc)
+        )
         return Outcome(path, locate(path, doc, findings, self.unsafe_fixes))
 
 

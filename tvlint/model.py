@@ -10,8 +10,8 @@ import bisect
 
 from tvlint import TYPE_CHECKING
 from tvlint.document import Document
-from tvlint.model_file import shared_model_files
-from tvlint.versions import shared_versions
+from tvlint.model_file import entry_model_files, shared
+from tvlint.versions import EntryVersions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,7 +26,7 @@ class Model:
 
     # No reference to the document: it keeps its model, and a cycle would keep a large
     # file's data alive until a collection (the run pauses them).
-    __slots__ = ("_groups", "_runs", "partial_entries", "versions")
+    __slots__ = ("_files", "_groups", "_runs", "_versions", "partial_entries", "versions")
 
     def __init__(self, doc: Document) -> None:
         data = doc.data
@@ -38,6 +38,24 @@ class Model:
         self.partial_entries = _partial_entries(doc, self.versions)
         self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
         self._runs: dict[tuple[str, ...], list[RunGroup]] = {}
+        self._files: list[str | None] | None = None
+        self._versions: EntryVersions | None = None
+
+    @property
+    def model_files(self) -> list[str | None]:
+        """The model file each entry names (None where it names none): read once for
+        TV004, TV008, TV009 and ``--fix``."""
+        if self._files is None:
+            self._files = entry_model_files(self.versions)
+        return self._files
+
+    @property
+    def entry_versions(self) -> EntryVersions:
+        """Each entry's version, and the entries named by their model file: worked out
+        once for TV008, TV009 and ``--fix``."""
+        if self._versions is None:
+            self._versions = EntryVersions(self.versions, self.model_files)
+        return self._versions
 
     def duplicate_groups(self, protect: Sequence[str]) -> list[DuplicateGroup]:
         """The entries that name one model file, with ``protect`` the keys a person sets
@@ -45,12 +63,12 @@ class Model:
         key = tuple(protect)
         groups = self._groups.get(key)
         if groups is None:
-            shared = shared_model_files(self.versions)
+            found = shared(self.model_files)
             groups = []
-            if shared:  # the ranking and its records only for a file that needs them
+            if found:  # the ranking and its records only for a file that needs them
                 from tvlint.ranking import rank_groups
 
-                groups = rank_groups(shared, self.versions, protect, self.partial_entries)
+                groups = rank_groups(found, self.versions, protect, self.partial_entries)
             self._groups[key] = groups
         return groups
 
@@ -63,13 +81,13 @@ class Model:
         if groups is None:
             duplicates = self.duplicate_groups(protect)
             gone = {r.index for g in duplicates for r in g.removed}
-            shared = shared_versions(self.versions, gone)
+            found = shared(self.entry_versions.versions, gone)
             groups = []
-            if shared:  # the merge and its records only for a file that needs them
+            if found:  # the merge and its records only for a file that needs them
                 from tvlint.runs import merge_groups
 
                 groups = merge_groups(
-                    shared, self.versions, duplicates, protect, self.partial_entries
+                    found, self.versions, duplicates, protect, self.partial_entries
                 )
             self._runs[key] = groups
         return groups

@@ -6,7 +6,7 @@ a file that has some needs the ranking and its records.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from tvlint import TYPE_CHECKING
 
@@ -78,18 +78,31 @@ def _plain_url_file(url: str) -> str | None:
     return url[url.rfind("/", slash, end) + 1 : end]
 
 
+def entry_model_files(versions: Sequence[Any]) -> list[str | None]:
+    """The model file each entry names (None for one that names none, or no entry)."""
+    return [
+        model_file(entry.get("loraUrl")) if isinstance(entry, dict) else None for entry in versions
+    ]
+
+
 def shared_model_files(versions: Sequence[Any]) -> list[tuple[str, list[int]]]:
     """(model file, indices) for each model file that two or more entries name, in
     order of first entry."""
+    return shared(entry_model_files(versions))
+
+
+def shared(
+    values: Sequence[str | None], gone: Set[int] = frozenset()
+) -> list[tuple[str, list[int]]]:
+    """(value, indices) for each value that two or more of ``values`` are, in order of
+    first index, leaving out None and the indices ``gone``."""
     first: dict[str, int] = {}
-    # Only a file named again gets a list: one for every entry would be most of the
-    # search's memory in a large file, which names each file once.
-    shared: dict[str, list[int]] = {}
-    for index, entry in enumerate(versions):
-        if isinstance(entry, dict):
-            name = model_file(entry.get("loraUrl"))
-            if name is not None:
-                seen = first.setdefault(name, index)
-                if seen != index:
-                    shared.setdefault(name, [seen]).append(index)
-    return sorted(shared.items(), key=lambda item: item[1][0])
+    # Only a value seen again gets a list: one for every entry would be most of the
+    # search's memory in a large file, which names each model file once.
+    found: dict[str, list[int]] = {}
+    for index, value in enumerate(values):
+        if value is not None and index not in gone:
+            seen = first.setdefault(value, index)
+            if seen != index:
+                found.setdefault(value, [seen]).append(index)
+    return sorted(found.items(), key=lambda item: item[1][0])

@@ -8,7 +8,7 @@ file that has some needs the ranking and its records.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.model_file import model_file
@@ -29,11 +29,14 @@ def _version(digits: str) -> str:
 
 def file_version(entry: Mapping[str, Any]) -> str | None:
     """The version the tag at the end of the entry's model file's stem says, or None."""
-    name = model_file(entry.get("loraUrl"))
+    return tag_version(model_file(entry.get("loraUrl")))
+
+
+def tag_version(name: str | None) -> str | None:
+    """The version the tag at the end of a model file's stem says, or None."""
     if name is None:
         return None
-    stem = name.rsplit(".", 1)[0]
-    match = _VERSION_TAG.search(stem)
+    match = _VERSION_TAG.search(name.rsplit(".", 1)[0])
     return None if match is None else _version(match.group(1))
 
 
@@ -57,16 +60,24 @@ def named_by_file(entry: Mapping[str, Any]) -> bool:
     return name == model_file(entry.get("loraUrl"))
 
 
-def shared_versions(versions: Sequence[Any], gone: Set[int]) -> list[tuple[str, list[int]]]:
-    """(version, indices) for each version that two or more entries record, in order of
-    first entry, leaving out the entries ``gone``."""
-    first: dict[str, int] = {}
-    shared: dict[str, list[int]] = {}  # a list only for a version seen again
-    for index, entry in enumerate(versions):
-        if isinstance(entry, dict) and index not in gone:
-            version = version_of(entry)
-            if version is not None:
-                seen = first.setdefault(version, index)
-                if seen != index:
-                    shared.setdefault(version, [seen]).append(index)
-    return sorted(shared.items(), key=lambda item: item[1][0])
+class EntryVersions:
+    """What every entry of ``versions`` records of its version, worked out in one pass
+    for the rules and the fix that ask (``tvlint.model``): its ``name`` as a version,
+    and its version (``version_of``), given each entry's model file (``files``)."""
+
+    __slots__ = ("by_file", "versions")
+
+    def __init__(self, versions: Sequence[Any], files: Sequence[str | None]) -> None:
+        found: list[str | None] = []
+        by_file: list[int] = []  # the entries named by their model file
+        for index, entry in enumerate(versions):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            version = version_name(name)
+            if version is None:
+                file = files[index]
+                if name is not None and name == file:
+                    by_file.append(index)
+                version = tag_version(file)
+            found.append(version)
+        self.versions = found
+        self.by_file = by_file

@@ -10,7 +10,7 @@ from tvlint.model import model_of
 from tvlint.rules.base import ProtectingRule
 from tvlint.rules.duplicates import DuplicateLoraUrl, describe_id
 from tvlint.untrusted import cut, quoted
-from tvlint.versions import file_version, named_by_file, version_name
+from tvlint.versions import version_name
 
 if TYPE_CHECKING:
     from typing import Any
@@ -146,9 +146,7 @@ class FileNameAsName(ProtectingRule):
 
     def check(self, doc: Document) -> Iterator[Finding]:
         model = model_of(doc)
-        named = [
-            i for i, e in enumerate(model.versions) if isinstance(e, dict) and named_by_file(e)
-        ]
+        named = model.entry_versions.by_file
         if not named:
             return
         # An entry that --fix removes anyway, as TV004's duplicate, needs no new name.
@@ -158,7 +156,7 @@ class FileNameAsName(ProtectingRule):
             removed = {r.index for g in groups if g.hold is None for r in g.removed}
         for index in named:
             entry = model.versions[index]
-            version = file_version(entry)
+            version = model.entry_versions.versions[index]
             what = f"name {quoted(entry['name'])} is the model file's name, not "
             if version is None:
                 what += "a version (the file's name ends with no version tag such as _V7)"
