@@ -22,7 +22,7 @@ import tvlint.document as document
 import tvlint.json_errors as json_errors
 from tvlint.document import parse
 from tvlint.fastschema import compile_schema, module_source, shipped_module_source
-from tvlint.model_file import entry_model_files, model_file
+from tvlint.model_file import entry_model_files, model_file, shared
 from tvlint.native_schema import LOAD_AFTER, NativeVerdict, stricter
 from tvlint.ranking import canonical, same_value
 from tvlint.rules.schema import SchemaRule
@@ -35,7 +35,7 @@ from tvlint.string_formats import (
     rfc3339_instant,
 )
 from tvlint.untrusted import _strict, json_text
-from tvlint.versions import EntryVersions, named_by_file, version_of
+from tvlint.versions import EntryVersions, file_version, named_by_file, version_of
 
 from .factories import as_datetime, s3_entry, webhook_entry
 
@@ -839,14 +839,19 @@ def _version_entries(draw: st.DrawFn) -> Any:
     return entry
 
 
-@given(st.lists(_version_entries(), max_size=8))
-def test_the_one_pass_over_the_entries_is_each_entry_s_own_answer(versions: list[Any]) -> None:
-    files = entry_model_files(versions)
-    assert files == [
+@given(st.lists(_version_entries(), max_size=8), st.sets(st.integers(0, 8)))
+def test_the_one_pass_over_the_entries_is_each_entry_s_own_answer(
+    versions: list[Any], gone: set[int]
+) -> None:
+    assert list(entry_model_files(versions)) == [
         model_file(e.get("loraUrl")) if isinstance(e, dict) else None for e in versions
     ]
-    found = EntryVersions(versions, files)
-    assert found.versions == [version_of(e) if isinstance(e, dict) else None for e in versions]
+    found = EntryVersions(versions)
+    each = [version_of(e) if isinstance(e, dict) else None for e in versions]
+    assert found.shared(gone) == shared(each, gone)
+    assert found.shared(set()) == shared(each)
     assert found.by_file == [
-        i for i, e in enumerate(versions) if isinstance(e, dict) and named_by_file(e)
+        (i, file_version(e))
+        for i, e in enumerate(versions)
+        if isinstance(e, dict) and named_by_file(e)
     ]

@@ -167,12 +167,11 @@ def plan_fix(
 def _renames(versions: EntryVersions, skipped: Set[int]) -> tuple[tuple[int, str], ...]:
     """(entry, its version) for each entry named by its model file whose version the
     file's name tells, but those ``skipped``."""
-    found = []
-    for index in versions.by_file:
-        version = versions.versions[index]
-        if index not in skipped and version is not None:
-            found.append((index, version))
-    return tuple(found)
+    return tuple(
+        (index, version)
+        for index, version in versions.by_file
+        if index not in skipped and version is not None
+    )
 
 
 def _entry_edits(

@@ -26,7 +26,7 @@ class Model:
 
     # No reference to the document: it keeps its model, and a cycle would keep a large
     # file's data alive until a collection (the run pauses them).
-    __slots__ = ("_files", "_groups", "_runs", "_versions", "partial_entries", "versions")
+    __slots__ = ("_groups", "_runs", "_versions", "partial_entries", "versions")
 
     def __init__(self, doc: Document) -> None:
         data = doc.data
@@ -38,23 +38,14 @@ class Model:
         self.partial_entries = _partial_entries(doc, self.versions)
         self._groups: dict[tuple[str, ...], list[DuplicateGroup]] = {}
         self._runs: dict[tuple[str, ...], list[RunGroup]] = {}
-        self._files: list[str | None] | None = None
         self._versions: EntryVersions | None = None
-
-    @property
-    def model_files(self) -> list[str | None]:
-        """The model file each entry names (None where it names none): read once for
-        TV004, TV008, TV009 and ``--fix``."""
-        if self._files is None:
-            self._files = entry_model_files(self.versions)
-        return self._files
 
     @property
     def entry_versions(self) -> EntryVersions:
         """Each entry's version, and the entries named by their model file: worked out
         once for TV008, TV009 and ``--fix``."""
         if self._versions is None:
-            self._versions = EntryVersions(self.versions, self.model_files)
+            self._versions = EntryVersions(self.versions)
         return self._versions
 
     def duplicate_groups(self, protect: Sequence[str]) -> list[DuplicateGroup]:
@@ -63,7 +54,7 @@ class Model:
         key = tuple(protect)
         groups = self._groups.get(key)
         if groups is None:
-            found = shared(self.model_files)
+            found = shared(entry_model_files(self.versions))
             groups = []
             if found:  # the ranking and its records only for a file that needs them
                 from tvlint.ranking import rank_groups
@@ -81,7 +72,7 @@ class Model:
         if groups is None:
             duplicates = self.duplicate_groups(protect)
             gone = {r.index for g in duplicates for r in g.removed}
-            found = shared(self.entry_versions.versions, gone)
+            found = self.entry_versions.shared(gone)
             groups = []
             if found:  # the merge and its records only for a file that needs them
                 from tvlint.runs import merge_groups

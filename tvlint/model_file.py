@@ -6,7 +6,7 @@ a file that has some needs the ranking and its records.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 
 from tvlint import TYPE_CHECKING
 
@@ -78,11 +78,9 @@ def _plain_url_file(url: str) -> str | None:
     return url[url.rfind("/", slash, end) + 1 : end]
 
 
-def entry_model_files(versions: Sequence[Any]) -> list[str | None]:
+def entry_model_files(versions: Iterable[Any]) -> Iterator[str | None]:
     """The model file each entry names (None for one that names none, or no entry)."""
-    return [
-        model_file(entry.get("loraUrl")) if isinstance(entry, dict) else None for entry in versions
-    ]
+    return (model_file(e.get("loraUrl")) if isinstance(e, dict) else None for e in versions)
 
 
 def shared_model_files(versions: Sequence[Any]) -> list[tuple[str, list[int]]]:
@@ -92,7 +90,7 @@ def shared_model_files(versions: Sequence[Any]) -> list[tuple[str, list[int]]]:
 
 
 def shared(
-    values: Sequence[str | None], gone: Set[int] = frozenset()
+    values: Iterable[str | None], gone: Set[int] = frozenset()
 ) -> list[tuple[str, list[int]]]:
     """(value, indices) for each value that two or more of ``values`` are, in order of
     first index, leaving out None and the indices ``gone``."""

@@ -8,7 +8,7 @@ file that has some needs the ranking and its records.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 
 from tvlint import TYPE_CHECKING
 from tvlint.model_file import model_file
@@ -43,7 +43,12 @@ def tag_version(name: str | None) -> str | None:
 def version_name(name: object) -> str | None:
     """The version a ``name`` is (``V8``, ``v08``: both ``V8``), or None."""
     match = _VERSION_NAME.fullmatch(name) if isinstance(name, str) else None
-    return None if match is None else _version(match.group(1))
+    if match is None:
+        return None
+    version = _version(match.group(1))
+    # The name's own string where it is written as the version: a string made for each
+    # entry of a large file, and let go, leaves the memory around what is kept taken.
+    return name if version == name else version
 
 
 def version_of(entry: Mapping[str, Any]) -> str | None:
@@ -61,23 +66,43 @@ def named_by_file(entry: Mapping[str, Any]) -> bool:
 
 
 class EntryVersions:
-    """What every entry of ``versions`` records of its version, worked out in one pass
-    for the rules and the fix that ask (``tvlint.model``): its ``name`` as a version,
-    and its version (``version_of``), given each entry's model file (``files``)."""
+    """What the entries of ``versions`` record of their versions, worked out in one pass
+    for the rules and the fix that ask (``tvlint.model``): the entries of each version
+    recorded more than once (``version_of``), and the entries named by their model file
+    (``named_by_file``), each with its version.
 
-    __slots__ = ("by_file", "versions")
+    Only what repeats is kept: the model, and so this, is held while a large file's
+    rules run and its problems are placed.
+    """
 
-    def __init__(self, versions: Sequence[Any], files: Sequence[str | None]) -> None:
-        found: list[str | None] = []
-        by_file: list[int] = []  # the entries named by their model file
+    __slots__ = ("by_file", "repeated")
+
+    def __init__(self, versions: Sequence[Any]) -> None:
+        first: dict[str, int] = {}
+        self.repeated: dict[str, list[int]] = {}  # a list only for a version seen again
+        self.by_file: list[tuple[int, str | None]] = []
         for index, entry in enumerate(versions):
-            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict):
+                continue
+            name = entry.get("name")
             version = version_name(name)
             if version is None:
-                file = files[index]
-                if name is not None and name == file:
-                    by_file.append(index)
+                # The model file only where the name is no version, as version_of reads it.
+                file = model_file(entry.get("loraUrl"))
                 version = tag_version(file)
-            found.append(version)
-        self.versions = found
-        self.by_file = by_file
+                if name is not None and name == file:
+                    self.by_file.append((index, version))
+            if version is not None:
+                seen = first.setdefault(version, index)
+                if seen != index:
+                    self.repeated.setdefault(version, [seen]).append(index)
+
+    def shared(self, gone: Set[int]) -> list[tuple[str, list[int]]]:
+        """(version, indices) for each version that two or more entries record, in order
+        of first entry, leaving out the entries ``gone``."""
+        found = []
+        for version, indices in self.repeated.items():
+            kept = [index for index in indices if index not in gone]
+            if len(kept) > 1:
+                found.append((version, kept))
+        return sorted(found, key=lambda item: item[1][0])

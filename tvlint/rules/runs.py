@@ -154,9 +154,8 @@ class FileNameAsName(ProtectingRule):
         if self.runs(DuplicateLoraUrl.code):
             groups = model.duplicate_groups(self.protect)
             removed = {r.index for g in groups if g.hold is None for r in g.removed}
-        for index in named:
+        for index, version in named:
             entry = model.versions[index]
-            version = model.entry_versions.versions[index]
             what = f"name {quoted(entry['name'])} is the model file's name, not "
             if version is None:
                 what += "a version (the file's name ends with no version tag such as _V7)"
