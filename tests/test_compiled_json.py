@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from tvlint.document import InvalidJSON, parse
 from tvlint.lint import Linter
 from tvlint.result import Outcome
 
+from .factories import dumps, s3_entry, webhook_entry
 from .test_fix_properties import FORMATS, entries, render
 from .test_unsafe_fixes import run_entries
 
@@ -195,3 +197,18 @@ def test_a_file_found_clean_has_no_problem_on_the_plain_path(
     else:
         event("handed over")
         assert compiled_data(raw) is None
+
+
+def test_what_one_linter_found_clean_is_not_skipped_by_another(tmp_path: Path) -> None:
+    # TV004 finds the duplicate, so the document comes back with the rules before it
+    # found clean; a linter whose TV003 has another schema still runs its TV003.
+    text = dumps({"versions": [s3_entry("style_1_vV7"), webhook_entry(model="style_1_vV7")]})
+    found = LINTER.compiled("f.json", text.encode())
+    assert found is not None and not isinstance(found, Outcome)
+    assert "TV003" in {rule.code for rule in LINTER.rules if rule in found.found_clean}
+    codes = [p.code for p in LINTER.lint_document("f.json", found).problems or ()]
+    assert codes == ["TV004"]
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"properties": {"versions": {"maxItems": 1}}}))
+    other = Linter.for_settings(Settings(schema=str(schema), select=("TV003",)))
+    assert [p.code for p in other.lint_document("f.json", found).problems or ()] == ["TV003"]

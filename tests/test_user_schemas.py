@@ -430,3 +430,53 @@ def test_a_schema_jsonschema_itself_fails_on_says_so(tmp_path: Path, cli: Cli) -
     run = cli("--schema", tmp_path / "schema.json", tmp_path / "training_versions.json")
     assert run.code == 1, run.err
     assert "the schema cannot check this file (jsonschema failed: TypeError)" in run.out
+
+
+def test_a_reference_s_report_does_not_depend_on_the_parser(tmp_path: Path) -> None:
+    # Equal strings, numbers and booleans at two places: jiter shares some such objects
+    # where json does not (and both share small integers), and the memo of references
+    # must not tell them apart by identity.
+    from tvlint.config import Settings
+    from tvlint.document import parse
+    from tvlint.lint import Linter
+    from tvlint.result import Outcome
+
+    schema = {
+        "$defs": {
+            "st": {"pattern": "^x", "minLength": 9},
+            "big": {"maximum": 10},
+            "text": {"type": "string"},
+            "key": {"maxLength": 8},
+        },
+        "type": "object",
+        "properties": {
+            "versions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "propertyNames": {"$ref": "#/$defs/key"},  # imageCount, in each entry
+                    "properties": {
+                        "status": {"$ref": "#/$defs/st"},
+                        "imageCount": {"$ref": "#/$defs/big"},
+                        "isGood": {"$ref": "#/$defs/text"},
+                    },
+                },
+            }
+        },
+    }
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    entry = {"status": "done", "imageCount": 1000, "isGood": True}
+    raw = json.dumps({"versions": [{"id": "a", **entry}, {"id": "b", **entry}]}).encode()
+    linter = Linter.for_settings(Settings(schema=str(tmp_path / "schema.json")))
+    found = linter.compiled("f.json", raw)
+    assert found is not None and not isinstance(found, Outcome)  # jiter took it
+    compiled = linter.lint_document("f.json", found).problems or ()
+    plain = linter.lint_document("f.json", parse(raw)).problems or ()
+    assert [(p.line, p.column, p.message) for p in compiled] == [
+        (p.line, p.column, p.message) for p in plain
+    ]
+    # Each place is reported; a value met again names the reference it fails.
+    assert {p.pointer for p in plain} >= {
+        f"/versions/{i}/{key}" for i in (0, 1) for key in ("status", "imageCount", "isGood")
+    }
+    assert sum("imageCount" in p.message for p in plain) >= 2

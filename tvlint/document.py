@@ -123,9 +123,10 @@ class Document(Text):
         # None when not known, and then a lookup in an object walks all its members.
         self._last_keys = last_keys if last_keys is not None or duplicate_keys else {}
         self.model: Any = None  # the training-versions model, made on first use
-        # The codes of the rules that found nothing in the data before the document had
-        # its text (the compiled parser's pass, ``tvlint.lint``): not run again.
-        self.found_clean: frozenset[str] = frozenset()
+        # The rules (the objects of the linter that ran them) that found nothing in the
+        # data before the document had its text (the compiled parser's pass,
+        # ``tvlint.lint``): not run again by that linter, and by no other skipped.
+        self.found_clean: frozenset[object] = frozenset()
 
     @cached_property
     def _marks(self) -> tuple[list[int], list[int], list[int]]:

@@ -88,12 +88,12 @@ class Linter:
         data = parsed[0]
         del parsed
         unplaced = Unplaced(data, len(raw))
-        clean: list[str] = []
+        clean: list[Rule] = []
         try:
             for rule in self.rules:
                 for _ in rule.check(unplaced):
                     raise NeedsText
-                clean.append(rule.code)
+                clean.append(rule)
         except NeedsText:  # a rule found something: the document places it
             text, has_bom = decode(raw)
             placed = Document(text, data, has_bom, ())
@@ -117,7 +117,7 @@ class Linter:
     def lint_document(self, path: str, doc: Document) -> Outcome:
         clean = doc.found_clean
         findings = (
-            finding for rule in self.rules if rule.code not in clean for finding in rule.check(doc)
+            finding for rule in self.rules if rule not in clean for finding in rule.check(doc)
         )
         return Outcome(path, locate(path, doc, findings, self.unsafe_fixes))
 

@@ -225,13 +225,15 @@ class RefMemo:
     and repeats its errors, so work and errors double at every level of the file. Kept,
     each (target, value) pair is evaluated once, its errors reported where it is first
     met, and met again it gives one error that names the reference: the work is at most
-    the schema's size times the file's. ``evaluations`` counts the pairs evaluated, a
+    the schema's size times the file's. An object or array is the same value only where
+    it is the same place; a string, number, boolean or null is the same value wherever
+    it is equal (of one type), so the report never depends on which parser made the data. ``evaluations`` counts the pairs evaluated, a
     measure of work that tests can read. The regex keywords are ECMA-262 here too,
     being the user schema's.
     """
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[int, int], tuple[object, object, bool]] = {}
+        self._kept: dict[tuple[object, ...], tuple[object, object, bool]] = {}
         self._open = 0
         self.evaluations = 0
 
@@ -253,7 +255,15 @@ class RefMemo:
         def ref(validator: Any, ref: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
             # As jsonschema's own "$ref" does (check_references made sure it resolves).
             resolved = validator._resolver.lookup(ref)
-            key = (id(resolved.contents), id(instance))
+            # An object or array is one place in the file, and its own object. A string,
+            # number, true, false or null is met by its value: parsers share such objects
+            # between places (small integers, booleans and null always; jiter its cached
+            # strings), so by identity the report would depend on the parser.
+            key: tuple[object, ...] = (
+                (id(resolved.contents), id(instance))
+                if isinstance(instance, (dict, list))
+                else (id(resolved.contents), type(instance), instance)
+            )
             kept = self._kept.get(key)
             if kept is not None:
                 if not kept[2]:
