@@ -192,7 +192,7 @@ class _Style:
 
 def _style(side: Side) -> _Style | None:
     text = side.doc.text
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = _newline(text)
     if not side.keys:
         return None
     start = side.spans[side.keys[0]][0]
@@ -208,6 +208,10 @@ def _style(side: Side) -> _Style | None:
         if first_line > start:
             unit = text[first_line:first][len(indent) :]
     return _Style(indent, unit, newline, text.isascii() and "\\u" in text)
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
 
 
 def _restyled(t: Side, key: Any, style: _Style | None, theirs: _Style | None) -> str:
@@ -255,7 +259,7 @@ def _versions_edit(o: Side, t: Side, sequence: list[Any], taken: dict[Any, str])
         return (first, last, "".join(parts))
     # Ours had no entry: they go on lines of their own, one level inside the line that
     # holds the array.
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = _newline(text)
     line_start = text.rfind("\n", 0, array) + 1
     line = text[line_start:array]
     closing = line[: len(line) - len(line.lstrip(" \t"))]
@@ -284,7 +288,8 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
     ours left as it was (its value's text replaced, or the member added or removed)."""
     root = (b.doc.data, o.doc.data, t.doc.data)
     text = o.doc.text
-    ours = members(text, _root(text))
+    root_start = o.doc.locate("")
+    ours = members(text, root_start)
     at = {m.key: i for i, m in enumerate(ours)}
     edits: list[Edit] = []
     removed: set[int] = set()
@@ -302,7 +307,7 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
             removed.add(at[name])
             continue
         if theirs is None:  # walked once: each walk decodes the whole of versions
-            theirs = {m.key: m for m in members(t.doc.text, _root(t.doc.text))}
+            theirs = {m.key: m for m in members(t.doc.text, t.doc.locate(""))}
         member = theirs[name]
         written = t.doc.text[member.value_start : member.value_end]
         if name in at:
@@ -314,15 +319,10 @@ def _top_level_edits(b: Side, o: Side, t: Side) -> list[Edit]:
     edits += [(start, end, "") for start, end in removal_cuts(text, spans, removed)]
     if added:  # after the last member that stays, laid out as it is
         stays = [m for i, m in enumerate(ours) if i not in removed]
-        separator, colon = member_layout(text, _root(text), stays)
+        separator, colon = member_layout(text, root_start, stays)
         end = stays[-1].value_end
         edits += [(end, end, f"{separator}{key}{colon}{value}") for key, value in added]
     return edits
-
-
-def _root(text: str) -> int:
-    """Where the top-level object starts (after any whitespace)."""
-    return len(text) - len(text.lstrip(" \t\r\n"))
 
 
 def _fixed(

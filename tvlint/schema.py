@@ -227,9 +227,9 @@ class RefMemo:
     met, and met again it gives one error that names the reference: the work is at most
     the schema's size times the file's. An object or array is the same value only where
     it is the same place; a string, number, boolean or null is the same value wherever
-    it is equal (of one type), so the report never depends on which parser made the data. ``evaluations`` counts the pairs evaluated, a
-    measure of work that tests can read. The regex keywords are ECMA-262 here too,
-    being the user schema's.
+    it is equal (of one type), so the report never depends on which parser made the
+    data. ``evaluations`` counts the pairs evaluated, a measure of work that tests can
+    read. The regex keywords are ECMA-262 here too, being the user schema's.
     """
 
     def __init__(self) -> None:

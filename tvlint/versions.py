@@ -8,10 +8,10 @@ file that has some needs the ranking and its records.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 
 from tvlint import TYPE_CHECKING
-from tvlint.model_file import model_file
+from tvlint.model_file import model_file, shared
 
 if TYPE_CHECKING:
     from typing import Any
@@ -78,11 +78,16 @@ class EntryVersions:
     __slots__ = ("by_file", "repeated")
 
     def __init__(self, versions: Sequence[Any]) -> None:
-        first: dict[str, int] = {}
-        self.repeated: dict[str, list[int]] = {}  # a list only for a version seen again
         self.by_file: list[tuple[int, str | None]] = []
+        # A list only for a version seen again, as model_file.shared groups them.
+        self.repeated: dict[str, list[int]] = dict(shared(self._each(versions)))
+
+    def _each(self, versions: Sequence[Any]) -> Iterator[str | None]:
+        """Each entry's version (``version_of``), noting on the way the entries named
+        by their model file."""
         for index, entry in enumerate(versions):
             if not isinstance(entry, dict):
+                yield None
                 continue
             name = entry.get("name")
             version = version_name(name)
@@ -92,10 +97,7 @@ class EntryVersions:
                 version = tag_version(file)
                 if name is not None and name == file:
                     self.by_file.append((index, version))
-            if version is not None:
-                seen = first.setdefault(version, index)
-                if seen != index:
-                    self.repeated.setdefault(version, [seen]).append(index)
+            yield version
 
     def shared(self, gone: Set[int]) -> list[tuple[str, list[int]]]:
         """(version, indices) for each version that two or more entries record, in order
