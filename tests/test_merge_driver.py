@@ -222,3 +222,38 @@ def test_both_sides_creating_the_file_merge(tmp_path: Path) -> None:
     merged = repo.branches(dumps({"versions": ours}), dumps({"versions": theirs}))
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert entries(repo.read()) == [*ours, *theirs]
+
+
+def test_install_keeps_the_attributes_file_s_bytes_and_line_ending(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    before = b"*.txt text\r\n# caf\xe9 (Latin-1)\r\n*.bin binary"  # no newline at the end
+    (tmp_path / ".gitattributes").write_bytes(before)
+    run = subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True)
+    assert run.returncode == 0, run.stderr
+    after = (tmp_path / ".gitattributes").read_bytes()
+    assert after == before + b"\r\n" + ATTRIBUTES_LINE.encode() + b"\r\n"
+    again = subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True)
+    assert again.returncode == 0 and (tmp_path / ".gitattributes").read_bytes() == after
+    assert repo.git("config", "merge.tvlint.driver").stdout.strip()
+
+
+def test_install_writes_nothing_through_a_link_out_of_the_work_tree(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "attributes").write_bytes(b"# not the repository's\n")
+    Repo(tmp_path / "repo", dumps({"versions": BASE}), driver=False)
+    (tmp_path / "repo" / ".gitattributes").symlink_to(outside / "attributes")
+    run = subprocess.run([DRIVER, "--install"], cwd=tmp_path / "repo", capture_output=True)
+    assert run.returncode == 2 and b"points outside the tree" in run.stderr
+    assert b"Traceback" not in run.stderr
+    assert (outside / "attributes").read_bytes() == b"# not the repository's\n"
+
+
+def test_a_side_past_the_size_limit_falls_back_to_git_s_merge(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}))
+    (tmp_path / "tvlint.toml").write_text('max-file-size = "2KiB"\n')
+    ours = dumps({"versions": [{**pending("ours-e1", "V8"), "error": "x" * 4000}, *BASE]})
+    merged = repo.branches(ours, dumps({"versions": [pending("theirs-e1", "V9"), *BASE]}))
+    assert merged.returncode != 0 and "Traceback" not in merged.stdout + merged.stderr
+    assert "cannot read a side" in merged.stdout + merged.stderr
+    assert b"ours-e1" in repo.read() and b"theirs-e1" in repo.read()

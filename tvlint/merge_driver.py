@@ -19,7 +19,8 @@ from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
 from tvlint.errors import ConfigError
-from tvlint.reading import describe_os_error
+from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
+from tvlint.tree import Tree, tree_of
 from tvlint.untrusted import DIAGNOSTIC_LIMIT, Own, cut, write_lines
 
 if TYPE_CHECKING:
@@ -44,26 +45,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     base, ours, theirs = args[:3]
     path = args[3] if len(args) == 4 else ours
-    try:
-        raw = [_read(name) for name in (base, ours, theirs)]
-    except OSError as exc:
-        _say(f"{path}: cannot read: {describe_os_error(exc)}")
-        return EXIT_ERROR
     from tvlint.merge import Conflict, merge
     from tvlint.schema import SchemaLoadError
 
     try:
-        merged = merge(raw[0], raw[1], raw[2], _linter_for(path))
+        linter = _linter_for(path)
+        # As tvlint reads a file: a regular file, inside its tree, within the size limit.
+        raw = [_read(name, linter.max_file_size) for name in (base, ours, theirs)]
+        merged = merge(raw[0], raw[1], raw[2], linter)
     except (Conflict, ConfigError, SchemaLoadError) as exc:
         why = str(exc)
+    except OSError as exc:
+        why = f"cannot read a side: {describe_os_error(exc)}"
     except Exception as exc:  # git would keep ours alone: a fallback never lets theirs go
         why = f"unexpected error ({type(exc).__name__}: {exc})"
     else:
         _write(ours, merged)
         return EXIT_CLEAN
     _say(f"{path}: {why}; left to git's line merge")
-    _line_merge(base, ours, theirs, raw)
-    return EXIT_CONFLICT
+    return EXIT_CONFLICT if _line_merge(base, ours, theirs) else EXIT_ERROR
 
 
 def _say(message: str) -> None:
@@ -72,9 +72,8 @@ def _say(message: str) -> None:
     write_lines(sys.stderr, [(Own("tvlint-merge: "), cut(message, DIAGNOSTIC_LIMIT))])
 
 
-def _read(name: str) -> bytes:
-    with open(name, "rb") as handle:
-        return handle.read()
+def _read(name: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    return read_file(name, limit, tree_of(name))
 
 
 def _linter_for(path: str) -> Linter:
@@ -97,18 +96,24 @@ def _write(name: str, content: bytes) -> None:
     os.replace(temporary, name)
 
 
-def _line_merge(base: str, ours: str, theirs: str, raw: list[bytes]) -> None:
+def _line_merge(base: str, ours: str, theirs: str) -> bool:
     """git's own merge of the three texts into ours, conflict markers and all; where git
-    cannot run, markers around the whole of each side."""
+    cannot run, markers around the whole of each side. False where neither could be
+    made (ours is then as it was, and git keeps both sides in its index)."""
     command = ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", ours, base, theirs]
     try:
         done = subprocess.run(command, capture_output=True, check=False)
     except OSError:
         done = None
     if done is not None and 0 <= done.returncode < 128:
-        return
-    _, mine, other = raw
+        return True
+    try:
+        mine, other = _read(ours), _read(theirs)
+    except OSError as exc:
+        _say(f"{ours}: cannot read: {describe_os_error(exc)}")
+        return False
     _write(ours, b"<<<<<<< ours\n" + mine + b"\n=======\n" + other + b"\n>>>>>>> theirs\n")
+    return True
 
 
 def install() -> int:
@@ -136,17 +141,15 @@ def install() -> int:
     }
     for key, value in settings.items():
         subprocess.run(["git", "config", key, value], cwd=root, check=True)
+    from tvlint.safe_write import WriteFailed
+
     attributes = os.path.join(root, ".gitattributes")
     try:
-        with open(attributes, encoding="utf-8") as handle:
-            written = handle.read()
-    except FileNotFoundError:
-        written = ""
-    if ATTRIBUTES_LINE not in (line.strip() for line in written.splitlines()):
-        with open(attributes, "a", encoding="utf-8") as handle:
-            handle.write(
-                ("\n" if written and not written.endswith("\n") else "") + ATTRIBUTES_LINE + "\n"
-            )
+        _add_attributes_line(attributes, Tree(root))
+    except (OSError, WriteFailed) as exc:
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else exc.reason
+        _say(f"--install: {attributes}: {reason}")
+        return EXIT_ERROR
     write_lines(
         sys.stdout,
         [
@@ -155,3 +158,22 @@ def install() -> int:
         ],
     )
     return EXIT_CLEAN
+
+
+def _add_attributes_line(attributes: str, tree: Tree) -> None:
+    """The driver's line added to ``.gitattributes`` unless it holds it: its bytes kept
+    as they are (any encoding), the line ending CRLF where it has one, read and written
+    as tvlint reads and writes a checked file (inside the work tree, whole or not at
+    all)."""
+    from tvlint.safe_write import replace_file, write_new_file
+
+    if not os.path.lexists(attributes):
+        write_new_file(attributes, ATTRIBUTES_LINE.encode() + b"\n")
+        return
+    real = tree.resolve(attributes)  # a link the repository holds must not lead out of it
+    written = read_file(real, DEFAULT_MAX_FILE_SIZE, tree)
+    if ATTRIBUTES_LINE.encode() in (line.strip() for line in written.splitlines()):
+        return
+    ending = b"\r\n" if b"\r\n" in written else b"\n"
+    joined = written if not written or written.endswith(b"\n") else written + ending
+    replace_file(attributes, written, joined + ATTRIBUTES_LINE.encode() + ending, False, real)
