@@ -244,9 +244,53 @@ def test_install_writes_nothing_through_a_link_out_of_the_work_tree(tmp_path: Pa
     Repo(tmp_path / "repo", dumps({"versions": BASE}), driver=False)
     (tmp_path / "repo" / ".gitattributes").symlink_to(outside / "attributes")
     run = subprocess.run([DRIVER, "--install"], cwd=tmp_path / "repo", capture_output=True)
-    assert run.returncode == 2 and b"points outside the tree" in run.stderr
+    assert run.returncode == 2 and b"is a symbolic link" in run.stderr
     assert b"Traceback" not in run.stderr
     assert (outside / "attributes").read_bytes() == b"# not the repository's\n"
+
+
+def test_install_writes_nothing_through_a_link_inside_the_work_tree(tmp_path: Path) -> None:
+    # A clone can hold .gitattributes -> .git/config: a line appended there would break
+    # every git command, and git never reads a linked .gitattributes anyway.
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    (tmp_path / ".gitattributes").symlink_to(".git/config")
+    config = (tmp_path / ".git" / "config").read_bytes()
+    run = subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True)
+    assert run.returncode == 2 and b"nothing was changed" in run.stderr
+    assert (tmp_path / ".git" / "config").read_bytes() == config
+    assert repo.git("status", "--porcelain").returncode == 0
+
+
+def test_install_sets_up_the_repository_git_sees_with_a_relative_git_dir(tmp_path: Path) -> None:
+    outer = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    inner = Repo(tmp_path / "inner", dumps({"versions": BASE}), driver=False)
+    (tmp_path / "inner" / "sub").mkdir()
+    env = {**os.environ, "GIT_DIR": "../.git", "GIT_WORK_TREE": ".."}
+    run = subprocess.run(
+        [DRIVER, "--install"], cwd=tmp_path / "inner" / "sub", env=env, capture_output=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert inner.git("config", "merge.tvlint.driver").stdout.startswith(DRIVER)
+    assert outer.git("config", "merge.tvlint.driver").stdout == ""
+    assert inner.git("check-attr", "merge", "--", FILE).stdout.endswith(": merge: tvlint\n")
+
+
+def test_install_adds_the_line_again_where_a_later_line_overrides_it(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    before = f"{ATTRIBUTES_LINE}\n*.json merge=union\n".encode()
+    (tmp_path / ".gitattributes").write_bytes(before)
+    run = subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / ".gitattributes").read_bytes() == before + ATTRIBUTES_LINE.encode() + b"\n"
+    assert repo.git("check-attr", "merge", "--", FILE).stdout.endswith(": merge: tvlint\n")
+
+
+def test_install_says_so_where_git_s_own_attributes_override_the_line(tmp_path: Path) -> None:
+    Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    (tmp_path / ".git" / "info").mkdir(exist_ok=True)
+    (tmp_path / ".git" / "info" / "attributes").write_text("*.json merge=union\n")
+    run = subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True)
+    assert run.returncode == 2 and b"git takes merge=union" in run.stderr
 
 
 def test_a_side_past_the_size_limit_falls_back_to_git_s_merge(tmp_path: Path) -> None:

@@ -18,15 +18,16 @@ import sys
 from collections.abc import Sequence
 
 from tvlint import TYPE_CHECKING
+from tvlint.discover import FILE_NAME
 from tvlint.errors import ConfigError
-from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
+from tvlint.reading import DEFAULT_MAX_FILE_SIZE, ReadRefused, describe_os_error, read_file
 from tvlint.tree import Tree, tree_of
 from tvlint.untrusted import DIAGNOSTIC_LIMIT, Own, cut, write_lines
 
 if TYPE_CHECKING:
     from tvlint.lint import Linter
 
-ATTRIBUTES_LINE = "training_versions.json merge=tvlint"
+ATTRIBUTES_LINE = f"{FILE_NAME} merge=tvlint"
 USAGE = "usage: tvlint-merge BASE OURS THEIRS [PATH]\n       tvlint-merge --install"
 EXIT_CLEAN = 0
 EXIT_CONFLICT = 1
@@ -119,14 +120,17 @@ def _line_merge(base: str, ours: str, theirs: str) -> bool:
 def install() -> int:
     """Register the driver in this repository: ``merge.tvlint.driver`` with the driver's
     absolute path (a driver git cannot run leaves only ours in the file), and the
-    attribute line in ``.gitattributes`` at the top of the work tree."""
-    top = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
-    )
-    if top.returncode != 0:
+    attribute line in ``.gitattributes`` at the top of the work tree.
+
+    Every git command runs where this one was started, so the repository is the one git
+    itself sees from here (a relative ``GIT_DIR`` included). The attributes file is
+    checked before anything is set: one that cannot be used changes nothing.
+    """
+    top = _git("rev-parse", "--show-toplevel")
+    if top is None:
         _say("--install: not inside a git work tree")
         return EXIT_ERROR
-    root = top.stdout.strip()
+    root = top.strip()
     # Beside the interpreter that runs this: the command of the same installation.
     found = os.path.join(os.path.dirname(sys.executable), "tvlint-merge")
     if not os.path.isfile(found):
@@ -139,17 +143,37 @@ def install() -> int:
         "merge.tvlint.name": "tvlint: training_versions.json, entry by entry",
         "merge.tvlint.driver": f"{driver} %O %A %B %P",
     }
-    for key, value in settings.items():
-        subprocess.run(["git", "config", key, value], cwd=root, check=True)
     from tvlint.safe_write import WriteFailed
 
     attributes = os.path.join(root, ".gitattributes")
+    tree = Tree(root)
     try:
-        _add_attributes_line(attributes, Tree(root))
-    except (OSError, WriteFailed) as exc:
-        reason = describe_os_error(exc) if isinstance(exc, OSError) else exc.reason
-        _say(f"--install: {attributes}: {reason}")
+        written = _read_attributes(attributes, tree)
+    except OSError as exc:
+        _say(f"--install: {attributes}: {describe_os_error(exc)}; nothing was changed")
         return EXIT_ERROR
+    for key, value in settings.items():
+        if _git("config", key, value) is None:
+            _say(f"--install: git config {key} failed")
+            return EXIT_ERROR
+    # Whether git takes the driver for the file is git's to say: a later line, or
+    # .git/info/attributes, can set another; the last line of the file wins over both
+    # earlier lines and other patterns of the file.
+    probe = os.path.relpath(os.path.join(root, FILE_NAME))
+    if _merge_attribute(probe) != "tvlint":
+        try:
+            _add_attributes_line(attributes, written, tree)
+        except (OSError, WriteFailed) as exc:
+            reason = describe_os_error(exc) if isinstance(exc, OSError) else exc.reason
+            _say(f"--install: {attributes}: {reason}")
+            return EXIT_ERROR
+        taken = _merge_attribute(probe)
+        if taken not in ("tvlint", None):
+            _say(
+                f"--install: git takes merge={taken} for {FILE_NAME} even after "
+                f"{ATTRIBUTES_LINE!r} was added: .git/info/attributes sets it"
+            )
+            return EXIT_ERROR
     write_lines(
         sys.stdout,
         [
@@ -160,20 +184,46 @@ def install() -> int:
     return EXIT_CLEAN
 
 
-def _add_attributes_line(attributes: str, tree: Tree) -> None:
-    """The driver's line added to ``.gitattributes`` unless it holds it: its bytes kept
-    as they are (any encoding), the line ending CRLF where it has one, read and written
-    as tvlint reads and writes a checked file (inside the work tree, whole or not at
-    all)."""
+def _git(*args: str) -> str | None:
+    """git's output, run where this command was started; None where it fails."""
+    try:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _merge_attribute(path: str) -> str | None:
+    """The ``merge`` attribute git gives ``path`` (``unspecified`` where none is set),
+    or None where git cannot tell."""
+    said = _git("check-attr", "merge", "--", path)
+    return None if not said else said.rstrip("\n").rsplit(": ", 1)[-1]
+
+
+def _read_attributes(attributes: str, tree: Tree) -> bytes | None:
+    """The bytes of ``.gitattributes``, None where there is none; ReadRefused for a link
+    (git does not read one, so a line added through it would never be taken, and it may
+    lead to any file of the repository, ``.git/config`` included) and for what tvlint
+    would not read (a link's or a parent's way out of the tree, not a regular file,
+    past the size limit)."""
+    if not os.path.lexists(attributes):
+        return None
+    if os.path.islink(attributes):
+        raise ReadRefused("it is a symbolic link, which git does not read as attributes")
+    return read_file(tree.resolve(attributes), DEFAULT_MAX_FILE_SIZE, tree)
+
+
+def _add_attributes_line(attributes: str, written: bytes | None, tree: Tree) -> None:
+    """The driver's line added at the end of ``.gitattributes`` (``written``, or None
+    where there is none): its bytes kept as they are (any encoding), the line ending
+    CRLF where it has one, written as tvlint writes a checked file (inside the work
+    tree, whole or not at all, and only if it still holds ``written``)."""
     from tvlint.safe_write import replace_file, write_new_file
 
-    if not os.path.lexists(attributes):
+    if written is None:
         write_new_file(attributes, ATTRIBUTES_LINE.encode() + b"\n")
-        return
-    real = tree.resolve(attributes)  # a link the repository holds must not lead out of it
-    written = read_file(real, DEFAULT_MAX_FILE_SIZE, tree)
-    if ATTRIBUTES_LINE.encode() in (line.strip() for line in written.splitlines()):
         return
     ending = b"\r\n" if b"\r\n" in written else b"\n"
     joined = written if not written or written.endswith(b"\n") else written + ending
+    real = tree.resolve(attributes)
     replace_file(attributes, written, joined + ATTRIBUTES_LINE.encode() + ending, False, real)
