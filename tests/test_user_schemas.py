@@ -396,6 +396,53 @@ def test_any_schema_is_checked_as_jsonschema_checks_it_or_refused(
         assert run.code == (0 if expected else 1), (schema, document, run)
 
 
+def test_a_reference_to_itself_past_the_first_error_is_not_followed(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # "not" asks only whether d is valid: jsonschema stops at d's first error (1 is no
+    # string), before d's own "not" refers to d again on the same value. A memo that
+    # evaluated all of d first recursed without end and said "cannot check".
+    schema = {
+        "$defs": {"d": {"type": "string", "not": {"$ref": "#/$defs/d"}}},
+        "type": "object",
+        "properties": {"versions": {"type": "array", "items": {"not": {"$ref": "#/$defs/d"}}}},
+    }
+    document = {"versions": [1, None]}
+    assert _oracle(schema).is_valid(document)
+    _write_case(tmp_path, schema, document)
+    run = cli("--schema", "schema.json", "--select", "TV003", "training_versions.json")
+    assert run.code == 0, run
+    from tvlint.schema import RefMemo, make_validator
+
+    memo = RefMemo()
+    with memo.validation():
+        assert make_validator(schema, memo).is_valid(document)
+
+
+@pytest.mark.parametrize("leaf", [0, {}])
+def test_twin_not_branches_evaluate_each_reference_once_per_value(leaf: Any) -> None:
+    # "not" stops at its reference's first error; evaluated again by the twin branch,
+    # and by both at each level below, the work would double at every level.
+    from tvlint.schema import RefMemo, make_validator
+
+    again = {"not": {"$ref": "#/$defs/m"}}
+    schema = {
+        "$defs": {
+            "n": {"allOf": [again, again], "required": ["z"]},
+            "m": {"properties": {"a": {"$ref": "#/$defs/n"}}},
+        },
+        "properties": {"versions": {"items": {"$ref": "#/$defs/n"}}},
+    }
+    evaluations = {}
+    for depth in [4, 8, 12, 16]:
+        memo = RefMemo()
+        validator = make_validator(schema, memo)
+        with memo.validation():
+            assert not validator.is_valid({"versions": [_nested(depth, leaf)]})
+        evaluations[depth] = memo.evaluations
+    assert _linear(evaluations), evaluations
+
+
 def test_a_file_failing_a_user_schema_everywhere_is_checked_in_memory_bounded_by_it(
     tmp_path: Path, cli: Cli
 ) -> None:

@@ -223,7 +223,8 @@ class RefMemo:
     Branches that recurse alike (``anyOf``/``allOf: [{$ref: n}, {$ref: n}]``) meet the
     same target on the same value again and again; jsonschema evaluates it each time,
     and repeats its errors, so work and errors double at every level of the file. Kept,
-    each (target, value) pair is evaluated once, its errors reported where it is first
+    each (target, value) pair is evaluated once (or up to its first error, where the
+    caller asks only whether it is valid), its errors reported where it is first
     met, and met again it gives one error that names the reference: the work is at most
     the schema's size times the file's. An object or array is the same value only where
     it is the same place; a string, number, boolean or null is the same value wherever
@@ -269,13 +270,24 @@ class RefMemo:
                 if not kept[2]:
                     yield ValidationError(f"{instance!r} is not valid under {ref!r}")
                 return
+            # Its errors as they come, as jsonschema gives them: a caller that asks only
+            # whether the value is valid ("not", "if", "contains") stops at the first, and
+            # a target whose later keywords refer to it again on the same value must not
+            # be followed there. Stopped there, the pair is known invalid, and kept so:
+            # evaluated again, twin branches of "not" would double the work at each level.
             with self.validation():
                 self.evaluations += 1
-                errors = list(
-                    validator.descend(instance, resolved.contents, resolver=resolved.resolver)
-                )
-                self._kept[key] = (resolved.contents, instance, not errors)
-            yield from errors
+                valid = True
+                try:
+                    for error in validator.descend(
+                        instance, resolved.contents, resolver=resolved.resolver
+                    ):
+                        valid = False
+                        yield error
+                except GeneratorExit:
+                    self._kept[key] = (resolved.contents, instance, False)
+                    raise
+                self._kept[key] = (resolved.contents, instance, valid)
 
         return {
             "$ref": ref,
