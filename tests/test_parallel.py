@@ -123,11 +123,12 @@ def test_ctrl_c_stops_workers_and_parent_quietly(tmp_path: Path) -> None:
     assert _running_with(str(tmp_path)) == []
 
 
-def _running_with(argument: str) -> list[str]:
+def _running_with(*arguments: str) -> list[str]:
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if argument.encode() in cmdline.read_bytes().split(b"\0"):
+            given = cmdline.read_bytes().split(b"\0")
+            if all(argument.encode() in given for argument in arguments):
                 found.append(cmdline.parent.name)
         except OSError:  # gone meanwhile
             pass
@@ -172,14 +173,14 @@ def test_a_failed_worker_costs_only_time(
     assert any(o.problems for _, o in expected)
     real_work = tvlint.parallel._work
 
-    def failing_work(check: Any, paths: Any, read_end: int, write_end: int) -> Any:
+    def failing_work(produce: Any, read_end: int, write_end: int) -> Any:
         if failure == "exit":
             os._exit(0)
         if failure == "raise":
             monkeypatch.setattr(linter, "check_file", None)  # in the worker only
         if failure == "short":
             monkeypatch.setattr(Outcome, "encode", lambda self: ("x",))
-        return real_work(check, paths, read_end, write_end)
+        return real_work(produce, read_end, write_end)
 
     monkeypatch.setattr(tvlint.parallel, "_work", failing_work)
     parallel = _outcomes(linter, paths, 3)
@@ -235,8 +236,9 @@ def test_shares_cover_every_path_once_and_evenly(count: int, jobs: int) -> None:
 def test_stopping_a_worker_already_reaped_is_quiet(tmp_path: Path) -> None:
     _tree(tmp_path, 3)
     linter = Linter()
+    paths = _paths(tmp_path)
     worker = tvlint.parallel._Worker(
-        lambda target: linter.check_file(target.path, target.tree), _paths(tmp_path)
+        lambda: [linter.check_file(target.path, target.tree).encode() for target in paths]
     )
     pid = worker.pid
     assert pid > 0
@@ -263,3 +265,111 @@ def test_an_outcome_crosses_the_workers_pipe_whole(
     sent = Outcome(path, problems, error)
     got = Outcome.decode(marshal.loads(marshal.dumps([sent.encode()]))[0])
     assert (got.path, got.problems, got.error) == (path, problems, error)
+
+
+def _named_paths(root: Path) -> list[str]:
+    """Many paths, as a commit's staged files are named, relative to ``root``: the tree's
+    files, one named again (also spelled otherwise), a directory whose files are also
+    named, one that holds none, a missing file, and one that looks like an option."""
+    _tree(root, PARALLEL_FROM + 20)
+    (root / "empty").mkdir()
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("training_versions.json"))
+    again = files[3]
+    return [
+        again,
+        *files[: len(files) // 2],
+        "resources/style_images",  # its files are also named, before and after it
+        *files[len(files) // 2 :],
+        f"./{again}",
+        "empty",
+        "missing/training_versions.json",
+        "--fix",
+    ]
+
+
+def test_paths_named_are_found_by_the_workers_as_by_one_process(tmp_path: Path) -> None:
+    paths = _named_paths(tmp_path)
+    (tmp_path / "tvlint.toml").write_text('exclude = ["resources/style_images/1*_s/**"]\n')
+    for fmt in ("text", "json"):
+        serial = run_process("--format", fmt, "--jobs", "1", "--", *paths, cwd=tmp_path)
+        parallel = run_process("--format", fmt, "--jobs", "3", "--", *paths, cwd=tmp_path)
+        assert serial.code == 2 and "is not checked: it matches exclude" in serial.err
+        assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err)
+
+
+def test_many_paths_named_are_found_in_the_workers(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared: list[list[Any]] = []
+    real = tvlint.parallel.in_shares
+
+    def spy(work: Any, items: Any, jobs: int, encode: Any, decode: Any) -> Any:
+        shared.append(list(items))
+        return real(work, items, jobs, encode, decode)
+
+    monkeypatch.setattr(tvlint.parallel, "in_shares", spy)
+    paths = [str(tmp_path / p) for p in _named_paths(tmp_path) if not p.startswith("-")]
+    assert cli("--jobs", "2", "--", *paths).code == 2
+    assert shared == [paths]  # the paths as named: found by the workers
+    shared.clear()
+    assert cli("--jobs", "2", "--fix", "--no-backup", "--", *paths).code == 2
+    assert cli("--jobs", "2", "--", *paths[: PARALLEL_FROM - 1]).code in (1, 2)
+    # A fix, or few paths: found here (the files of a directory among the few, many,
+    # are checked in the workers).
+    assert not any(isinstance(item, str) for items in shared for item in items)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        # (a file's directory: its tvlint.toml), a configuration read first of all, a
+        # schema only once the files are found, each early or late in the paths.
+        {"0_s": 'schema = "missing.json"\n', "115_s": "select = [\n"},
+        {"115_s": 'schema = "missing.json"\n'},
+        {"0_s": "select = [\n", "115_s": 'schema = "missing.json"\n'},
+        {"0_s": 'schema = "missing.json"\n', "115_s": 'schema = "gone.json"\n'},
+    ],
+)
+def test_the_configuration_that_stops_the_run_is_the_one_process_s(
+    tmp_path: Path, broken: dict[str, str]
+) -> None:
+    paths = _named_paths(tmp_path)
+    for directory, text in broken.items():
+        (tmp_path / "resources/style_images" / directory / "tvlint.toml").write_text(text)
+    serial = run_process("--jobs", "1", "--", *paths, cwd=tmp_path)
+    parallel = run_process("--jobs", "3", "--", *paths, cwd=tmp_path)
+    assert serial.code == 2 and serial.out == "" and "tvlint: error:" in serial.err
+    assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err)
+
+
+def test_ctrl_c_stops_the_commands_a_worker_started(tmp_path: Path) -> None:
+    # A directory among the paths is searched by a worker, with git; this git blocks
+    # (its HEAD is a FIFO) until Ctrl-C. Killed with the worker, it must not run on.
+    _tree(tmp_path, PARALLEL_FROM + 20)
+    hang = tmp_path / "hang"
+    (hang / ".git" / "objects").mkdir(parents=True)
+    (hang / ".git" / "refs").mkdir()
+    os.mkfifo(hang / ".git" / "HEAD")
+    files = sorted(str(p) for p in tmp_path.rglob("training_versions.json"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tvlint", "--jobs", "2", "--", *files, str(hang)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    git = [str(hang), "ls-files"]  # the command line of the git that blocks
+    deadline = time.monotonic() + 30
+    while not _running_with(*git) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _running_with(*git), "git never ran"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (out, err) == (b"", b"tvlint: interrupted\n")
+    # 130; now and then killed by a SIGINT after saying so, as a run interrupted while
+    # its own git runs is too (one process, before this change as well): a shell shows
+    # both as 130. Not what this test is about.
+    assert proc.returncode in (130, -signal.SIGINT)
+    deadline = time.monotonic() + 5
+    while _running_with(*git) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running_with(*git) == []

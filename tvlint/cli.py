@@ -264,10 +264,19 @@ def _main(argv: Sequence[str] | None) -> int:
     named = bool(args.paths)
     try:
         configured = configured_for(args)
-        configured.use_named([path for path in paths if path != "-"])
         linter_for = configured.linter_for
         backup = not args.no_backup
-        result = run(linter_for, paths, mode, backup, configured.filter, jobs, stdin, named)
+        result = run(
+            linter_for,
+            paths,
+            mode,
+            backup,
+            configured.filter,
+            jobs,
+            stdin,
+            named,
+            configured.use_named,
+        )
     except (ConfigError, SchemaLoadError) as exc:
         # Raised before any file is read: every file's configuration is used first.
         diagnose(str(exc))

@@ -4,6 +4,8 @@ The paths are cut into one contiguous share per process. This process checks the
 first share itself while each forked worker checks another; a worker starts with this
 process's imports and linters (rules, schemas, settings) and sends back, through a pipe,
 each file's outcome as plain values (``marshal``: built in, so nothing to import).
+``in_shares`` does the same for any work on a share: ``tvlint.runner`` also gives each
+worker a share of the paths named, to find their files before checking them.
 ``multiprocessing`` would cost a run its import, and keep this process idle while its
 workers ran.
 
@@ -23,18 +25,55 @@ from tvlint import TYPE_CHECKING
 from tvlint.result import Outcome
 
 if TYPE_CHECKING:
+    from types import FrameType
     from typing import NoReturn
 
     from tvlint.discover import Target
+    from tvlint.result import Encoded
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def check_files(
     check: Callable[[Target], Outcome], paths: Sequence[Target], jobs: int
 ) -> Iterator[Outcome]:
     """``check`` of each path, by ``jobs`` processes (this one too), in order."""
-    shares = _shares(paths, jobs)
+
+    def work(share: Sequence[Target]) -> list[Outcome]:
+        return [check(target) for target in share]
+
+    def decode(sent: object, share: Sequence[Target]) -> list[Outcome]:
+        return decode_outcomes(sent, len(share))
+
+    for outcomes in in_shares(work, paths, jobs, encode_outcomes, decode):
+        yield from outcomes
+
+
+def encode_outcomes(outcomes: Sequence[Outcome]) -> list[Encoded]:
+    return [outcome.encode() for outcome in outcomes]
+
+
+def decode_outcomes(sent: object, count: int | None = None) -> list[Outcome]:
+    """The outcomes ``encode_outcomes`` made (``count`` of them, where known);
+    ValueError if ``sent`` is not that."""
+    if not isinstance(sent, list) or (count is not None and len(sent) != count):
+        raise ValueError("outcomes missing")
+    return [Outcome.decode(outcome) for outcome in sent]
+
+
+def in_shares(
+    work: Callable[[Sequence[T]], R],
+    items: Sequence[T],
+    jobs: int,
+    encode: Callable[[R], object],
+    decode: Callable[[object, Sequence[T]], R],
+) -> Iterator[R]:
+    """``work`` of each of ``jobs`` contiguous shares of ``items``, in order: the first
+    in this process, each other in a forked worker, whose result crosses the pipe as
+    ``encode`` makes it (plain values, for ``marshal``) and is made again by ``decode``
+    (ValueError where it cannot be). Where a worker fails, this process does its work."""
+    shares = _shares(items, jobs)
     # Ctrl-C reaches the whole process group; this process alone stops the run and says
     # so. Held while forking, so that no worker gets it before it ignores it; this
     # process gets one that came meanwhile as soon as the workers are up.
@@ -42,17 +81,29 @@ def check_files(
     workers: list[_Worker] = []
     try:
         for share in shares[1:]:
-            workers.append(_Worker(check, share))
+            workers.append(_Worker(_produce(work, share, encode)))
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        for target in shares[0]:
-            yield check(target)
-        for worker in workers:
-            yield from worker.outcomes(check)
+        yield work(shares[0])
+        for worker, share in zip(workers, shares[1:], strict=True):
+            try:
+                sent = worker.result()
+                if sent is None:
+                    raise ValueError("no worker, or it failed")
+                done = decode(sent, share)
+            except (ValueError, EOFError, TypeError):
+                done = work(share)
+            yield done
     finally:
         for worker in workers:  # only left running if the run was cut short
             worker.stop()
+
+
+def _produce(
+    work: Callable[[Sequence[T]], R], share: Sequence[T], encode: Callable[[R], object]
+) -> Callable[[], object]:
+    return lambda: encode(work(share))
 
 
 def _shares(paths: Sequence[T], jobs: int) -> list[Sequence[T]]:
@@ -64,14 +115,13 @@ def _shares(paths: Sequence[T], jobs: int) -> list[Sequence[T]]:
 
 
 class _Worker:
-    """A forked process checking ``paths`` and writing their outcomes to a pipe.
+    """A forked process making a result (``produce``) and writing it to a pipe.
 
     If no process can be started (a limit on processes or open files), there is no
-    worker, and ``outcomes`` checks the paths in this process.
+    worker, and ``result`` is None.
     """
 
-    def __init__(self, check: Callable[[Target], Outcome], paths: Sequence[Target]) -> None:
-        self.paths = paths
+    def __init__(self, produce: Callable[[], object]) -> None:
         self.pid = 0
         self.read_end: int | None = None
         try:
@@ -85,22 +135,15 @@ class _Worker:
             os.close(write_end)
             return
         if self.pid == 0:  # the worker: never returns
-            _work(check, paths, read_end, write_end)
+            _work(produce, read_end, write_end)
         os.close(write_end)
         self.read_end = read_end
 
-    def outcomes(self, check: Callable[[Target], Outcome]) -> Iterator[Outcome]:
-        """The worker's outcomes; if it failed, this process checks its paths instead."""
+    def result(self) -> object | None:
+        """What the worker made, once it has exited; None if there was no worker, or it
+        failed (EOFError or ValueError from ``marshal`` where its output was cut)."""
         sent = self._receive()
-        try:
-            if sent is None:
-                raise ValueError("no worker, or it failed")
-            decoded = [Outcome.decode(outcome) for outcome in marshal.loads(sent)]
-            if len(decoded) != len(self.paths):
-                raise ValueError("outcomes missing")
-        except (ValueError, EOFError, TypeError):
-            decoded = [check(target) for target in self.paths]
-        yield from decoded
+        return None if sent is None else marshal.loads(sent)
 
     def _receive(self) -> bytes | None:
         """All the worker sent, once it has exited; None if there was none or it failed."""
@@ -126,16 +169,22 @@ class _Worker:
                 pass  # reaped already: Ctrl-C came just after _receive's waitpid
 
 
-def _work(
-    check: Callable[[Target], Outcome], paths: Sequence[Target], read_end: int, write_end: int
-) -> NoReturn:
+def _leave(signum: int, frame: FrameType | None) -> None:
+    os._exit(1)
+
+
+def _work(produce: Callable[[], object], read_end: int, write_end: int) -> NoReturn:
     """The worker's whole life; it leaves with os._exit, never through the caller."""
     status = 1
     try:
         os.close(read_end)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Ctrl-C is this process's parent's to report: the worker leaves at once, and
+        # starts nothing more (the parent, which gets it too, stops the run; sent to
+        # the worker alone, the parent does its work). Not ignored: the commands a
+        # worker starts (git ls-files) would inherit that, and run on once it is gone.
+        signal.signal(signal.SIGINT, _leave)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        sent = marshal.dumps([check(target).encode() for target in paths])
+        sent = marshal.dumps(produce())  # type: ignore[arg-type]  # plain values, or it raises
         with open(write_end, "wb") as pipe:
             pipe.write(sent)
         status = 0

@@ -5,15 +5,18 @@ Nothing here prints; the reporters and the CLI decide what a result looks like.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from tvlint import TYPE_CHECKING
-from tvlint.discover import FileFilter, Target, discover, tidy
+from tvlint.discover import Discovery, FileFilter, Target, discover, tidy
 from tvlint.document import Document, InvalidJSON, Text, decode, parse_text
+from tvlint.errors import ConfigError
 from tvlint.lint import Linter
 from tvlint.reading import describe_os_error, read_stream
 from tvlint.result import Mode, Outcome, RunResult
+from tvlint.schema import SchemaLoadError
 
 if TYPE_CHECKING:
     from tvlint.fix import FixPlan
@@ -56,6 +59,7 @@ def run(
     jobs: int = 1,
     stdin: Stdin | None = None,
     named: bool = True,
+    use_named: Callable[[list[str]], None] | None = None,
 ) -> RunResult:
     """Every file under ``paths``, in order, each checked by ``linter_for`` its path; a
     check of many files uses ``jobs`` workers.
@@ -63,14 +67,17 @@ def run(
     ``-`` among the paths is standard input (``stdin`` says what to call it); it comes
     first. A directory that holds no file to check is an error when it was ``named``
     (a mistyped path in a CI job must fail); otherwise only noted in ``empty``.
-    Every file's linter is made before any file is read, so a configuration that cannot
-    be used (ConfigError, SchemaLoadError) stops the run before anything is written.
+    ``use_named`` first reads the configuration of each path named, and every file's
+    linter is made before any file is read, so a configuration that cannot be used
+    (ConfigError, SchemaLoadError) stops the run before anything is written.
     """
     file_filter = file_filter or FileFilter()
+    if use_named is not None:
+        use_named([p for p in paths if p != "-"])
+    if mode is Mode.CHECK and stdin is None and _in_workers(jobs, len(paths)):
+        return _check_named(linter_for, paths, file_filter, jobs, named)
     found = discover([p for p in paths if p != "-"], file_filter)
-    unlistable = [Outcome(str(e.filename), error=describe_os_error(e)) for e in found.unlistable]
-    if named:
-        unlistable += [Outcome(p, error="no file to check found under it") for p in found.empty]
+    unlistable = _not_listed(found, named)
     files = found.files
     for target in files:
         linter_for(target.path)
@@ -101,7 +108,7 @@ def run(
     outcomes: Iterable[Outcome]
     if mode is not Mode.CHECK:
         outcomes = (fix(target) for target in files)
-    elif jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
+    elif _in_workers(jobs, len(files)):
         from tvlint.parallel import check_files
 
         outcomes = check_files(check, files, jobs)
@@ -111,6 +118,134 @@ def run(
     outcomes = [*unlistable, *outcomes]
     name = None if stdin is None else stdin.name
     return RunResult(mode, outcomes, found.skipped, found.empty, found.excluded, name)
+
+
+def _not_listed(found: Discovery, named: bool) -> list[Outcome]:
+    """The outcomes of what discovery could not list, then of the directories named that
+    hold no file to check (``named``: an error, see ``run``)."""
+    return [*_unlistable(found), *_empty(found.empty, named)]
+
+
+def _unlistable(found: Discovery) -> list[Outcome]:
+    return [Outcome(str(e.filename), error=describe_os_error(e)) for e in found.unlistable]
+
+
+def _empty(directories: list[str], named: bool) -> list[Outcome]:
+    return [Outcome(p, error="no file to check found under it") for p in directories if named]
+
+
+def _check_named(
+    linter_for: Callable[[str], Linter],
+    paths: Sequence[str],
+    file_filter: FileFilter,
+    jobs: int,
+    named: bool,
+) -> RunResult:
+    """The check of many paths named (a commit's staged files), each worker finding the
+    files of its share of them and checking those: finding a file (its tree, whether
+    ``include`` and ``exclude`` take it, a directory's search) costs about what reading
+    and parsing it does. Their configurations were read first, by this process.
+
+    Each share goes through ``run``'s steps in ``run``'s order, and stops at its first
+    configuration that cannot be used (a directory's below, a schema); the run stops
+    with the one ``run`` would meet first: of the earliest step, then of the earliest
+    share. A file named in two shares is checked where it is first named, as discovery
+    does.
+    """
+    from tvlint.parallel import in_shares
+
+    def work(share: Sequence[str]) -> _Share:
+        step = 1
+        try:
+            found = discover(share, file_filter)
+            step = 2
+            linters = [linter_for(target.path) for target in found.files]  # before any read
+        except (ConfigError, SchemaLoadError) as exc:
+            return _Share(Discovery(), [], [], (step, type(exc) is SchemaLoadError, str(exc)))
+        checked = [
+            linter.check_file(target.path, target.tree)
+            for linter, target in zip(linters, found.files, strict=True)
+        ]
+        return _Share(found, _unlistable(found), checked)
+
+    shares = list(in_shares(work, paths, jobs, _Share.encode, _Share.decode))
+    failed = [(share.failure, index) for index, share in enumerate(shares) if share.failure]
+    if failed:
+        (_, schema, message), _ = min(failed, key=lambda item: (item[0][0], item[1]))
+        raise SchemaLoadError(message) if schema else ConfigError(message)
+    seen: set[str] = set()
+    checked = []
+    for share in shares:
+        for outcome in share.checked:
+            key = os.path.normpath(outcome.path)
+            if key not in seen:
+                seen.add(key)
+                checked.append(outcome)
+    empty = [p for share in shares for p in share.empty]
+    unlistable = [o for share in shares for o in share.unlistable]
+    return RunResult(
+        Mode.CHECK,
+        [*unlistable, *_empty(empty, named), *checked],
+        [p for share in shares for p in share.skipped],
+        empty,
+        [p for share in shares for p in share.excluded],
+    )
+
+
+if TYPE_CHECKING:
+    # (step, whether a SchemaLoadError, message): a configuration that cannot be used.
+    Failure = tuple[int, bool, str]
+
+
+class _Share:
+    """What one process found and checked of the paths named: what ``RunResult`` holds,
+    or the configuration that stopped it, as plain values for the workers' pipe
+    (``encode``, and ``decode`` again)."""
+
+    __slots__ = ("checked", "empty", "excluded", "failure", "skipped", "unlistable")
+
+    def __init__(
+        self,
+        found: Discovery,
+        unlistable: list[Outcome],
+        checked: list[Outcome],
+        failure: Failure | None = None,
+    ) -> None:
+        self.unlistable, self.checked, self.failure = unlistable, checked, failure
+        self.skipped, self.empty, self.excluded = found.skipped, found.empty, found.excluded
+
+    def encode(self) -> object:
+        from tvlint.parallel import encode_outcomes
+
+        names = (self.skipped, self.empty, self.excluded)
+        outcomes = (encode_outcomes(self.unlistable), encode_outcomes(self.checked))
+        return (self.failure, *outcomes, *names)
+
+    @classmethod
+    def decode(cls, sent: object, share: Sequence[str]) -> _Share:
+        """ValueError where ``sent`` is not what ``encode`` made."""
+        from tvlint.parallel import decode_outcomes
+
+        if not isinstance(sent, tuple) or len(sent) != 6:
+            raise ValueError("not a share")
+        failure, unlistable, checked, *names = sent
+        if failure is not None and not (
+            isinstance(failure, tuple)
+            and len(failure) == 3
+            and isinstance(failure[0], int)
+            and isinstance(failure[1], bool)
+            and isinstance(failure[2], str)
+        ):
+            raise ValueError("not a share")
+        if not all(isinstance(n, list) and all(isinstance(p, str) for p in n) for n in names):
+            raise ValueError("not a share")
+        found = Discovery()
+        found.skipped, found.empty, found.excluded = names
+        return cls(found, decode_outcomes(unlistable), decode_outcomes(checked), failure)
+
+
+def _in_workers(jobs: int, count: int) -> bool:
+    return jobs > 1 and count >= PARALLEL_FROM and can_fork()
 
 
 def _fixer(linter: Linter, mode: Mode) -> Fixer | None:
