@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -20,6 +21,7 @@ from functools import cache
 from tvlint import TYPE_CHECKING
 from tvlint.fastschema import compile_schema
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
+from tvlint.stack import make_room
 from tvlint.string_formats import ecma_search, is_date_time, is_uri
 from tvlint.untrusted import cut
 
@@ -380,7 +382,15 @@ class SchemaChecker:
         can tell."""
         if self.native is not None and self.native.valid(instance, size):
             return True
-        return None if self.fast is None else self.fast(instance)
+        if self.fast is None:
+            return None
+        if self.memo is None:  # the shipped schema: a few levels, nothing it refers to twice
+            return self.fast(instance)
+        before = make_room()  # a user's may recurse as deep as the file
+        try:
+            return self.fast(instance)
+        finally:
+            sys.setrecursionlimit(before)
 
     def errors(self, instance: Any) -> Iterator[ValidationError]:
         if self.memo is None:
@@ -399,29 +409,37 @@ class SchemaChecker:
         if self._made_errors:
             gc.collect(0)
             self._made_errors = False
-        with memo.validation():
-            for count, error in enumerate(self.validator.iter_errors(instance), 1):
-                self._made_errors = True
-                yield error
-                if count % _COLLECT_EVERY == 0:
-                    gc.collect(0)
+        before = make_room()  # resumed from one place, the rule's loop: the room holds
+        try:
+            with memo.validation():
+                for count, error in enumerate(self.validator.iter_errors(instance), 1):
+                    self._made_errors = True
+                    yield error
+                    if count % _COLLECT_EVERY == 0:
+                        gc.collect(0)
+        finally:
+            sys.setrecursionlimit(before)
 
 
 def checker_for(path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> SchemaChecker:
     """The shipped schema's checker, or one for the schema file at ``path``."""
     if path is None:
         return shipped_checker()
-    schema = load_schema(path, limit)
-    # A schema of the user's is checked against its meta-schema and for references
-    # up front, so that a broken or reaching one is reported before any file.
-    memo = RefMemo()
+    before = make_room()  # parsing, checking and compiling recurse as deep as the schema
     try:
-        validator = make_validator(schema, memo)
-        subschemas = check_references(schema, path)
-        check_user_keywords(subschemas, validator.VALIDATORS, path)
-    except RecursionError:
-        raise SchemaLoadError(f"schema {path} is nested too deeply to check") from None
-    return SchemaChecker(lambda: schema, _compiled(schema), validator, memo=memo)
+        schema = load_schema(path, limit)
+        # A schema of the user's is checked against its meta-schema and for references
+        # up front, so that a broken or reaching one is reported before any file.
+        memo = RefMemo()
+        try:
+            validator = make_validator(schema, memo)
+            subschemas = check_references(schema, path)
+            check_user_keywords(subschemas, validator.VALIDATORS, path)
+        except RecursionError:
+            raise SchemaLoadError(f"schema {path} is nested too deeply to check") from None
+        return SchemaChecker(lambda: schema, _compiled(schema), validator, memo=memo)
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _compiled(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
