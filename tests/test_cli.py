@@ -479,3 +479,35 @@ def test_ctrl_c_caught_by_a_callback_ends_the_run_as_interrupted(
     assert (run.code, run.err) == (130, "tvlint: interrupted\n")
     assert run.out == "All checks passed: 1 file checked\n"
     assert sys.unraisablehook is before  # given back
+
+
+class _CtrlCWhenDropped:
+    """What a Ctrl-C landing in a finalizer looks like: its KeyboardInterrupt cannot
+    leave ``__del__``, and Python hands it to ``sys.unraisablehook``."""
+
+    def __del__(self) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("fix", [False, True], ids=["check", "fix"])
+def test_ctrl_c_caught_by_a_finalizer_stops_the_run_before_the_next_file(
+    cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch, fix: bool
+) -> None:
+    # Noted, and the run went on to the end: after the Ctrl-C, every other file was
+    # checked (or fixed), and a worker's share done again, the commands it had started
+    # and the Ctrl-C had ended started anew.
+    from tvlint.lint import Linter
+
+    real_load = Linter.load
+    checked: list[str] = []
+
+    def load(self: Linter, path: str, tree: Any = None) -> Any:
+        checked.append(path)
+        _CtrlCWhenDropped()  # made and dropped: the Ctrl-C lands in its finalizer
+        return real_load(self, path, tree)
+
+    monkeypatch.setattr(Linter, "load", load)
+    paths = [write(CLEAN, f"{name}/training_versions.json") for name in "abc"]
+    run = cli(*(["--fix"] if fix else []), *paths)
+    assert (run.code, run.out, run.err) == (130, "", "tvlint: interrupted\n")
+    assert checked == [str(paths[0])]

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tvlint.parallel
+from tvlint import interrupts
 from tvlint.discover import Target
 from tvlint.lint import Linter
 from tvlint.problem import Problem
@@ -186,6 +187,37 @@ def test_a_failed_worker_costs_only_time(
     parallel = _outcomes(linter, paths, 3)
     assert parallel == _outcomes(linter, paths, 1)
     assert [path for path, _ in parallel] == [target.path for target in paths]
+
+
+def _same(result: list[int]) -> object:
+    return result
+
+
+def _sent(sent: object, share: Sequence[int]) -> list[int]:
+    assert isinstance(sent, list)
+    return sent
+
+
+def test_a_worker_s_work_is_not_done_again_after_a_ctrl_c_this_process_noted() -> None:
+    # The worker left at the Ctrl-C; this process's KeyboardInterrupt landed in a
+    # finalizer, where it cannot be raised (tvlint.interrupts). Doing the worker's work
+    # again would start anew the commands the Ctrl-C had ended (a git that waits).
+    done: list[int] = []
+    here = os.getpid()
+
+    def work(share: Sequence[int]) -> list[int]:
+        if os.getpid() != here:
+            os._exit(1)  # the worker, as _leave ends it
+        done.extend(share)
+        interrupts.note(KeyboardInterrupt())
+        return list(share)
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(tvlint.parallel.in_shares(work, range(10), 2, _same, _sent))
+    finally:
+        assert interrupts.take()
+    assert done == [0, 1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("call", ["fork", "pipe"])

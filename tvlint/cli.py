@@ -11,7 +11,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 
-from tvlint import TYPE_CHECKING
+from tvlint import TYPE_CHECKING, interrupts
 from tvlint.config import ConfigError, ConfigFinder
 from tvlint.configured import Configured
 from tvlint.options import Options, UsageError, misused_flags, plain_options
@@ -116,9 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # with the process.
     collecting = gc.isenabled()
     gc.disable()
-    swallowed: list[BaseException] = []
+    interrupts.take()  # a Ctrl-C noted in an earlier call (main() in a longer-lived process)
     unraisable = sys.unraisablehook
-    sys.unraisablehook = _noting_interrupts(unraisable, swallowed)
+    sys.unraisablehook = _noting_interrupts(unraisable)
     try:
         with warnings.catch_warnings():
             # A library's warning (a schema's regex that re finds odd, say) would print
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # one that the filters let through is one diagnostic line instead.
             warnings.showwarning = _show_warning
             status = _main(argv)
-        if swallowed:  # a Ctrl-C the import machinery caught: the run was interrupted
+        if interrupts.take():  # a Ctrl-C where it could not be raised: the run was interrupted
             return interrupted()
         # Flushed here, not at exit, so that a failed write is reported like any other.
         if sys.stdout is not None:
@@ -134,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except KeyboardInterrupt:
         # Every file is whole at this point: the writer holds Ctrl-C while it works.
+        interrupts.take()
         return interrupted()
     except BrokenPipeError:
         # The reader (`| head`) went away. Nothing is left to say to it.
@@ -214,17 +215,16 @@ def _diagnostic(prefix: str, message: str) -> None:
             sys.stderr.flush()
 
 
-def _noting_interrupts(
-    previous: Callable[[Any], object], swallowed: list[BaseException]
-) -> Callable[[Any], object]:
-    """An unraisable-exception hook that notes a KeyboardInterrupt instead of printing
-    it: a Ctrl-C that lands in a callback of the import machinery (while a module is
-    loaded on first use) is caught there, and Python would print its traceback as
-    "Exception ignored" while the run goes on. Anything else goes to ``previous``."""
+def _noting_interrupts(previous: Callable[[Any], object]) -> Callable[[Any], object]:
+    """An unraisable-exception hook that notes a KeyboardInterrupt (``tvlint.interrupts``)
+    instead of printing it: a Ctrl-C that lands in a finalizer, or in a callback of the
+    import machinery (while a module is loaded on first use), is caught there, and Python
+    would print its traceback as "Exception ignored" while the run goes on. Anything
+    else goes to ``previous``."""
 
     def hook(unraisable: Any) -> object:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
-            swallowed.append(unraisable.exc_value)
+            interrupts.note(unraisable.exc_value)
             return None
         return previous(unraisable)
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from tvlint import TYPE_CHECKING
+from tvlint.interrupts import stop_if_noted
 from tvlint.result import Outcome
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ def in_shares(
                     raise ValueError("no worker, or it failed")
                 done = decode(sent, share)
             except (ValueError, EOFError, TypeError):
+                stop_if_noted()  # it may have left at a Ctrl-C this process could not raise
                 done = work(share)
             yield done
     finally:
