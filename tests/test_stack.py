@@ -23,7 +23,7 @@ from tvlint.lint import Linter
 from tvlint.rules.schema import SchemaRule
 from tvlint.runner import PARALLEL_FROM, can_fork
 from tvlint.schema import SchemaLoadError, checker_for
-from tvlint.stack import ROOM, make_room
+from tvlint.stack import ROOM, in_room
 
 from .factories import run_process
 
@@ -37,12 +37,8 @@ def _levels(level: int = 0) -> int:
 
 
 def _room() -> int:
-    """How many levels a recursion gets after make_room, here."""
-    before = make_room()
-    try:
-        return _levels()
-    finally:
-        sys.setrecursionlimit(before)
+    """How many levels a recursion gets in_room, from here."""
+    return in_room(_levels)
 
 
 def _deeper(levels: int, work: Callable[[], Any]) -> Any:
@@ -97,9 +93,49 @@ def test_the_room_is_the_same_wherever_the_work_starts() -> None:
     before = sys.getrecursionlimit()
     rooms = {place: start(_room) for place, start in PLACES.items()}
     assert len(set(rooms.values())) == 1, rooms
-    # ROOM's levels, give or take the frames of the measure and of make_room itself.
+    # ROOM's levels, give or take the frames of the measure and of in_room itself.
     assert abs(rooms["here"] - ROOM) <= 5
     assert sys.getrecursionlimit() == before
+
+
+@pytest.mark.parametrize("raised", [ValueError, RecursionError, KeyboardInterrupt])
+def test_the_limit_is_put_back_whatever_the_work_raises(raised: type[BaseException]) -> None:
+    before = sys.getrecursionlimit()
+
+    def work() -> None:
+        assert sys.getrecursionlimit() != before
+        raise raised
+
+    with pytest.raises(raised):
+        in_room(work)
+    assert sys.getrecursionlimit() == before
+
+
+def test_a_user_schema_s_errors_leave_the_caller_s_limit_alone(tmp_path: Path) -> None:
+    # Sought one at a time, they are sought in the room, and the caller's own work,
+    # between two, runs under its own limit; two at once, closed in either order, leave
+    # it as it was.
+    schema = tmp_path / "schema.json"
+    schema.write_text(
+        json.dumps({"$defs": {"n": {"type": "string"}}, "items": {"$ref": "#/$defs/n"}})
+    )
+    checker = checker_for(str(schema))
+    before = sys.getrecursionlimit()
+    mine = before + 5_000
+    sys.setrecursionlimit(mine)
+    try:
+        first, second = checker.errors([1, 2, 3]), checker.errors([4, 5])
+        seen = []
+        for error in first:
+            assert sys.getrecursionlimit() == mine
+            seen.append(error.instance)
+            next(second, None)
+            assert sys.getrecursionlimit() == mine
+        del first, second  # closed as they go
+        assert seen == [1, 2, 3]
+        assert sys.getrecursionlimit() == mine
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def test_without_it_the_room_depends_on_the_start() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from tvlint import TYPE_CHECKING
 from tvlint.errors import ConfigError as ConfigError  # where it was raised before
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, parse_size, read_file
-from tvlint.stack import make_room
+from tvlint.stack import in_room
 from tvlint.tree import tree_of
 from tvlint.untrusted import cut
 
@@ -205,9 +205,9 @@ def _load(path: str, named: bool) -> Settings:
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
-    before = make_room()  # tomllib parses arrays and inline tables by recursion
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        # tomllib parses arrays and inline tables by recursion.
+        document = in_room(lambda: tomllib.loads(raw.decode("utf-8")))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except ValueError:
@@ -215,8 +215,6 @@ def _load(path: str, named: bool) -> Settings:
         raise ConfigError(f"{path}: not valid TOML: an integer with too many digits") from None
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: values nested too deeply") from None
-    finally:
-        sys.setrecursionlimit(before)
     if not pyproject:
         return settings_from_table(document, root=root, source=path, table_name="")
     tool = document.get("tool", {})

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -21,7 +20,7 @@ from functools import cache
 from tvlint import TYPE_CHECKING
 from tvlint.fastschema import compile_schema
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
-from tvlint.stack import make_room
+from tvlint.stack import in_room
 from tvlint.string_formats import ecma_search, is_date_time, is_uri
 from tvlint.untrusted import cut
 
@@ -386,11 +385,8 @@ class SchemaChecker:
             return None
         if self.memo is None:  # the shipped schema: a few levels, nothing it refers to twice
             return self.fast(instance)
-        before = make_room()  # a user's may recurse as deep as the file
-        try:
-            return self.fast(instance)
-        finally:
-            sys.setrecursionlimit(before)
+        fast = self.fast
+        return in_room(lambda: fast(instance))  # a user's may recurse as deep as the file
 
     def errors(self, instance: Any) -> Iterator[ValidationError]:
         if self.memo is None:
@@ -409,37 +405,39 @@ class SchemaChecker:
         if self._made_errors:
             gc.collect(0)
             self._made_errors = False
-        before = make_room()  # resumed from one place, the rule's loop: the room holds
-        try:
-            with memo.validation():
-                for count, error in enumerate(self.validator.iter_errors(instance), 1):
-                    self._made_errors = True
-                    yield error
-                    if count % _COLLECT_EVERY == 0:
-                        gc.collect(0)
-        finally:
-            sys.setrecursionlimit(before)
+        with memo.validation():
+            # Each error is sought in the room a user's schema needs, and the limit is
+            # as it was while the caller has it: the caller's own work runs under its own.
+            errors = self.validator.iter_errors(instance)
+            count = 0
+            while (error := in_room(lambda: next(errors, None))) is not None:
+                self._made_errors = True
+                yield error
+                count += 1
+                if count % _COLLECT_EVERY == 0:
+                    gc.collect(0)
 
 
 def checker_for(path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> SchemaChecker:
     """The shipped schema's checker, or one for the schema file at ``path``."""
     if path is None:
         return shipped_checker()
-    before = make_room()  # parsing, checking and compiling recurse as deep as the schema
+    # Parsing, checking and compiling recurse as deep as the schema.
+    return in_room(lambda: _user_checker(path, limit))
+
+
+def _user_checker(path: str, limit: int) -> SchemaChecker:
+    schema = load_schema(path, limit)
+    # A schema of the user's is checked against its meta-schema and for references
+    # up front, so that a broken or reaching one is reported before any file.
+    memo = RefMemo()
     try:
-        schema = load_schema(path, limit)
-        # A schema of the user's is checked against its meta-schema and for references
-        # up front, so that a broken or reaching one is reported before any file.
-        memo = RefMemo()
-        try:
-            validator = make_validator(schema, memo)
-            subschemas = check_references(schema, path)
-            check_user_keywords(subschemas, validator.VALIDATORS, path)
-        except RecursionError:
-            raise SchemaLoadError(f"schema {path} is nested too deeply to check") from None
-        return SchemaChecker(lambda: schema, _compiled(schema), validator, memo=memo)
-    finally:
-        sys.setrecursionlimit(before)
+        validator = make_validator(schema, memo)
+        subschemas = check_references(schema, path)
+        check_user_keywords(subschemas, validator.VALIDATORS, path)
+    except RecursionError:
+        raise SchemaLoadError(f"schema {path} is nested too deeply to check") from None
+    return SchemaChecker(lambda: schema, _compiled(schema), validator, memo=memo)
 
 
 def _compiled(schema: dict[str, Any]) -> Callable[[Any], bool] | None:

@@ -5,18 +5,25 @@ schema nested a hundred levels, TOML arrays in arrays) ends where Python's recur
 limit is reached, and that limit counts every frame below the work as well: a file
 checked by a forked worker, or by a library caller deep in its own code, starts lower
 on the stack than one checked by ``tvlint`` itself, and got "too deep" where the other
-did not. After ``make_room`` the work has ``ROOM`` levels above its start, whatever
-lies below it, so the verdict is the input's alone.
+did not. ``in_room`` gives the work ``ROOM`` levels above its start, whatever lies below
+it, so the verdict is the input's alone.
+
+The limit is the interpreter's, shared by its threads: tvlint runs in one, and a caller
+that checks in several shares the limit between them while a check runs.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from tvlint import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from types import FrameType
+
+T = TypeVar("T")
 
 # Levels of recursion the work gets: what a check from the command line had below Python's
 # default limit of 1,000 (about 15 levels lie below it), so that what tvlint took there,
@@ -25,18 +32,15 @@ if TYPE_CHECKING:
 ROOM = 980
 
 
-def make_room() -> int:
-    """Python's recursion limit set ``ROOM`` levels above the caller; the limit before,
-    for the caller to put back once its work is done (in a ``finally``).
-
-    Called as a plain function from the frame that does the work: a frame the
-    interpreter enters from C (a ``with`` statement's ``__enter__``, a generator that
-    ``next()`` resumes) is counted differently on 3.10 and 3.11, and would move the
-    room by a level.
-    """
+def in_room(work: Callable[[], T]) -> T:
+    """``work()`` with Python's recursion limit ``ROOM`` levels above this call; the limit
+    as it was once it returns or raises (a Ctrl-C included)."""
     before = sys.getrecursionlimit()
-    sys.setrecursionlimit(_depth() + ROOM)
-    return before
+    try:
+        sys.setrecursionlimit(_depth() + ROOM)
+        return work()
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _depth() -> int:
@@ -44,27 +48,22 @@ def _depth() -> int:
 
     The frames below say it on Python 3.12 and later. On 3.10 and 3.11 calls through C
     count as well (a class's ``__init__``, a builtin) and some frames entered from C do
-    not, which no frame shows: the least limit the interpreter accepts here is one past
-    its depth, found by trying from the frames' count (a few tries; nothing runs in
-    between, and the limit is put back).
+    not, which no frame shows; the interpreter says its depth when it refuses a limit
+    below it (and, refusing, changes nothing).
     """
-    found = 0
+    frames = 0
     frame: FrameType | None = sys._getframe()
     while frame is not None:
-        found += 1
+        frames += 1
         frame = frame.f_back
-    limit = sys.getrecursionlimit()
-    while True:  # refused: the depth is at least found + 1
-        try:
-            sys.setrecursionlimit(found + 1)
-            break
-        except RecursionError:
-            found += 1
-    while found > 1:  # accepted: the depth is below found
-        try:
-            sys.setrecursionlimit(found)
-        except RecursionError:
-            break
-        found -= 1
-    sys.setrecursionlimit(limit)
-    return found
+    if sys.version_info >= (3, 12):
+        return frames
+    try:  # pragma: no cover - exercised on 3.10 and 3.11
+        sys.setrecursionlimit(1)  # refused at any depth a function runs at
+    except RecursionError as refused:
+        # "cannot set the recursion limit to 1 at the recursion depth N: the limit is
+        # too low", the words of those two versions, which will not change.
+        said = str(refused).partition("at the recursion depth ")[2].partition(":")[0]
+        if said.isdigit():
+            return int(said)
+    return frames
