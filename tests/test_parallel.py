@@ -22,7 +22,7 @@ from tvlint.discover import Target
 from tvlint.lint import Linter
 from tvlint.problem import Problem
 from tvlint.report import FORMATS
-from tvlint.result import Outcome
+from tvlint.result import Mode, Outcome
 from tvlint.runner import PARALLEL_FROM, can_fork
 from tvlint.tree import Tree
 
@@ -327,6 +327,26 @@ def test_paths_named_are_found_by_the_workers_as_by_one_process(tmp_path: Path) 
         parallel = run_process("--format", fmt, "--jobs", "3", "--", *paths, cwd=tmp_path)
         assert serial.code == 2 and "is not checked: it matches exclude" in serial.err
         assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err)
+
+
+def test_a_dash_named_without_standard_input_is_left_out_by_the_workers_too(
+    tmp_path: Path,
+) -> None:
+    # run() reads "-" only when given stdin (the command line always gives it); without,
+    # one process leaves it out, and so must the workers.
+    from tvlint.runner import run
+
+    paths = ["-", *(str(tmp_path / p) for p in _named_paths(tmp_path) if p != "--fix")]
+    linter = Linter()
+    found = [
+        [
+            (o.path, o.problems, o.error)
+            for o in run(lambda _: linter, paths, Mode.CHECK, jobs=jobs).outcomes
+        ]
+        for jobs in (1, 2)
+    ]
+    assert found[0] == found[1]
+    assert "-" not in {path for path, _, _ in found[0]}
 
 
 def test_many_paths_named_are_found_in_the_workers(

@@ -73,11 +73,12 @@ def run(
     (ConfigError, SchemaLoadError) stops the run before anything is written.
     """
     file_filter = file_filter or FileFilter()
+    files_named = [p for p in paths if p != "-"]  # "-" is stdin's, read only with ``stdin``
     if use_named is not None:
-        use_named([p for p in paths if p != "-"])
-    if mode is Mode.CHECK and stdin is None and _in_workers(jobs, len(paths)):
-        return _check_named(linter_for, paths, file_filter, jobs, named)
-    found = discover([p for p in paths if p != "-"], file_filter)
+        use_named(files_named)
+    if mode is Mode.CHECK and stdin is None and _in_workers(jobs, len(files_named)):
+        return _check_named(linter_for, files_named, file_filter, jobs, named)
+    found = discover(files_named, file_filter)
     unlistable = _not_listed(found, named)
     files = found.files
     for target in files:
