@@ -289,8 +289,76 @@ def test_install_says_so_where_git_s_own_attributes_override_the_line(tmp_path: 
     Repo(tmp_path, dumps({"versions": BASE}), driver=False)
     (tmp_path / ".git" / "info").mkdir(exist_ok=True)
     (tmp_path / ".git" / "info" / "attributes").write_text("*.json merge=union\n")
-    run = subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True)
-    assert run.returncode == 2 and b"git takes merge=union" in run.stderr
+    for _ in range(2):  # and, run again, adds nothing more
+        run = subprocess.run([DRIVER, "--install"], cwd=tmp_path, capture_output=True)
+        assert run.returncode == 2 and b"git takes merge=union" in run.stderr
+        assert (tmp_path / ".gitattributes").read_text() == ATTRIBUTES_LINE + "\n"
+
+
+def _install(cwd: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [DRIVER, "--install"], cwd=cwd, env={**os.environ, **env}, capture_output=True
+    )
+
+
+def _taken(repo: Repo, path: str) -> str:
+    return repo.git("check-attr", "merge", "--", path).stdout.rstrip("\n").rsplit(": ", 1)[-1]
+
+
+def test_install_adds_the_line_where_one_for_the_top_alone_is_there(tmp_path: Path) -> None:
+    # A line anchored at the top ("/training_versions.json") leaves every file below it
+    # without the driver: the one checked at the top alone took it as installed.
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    (tmp_path / ".gitattributes").write_text(f"/{ATTRIBUTES_LINE}\n")
+    assert _install(tmp_path).returncode == 0
+    assert (tmp_path / ".gitattributes").read_text().splitlines()[-1] == ATTRIBUTES_LINE
+    assert _taken(repo, FILE) == "tvlint"
+
+
+def test_install_says_so_where_a_nearer_attributes_file_overrides_it(tmp_path: Path) -> None:
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    (tmp_path / "styles" / ".gitattributes").write_text(f"{ATTRIBUTES_LINE[:-6]}union\n")
+    for _ in range(2):
+        run = _install(tmp_path)
+        assert run.returncode == 2
+        assert f"git takes merge=union for {FILE}".encode() in run.stderr
+        assert (tmp_path / ".gitattributes").read_text() == ATTRIBUTES_LINE + "\n"
+    assert _taken(repo, FILE) == "union"
+
+
+def test_install_writes_the_shared_file_where_only_this_clone_has_the_line(
+    tmp_path: Path,
+) -> None:
+    # In .git/info/attributes, the line is this clone's alone: .gitattributes, which the
+    # README says to commit, must hold it. It was said to, and did not exist.
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    (tmp_path / ".git" / "info").mkdir(exist_ok=True)
+    (tmp_path / ".git" / "info" / "attributes").write_text(ATTRIBUTES_LINE + "\n")
+    assert _install(tmp_path).returncode == 0
+    assert (tmp_path / ".gitattributes").read_text() == ATTRIBUTES_LINE + "\n"
+    assert repo.git("add", ".gitattributes").returncode == 0
+
+
+def test_install_from_outside_the_work_tree(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo", dumps({"versions": BASE}), driver=False)
+    (tmp_path / "elsewhere").mkdir()
+    where = {"GIT_DIR": str(tmp_path / "repo" / ".git"), "GIT_WORK_TREE": str(tmp_path / "repo")}
+    for _ in range(2):
+        run = _install(tmp_path / "elsewhere", **where)
+        assert run.returncode == 0, run.stderr
+    assert (tmp_path / "repo" / ".gitattributes").read_text() == ATTRIBUTES_LINE + "\n"
+    assert _taken(repo, FILE) == "tvlint"
+
+
+@pytest.mark.parametrize("name", ["repo ", b"repo-\xff"], ids=["a trailing space", "not UTF-8"])
+def test_install_in_a_work_tree_of_any_name(tmp_path: Path, name: str | bytes) -> None:
+    root = tmp_path / os.fsdecode(name)
+    repo = Repo(root, dumps({"versions": BASE}), driver=False)
+    run = _install(root)
+    assert run.returncode == 0, run.stderr
+    assert (root / ".gitattributes").read_text() == ATTRIBUTES_LINE + "\n"
+    assert not (tmp_path / "repo" / ".gitattributes").exists()
+    assert _taken(repo, FILE) == "tvlint"
 
 
 def test_a_side_past_the_size_limit_falls_back_to_git_s_merge(tmp_path: Path) -> None:

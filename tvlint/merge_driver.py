@@ -130,7 +130,7 @@ def install() -> int:
     if top is None:
         _say("--install: not inside a git work tree")
         return EXIT_ERROR
-    root = top.strip()
+    root = os.fsdecode(top.removesuffix(b"\n"))  # a name may end in a space, or not be UTF-8
     # Beside the interpreter that runs this: the command of the same installation.
     found = os.path.join(os.path.dirname(sys.executable), "tvlint-merge")
     if not os.path.isfile(found):
@@ -156,24 +156,34 @@ def install() -> int:
         if _git("config", key, value) is None:
             _say(f"--install: git config {key} failed")
             return EXIT_ERROR
-    # Whether git takes the driver for the file is git's to say: a later line, or
-    # .git/info/attributes, can set another; the last line of the file wins over both
-    # earlier lines and other patterns of the file.
-    probe = os.path.relpath(os.path.join(root, FILE_NAME))
-    if _merge_attribute(probe) != "tvlint":
-        try:
+    # The shared file must hold the line itself (a clone has neither this one's
+    # .git/info/attributes nor its core.attributesFile), and git must take it for every
+    # such file: at the top, deeper down, and each one the repository holds. A later
+    # line of the file can set another driver; the file's last line wins over it.
+    probes = _probes(root)
+    line = ATTRIBUTES_LINE.encode()
+    lines = [] if written is None else [each.strip() for each in written.splitlines()]
+    last = next((each for each in reversed(lines) if each), b"")
+    try:
+        not_taken = _not_taken(probes)
+        if last != line and (line not in lines or not_taken is not None):
             _add_attributes_line(attributes, written, tree)
-        except (OSError, WriteFailed) as exc:
-            reason = describe_os_error(exc) if isinstance(exc, OSError) else exc.reason
-            _say(f"--install: {attributes}: {reason}")
-            return EXIT_ERROR
-        taken = _merge_attribute(probe)
-        if taken not in ("tvlint", None):
-            _say(
-                f"--install: git takes merge={taken} for {FILE_NAME} even after "
-                f"{ATTRIBUTES_LINE!r} was added: .git/info/attributes sets it"
-            )
-            return EXIT_ERROR
+            not_taken = _not_taken(probes)
+    except _NotKnown:
+        _say("--install: git check-attr failed: whether git takes the driver is not known")
+        return EXIT_ERROR
+    except (OSError, WriteFailed) as exc:
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else exc.reason
+        _say(f"--install: {attributes}: {reason}")
+        return EXIT_ERROR
+    if not_taken is not None:
+        path, taken = not_taken
+        _say(
+            f"--install: git takes merge={taken} for {os.path.relpath(path, root)} even "
+            f"with {ATTRIBUTES_LINE!r} last in .gitattributes: a .gitattributes nearer "
+            "to it, .git/info/attributes or core.attributesFile sets it"
+        )
+        return EXIT_ERROR
     write_lines(
         sys.stdout,
         [
@@ -184,20 +194,43 @@ def install() -> int:
     return EXIT_CLEAN
 
 
-def _git(*args: str) -> str | None:
-    """git's output, run where this command was started; None where it fails."""
+def _git(*args: str, given: bytes | None = None) -> bytes | None:
+    """git's output, run where this command was started (``given`` on its stdin); None
+    where it fails."""
     try:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", *args], input=given, capture_output=True, check=False)
     except OSError:
         return None
     return done.stdout if done.returncode == 0 else None
 
 
-def _merge_attribute(path: str) -> str | None:
-    """The ``merge`` attribute git gives ``path`` (``unspecified`` where none is set),
-    or None where git cannot tell."""
-    said = _git("check-attr", "merge", "--", path)
-    return None if not said else said.rstrip("\n").rsplit(": ", 1)[-1]
+def _probes(root: str) -> list[str]:
+    """The files the driver is for, as absolute paths (git takes those from anywhere):
+    one at the top, one deeper down, and each the repository holds."""
+    held = _git("ls-files", "-z", "--full-name", "--", f":(top,glob)**/{FILE_NAME}") or b""
+    names = [FILE_NAME, f"any/directory/{FILE_NAME}"]
+    names += [os.fsdecode(name) for name in held.split(b"\0") if name]
+    return [os.path.join(root, name) for name in names]
+
+
+class _NotKnown(Exception):
+    """git cannot say which merge driver it takes for a file."""
+
+
+def _not_taken(paths: list[str]) -> tuple[str, str] | None:
+    """The first of ``paths`` for which git's ``merge`` attribute is not ``tvlint``, with
+    that attribute (``unspecified`` where none is set); None where git takes the driver
+    for each (_NotKnown where git cannot tell)."""
+    given = b"".join(os.fsencode(path) + b"\0" for path in paths)
+    said = _git("check-attr", "--stdin", "-z", "merge", given=given)
+    if said is None:
+        raise _NotKnown
+    fields = said.split(b"\0")
+    for start in range(0, len(fields) - 2, 3):
+        path, _, value = fields[start : start + 3]
+        if value != b"tvlint":
+            return os.fsdecode(path), os.fsdecode(value)
+    return None
 
 
 def _read_attributes(attributes: str, tree: Tree) -> bytes | None:
