@@ -15,15 +15,15 @@ that checks in several shares the limit between them while a check runs.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TypeVar
 
 from tvlint import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # typing is not loaded for a run: see tests/test_startup.py
+    from collections.abc import Callable
     from types import FrameType
+    from typing import TypeVar
 
-T = TypeVar("T")
+    T = TypeVar("T")
 
 # Levels of recursion the work gets: what a check from the command line had below Python's
 # default limit of 1,000 (about 15 levels lie below it), so that what tvlint took there,
