@@ -481,6 +481,40 @@ def test_ctrl_c_caught_by_a_callback_ends_the_run_as_interrupted(
     assert sys.unraisablehook is before  # given back
 
 
+def test_a_ctrl_c_noted_does_not_outlive_main(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever main() returns (here a warning made an error): a library call after it
+    # would otherwise stop at its first file.
+    from tvlint import interrupts
+
+    def noted_then_a_warning(argv: Any) -> int:
+        interrupts.note(KeyboardInterrupt())
+        raise UserWarning("made an error")
+
+    monkeypatch.setattr("tvlint.cli._main", noted_then_a_warning)
+    assert cli().code == 2
+    assert not interrupts.take()
+
+
+def test_a_ctrl_c_raised_once_the_run_is_over_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Python raises a Ctrl-C at its next check: one that came in the run's last
+    # instant, after its report, surfaced in the command's entry point, as a traceback.
+    from tvlint.start import main as start
+
+    def report_then_ctrl_c(argv: Any) -> int:
+        print("All checks passed: 1 file checked")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("tvlint.cli.main", report_then_ctrl_c)
+    assert start([]) == 130
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (
+        "All checks passed: 1 file checked\n",
+        "tvlint: interrupted\n",
+    )
+
+
 class _CtrlCWhenDropped:
     """What a Ctrl-C landing in a finalizer looks like: its KeyboardInterrupt cannot
     leave ``__del__``, and Python hands it to ``sys.unraisablehook``."""

@@ -350,6 +350,26 @@ def test_install_from_outside_the_work_tree(tmp_path: Path) -> None:
     assert _taken(repo, FILE) == "tvlint"
 
 
+def test_install_sets_a_driver_given_twice_once(tmp_path: Path) -> None:
+    # `git config` refuses to replace two values with one: the name was set, the driver
+    # not, and every run after failed the same way.
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    for old in ("a %A", "b %A"):
+        repo.git("config", "--add", "merge.tvlint.driver", old)
+    assert _install(tmp_path).returncode == 0
+    [driver] = repo.git("config", "--get-all", "merge.tvlint.driver").stdout.splitlines()
+    assert driver == f"{DRIVER} %O %A %B %P"
+
+
+def test_install_reads_blanks_as_git_does(tmp_path: Path) -> None:
+    # A form feed ends the line for Python's strip(), not for git: the line counted as
+    # already last, and every run said another file set the driver.
+    repo = Repo(tmp_path, dumps({"versions": BASE}), driver=False)
+    (tmp_path / ".gitattributes").write_bytes(ATTRIBUTES_LINE.encode() + b"\f\n")
+    assert _install(tmp_path).returncode == 0
+    assert _taken(repo, FILE) == "tvlint"
+
+
 @pytest.mark.parametrize("name", ["repo ", b"repo-\xff"], ids=["a trailing space", "not UTF-8"])
 def test_install_in_a_work_tree_of_any_name(tmp_path: Path, name: str | bytes) -> None:
     root = tmp_path / os.fsdecode(name)

@@ -138,6 +138,59 @@ def test_a_user_schema_s_errors_leave_the_caller_s_limit_alone(tmp_path: Path) -
         sys.setrecursionlimit(before)
 
 
+def test_checks_in_threads_give_the_caller_its_limit_back(tmp_path: Path) -> None:
+    # Each put back what it found, and two that overlapped put back each other's room.
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"type": "array", "items": {"$ref": "#"}}))
+    value: Any = 1
+    for _ in range(150):
+        value = [value]
+    checkers = [checker_for(str(schema)) for _ in range(4)]
+    before, switching = sys.getrecursionlimit(), sys.getswitchinterval()
+    mine = before + 4_000
+    sys.setrecursionlimit(mine)
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [
+            threading.Thread(target=lambda c=checker: [list(c.errors(value)) for _ in range(15)])
+            for checker in checkers
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sys.getrecursionlimit() == mine
+    finally:
+        sys.setrecursionlimit(before)
+        sys.setswitchinterval(switching)
+
+
+def test_a_stream_of_errors_dropped_deep_down_closes_in_its_room(tmp_path: Path) -> None:
+    # Left at its first error, as deep as the value, and dropped 800 levels down: its
+    # generators were closed there, past the limit (Python 3.13 printed "Exception
+    # ignored ... RecursionError" for each), and the memo of references stayed open.
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"type": "array", "items": {"$ref": "#"}}))
+    checker = checker_for(str(schema))
+    value: Any = 1
+    for _ in range(200):
+        value = [value]
+    ignored: list[Any] = []
+    hook, sys.unraisablehook = sys.unraisablehook, ignored.append
+
+    def drop_after_one() -> None:
+        errors = checker.errors(value)
+        next(errors)
+        del errors
+
+    try:
+        _deeper(800, drop_after_one)
+    finally:
+        sys.unraisablehook = hook
+    assert ignored == []
+    assert checker.memo is not None and checker.memo._open == 0
+
+
 def test_without_it_the_room_depends_on_the_start() -> None:
     # What the first test guards against: the measure sees a difference.
     assert _levels() - _deeper(300, _levels) >= 300

@@ -156,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     finally:
         sys.unraisablehook = unraisable  # main() can be called in a longer-lived process
+        interrupts.take()  # nor does a Ctrl-C noted here outlive it
         if collecting:
             gc.enable()
 

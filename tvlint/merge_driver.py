@@ -153,7 +153,7 @@ def install() -> int:
         _say(f"--install: {attributes}: {describe_os_error(exc)}; nothing was changed")
         return EXIT_ERROR
     for key, value in settings.items():
-        if _git("config", key, value) is None:
+        if _git("config", "--replace-all", key, value) is None:  # one value, however many
             _say(f"--install: git config {key} failed")
             return EXIT_ERROR
     # The shared file must hold the line itself (a clone has neither this one's
@@ -162,7 +162,8 @@ def install() -> int:
     # line of the file can set another driver; the file's last line wins over it.
     probes = _probes(root)
     line = ATTRIBUTES_LINE.encode()
-    lines = [] if written is None else [each.strip() for each in written.splitlines()]
+    # Blank as git reads the file: spaces, tabs and line ends (not a form feed).
+    lines = [] if written is None else [each.strip(b" \t\r") for each in written.splitlines()]
     last = next((each for each in reversed(lines) if each), b"")
     try:
         not_taken = _not_taken(probes)

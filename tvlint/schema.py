@@ -410,12 +410,18 @@ class SchemaChecker:
             # as it was while the caller has it: the caller's own work runs under its own.
             errors = self.validator.iter_errors(instance)
             count = 0
-            while (error := in_room(lambda: next(errors, None))) is not None:
-                self._made_errors = True
-                yield error
-                count += 1
-                if count % _COLLECT_EVERY == 0:
-                    gc.collect(0)
+            try:
+                while (error := in_room(lambda: next(errors, None))) is not None:
+                    self._made_errors = True
+                    yield error
+                    count += 1
+                    if count % _COLLECT_EVERY == 0:
+                        gc.collect(0)
+            finally:
+                # Closed where it was left, as deep as it went: in the room too.
+                close = getattr(errors, "close", None)
+                if close is not None:
+                    in_room(close)
 
 
 def checker_for(path: str | None, limit: int = DEFAULT_MAX_FILE_SIZE) -> SchemaChecker:

@@ -8,13 +8,15 @@ on the stack than one checked by ``tvlint`` itself, and got "too deep" where the
 did not. ``in_room`` gives the work ``ROOM`` levels above its start, whatever lies below
 it, so the verdict is the input's alone.
 
-The limit is the interpreter's, shared by its threads: tvlint runs in one, and a caller
-that checks in several shares the limit between them while a check runs.
+The limit is the interpreter's, shared by its threads: tvlint runs in one. A caller that
+checks in several shares it while their checks run (each gets at least its room, and
+may get another's, more), and has its own back once the last one ends.
 """
 
 from __future__ import annotations
 
 import sys
+from _thread import allocate_lock  # threading's own lock, without loading threading
 
 from tvlint import TYPE_CHECKING
 
@@ -32,15 +34,33 @@ if TYPE_CHECKING:  # typing is not loaded for a run: see tests/test_startup.py
 ROOM = 980
 
 
+# The rooms open (in any thread), and the limit from before the first of them opened: put
+# back when the last one closes, whatever order they close in.
+_rooms = allocate_lock()
+_open = 0
+_before = 0
+
+
 def in_room(work: Callable[[], T]) -> T:
     """``work()`` with Python's recursion limit ``ROOM`` levels above this call; the limit
     as it was once it returns or raises (a Ctrl-C included)."""
-    before = sys.getrecursionlimit()
+    global _open, _before
+    wanted = _depth() + ROOM
+    opened = False
     try:
-        sys.setrecursionlimit(_depth() + ROOM)
+        with _rooms:
+            if _open == 0:
+                _before = sys.getrecursionlimit()
+            # Another thread's room may be open: the higher of the two.
+            sys.setrecursionlimit(wanted if _open == 0 else max(wanted, sys.getrecursionlimit()))
+            _open, opened = _open + 1, True
         return work()
     finally:
-        sys.setrecursionlimit(before)
+        if opened:
+            with _rooms:
+                _open -= 1
+                if _open == 0:
+                    sys.setrecursionlimit(_before)
 
 
 def _depth() -> int:

@@ -29,4 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tvlint.cli import main as run
     finally:
         signal.signal(signal.SIGINT, previous)
-    return interrupted() if held else run(argv)
+    if held:
+        return interrupted()
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        # A Ctrl-C in the run's last instant, its report written, that Python raises
+        # only here: the same one line as anywhere else, not a traceback.
+        return interrupted()
