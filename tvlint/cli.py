@@ -116,7 +116,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # with the process.
     collecting = gc.isenabled()
     gc.disable()
-    interrupts.take()  # a Ctrl-C noted in an earlier call (main() in a longer-lived process)
     unraisable = sys.unraisablehook
     sys.unraisablehook = _noting_interrupts(unraisable)
     try:
@@ -134,7 +133,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except KeyboardInterrupt:
         # Every file is whole at this point: the writer holds Ctrl-C while it works.
-        interrupts.take()
         return interrupted()
     except BrokenPipeError:
         # The reader (`| head`) went away. Nothing is left to say to it.
@@ -156,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     finally:
         sys.unraisablehook = unraisable  # main() can be called in a longer-lived process
-        interrupts.take()  # nor does a Ctrl-C noted here outlive it
+        interrupts.take()  # nor does a Ctrl-C noted here, however main() ended
         if collecting:
             gc.enable()
 

@@ -3,10 +3,10 @@
 A KeyboardInterrupt raised in a finalizer (a generator closed as it is dropped, a file
 closed) or in a callback of the import machinery cannot leave it: Python prints it as
 "Exception ignored", and the run goes on. ``tvlint.cli`` notes it here instead, and the
-run stops where it next asks (``stop_if_noted``): before each file, and before doing the
-work of a worker that failed, which a worker does when it gets the same Ctrl-C (done
-again here, a command it had started, and that the Ctrl-C ended, would start anew and
-nothing would stop it).
+run stops where it next asks (``stop_if_noted``): before each file is read
+(``Linter.load``), and before doing the work of a worker that failed, which a worker
+does when it gets the same Ctrl-C (done again here, a command it had started, and that
+the Ctrl-C ended, would start anew and nothing would stop it).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from tvlint import TYPE_CHECKING
 from tvlint.compiled_json import compiled_data
 from tvlint.config import DEFAULT_PROTECT, Settings
 from tvlint.document import Document, InvalidJSON, NeedsText, Unplaced, decode, parse_text
+from tvlint.interrupts import stop_if_noted
 from tvlint.reading import DEFAULT_MAX_FILE_SIZE, describe_os_error, read_file
 from tvlint.result import Outcome, Problems
 from tvlint.rules import BY_CODE, Rule, configured_rules
@@ -60,7 +61,9 @@ class Linter:
 
     def load(self, path: str, tree: Tree | None = None) -> Document | Outcome:
         """The file's document, or its outcome if it cannot be read, is not JSON, or is
-        found clean without one (``compiled``)."""
+        found clean without one (``compiled``). KeyboardInterrupt where a Ctrl-C was noted
+        (``tvlint.interrupts``): a run stops before its next file."""
+        stop_if_noted()
         try:
             raw = read_file(path, self.max_file_size, tree)
         except OSError as exc:

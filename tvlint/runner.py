@@ -13,7 +13,6 @@ from tvlint import TYPE_CHECKING
 from tvlint.discover import Discovery, FileFilter, Target, discover, tidy
 from tvlint.document import Document, InvalidJSON, Text, decode, parse_text
 from tvlint.errors import ConfigError
-from tvlint.interrupts import stop_if_noted
 from tvlint.lint import Linter
 from tvlint.reading import describe_os_error, read_stream
 from tvlint.result import Mode, Outcome, RunResult
@@ -98,11 +97,9 @@ def run(
                 unlistable.append(_standard_input(linter, stdin, mode, fixer))
 
     def check(target: Target) -> Outcome:
-        stop_if_noted()
         return linter_for(target.path).check_file(target.path, target.tree)
 
     def fix(target: Target) -> Outcome:
-        stop_if_noted()
         linter = linter_for(target.path)
         fixer = _fixer(linter, mode)
         if fixer is None:
@@ -166,10 +163,10 @@ def _check_named(
             linters = [linter_for(target.path) for target in found.files]  # before any read
         except (ConfigError, SchemaLoadError) as exc:
             return _Share(Discovery(), [], [], (step, type(exc) is SchemaLoadError, str(exc)))
-        checked = []
-        for linter, target in zip(linters, found.files, strict=True):
-            stop_if_noted()
-            checked.append(linter.check_file(target.path, target.tree))
+        checked = [
+            linter.check_file(target.path, target.tree)
+            for linter, target in zip(linters, found.files, strict=True)
+        ]
         return _Share(found, _unlistable(found), checked)
 
     shares = list(in_shares(work, paths, jobs, _Share.encode, _Share.decode))
